@@ -1,0 +1,50 @@
+# Complaint-handling XBlocks for Open edX. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# A Python 3.12 interpreter found on this machine (pyenv versions first, then PATH).
+PYTHON312 ?= $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12 python3.12; do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SETTINGS := course_export.demo.settings
+
+.PHONY: help install demo test lint unit browser-deps bench course translations clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: setup.py
+	@test -n "$(PYTHON312)" || { echo "No Python 3.12 found: install it (e.g. pyenv install 3.12) or set PYTHON312=/path/to/python3.12"; exit 1; }
+	test -x $(PY) || $(PYTHON312) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv with Python 3.12 and install the package with its dev tools
+
+demo: install ## Install, prepare the workbench database and serve the course on http://127.0.0.1:8000
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) -m django migrate --noinput -v 0
+	@echo "Serving on http://$(HOST):$(PORT)/  (add ?student=staff to a page to act as course staff)"
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) -m django runserver $(HOST):$(PORT) --noreload
+
+lint: install ## Run ruff over the code
+	$(PY) -m ruff check complaint_sim_xblock rubric_xblock course_export tests setup.py
+
+unit: install ## Run the Python tests (no browser)
+	$(PY) -m pytest -q -m "not browser"
+
+browser-deps: ## Install Chromium from Debian packages (browser tests)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install lint browser-deps ## Install everything and run every test (lint, unit, HTTP, browser)
+	$(PY) -m pytest -q
+
+bench: install ## Measure render and handler times against an empty XBlock, and page weight
+	$(PY) -m tests.bench
+
+clean: ## Remove the virtualenv, the demo database and build output
+	rm -rf $(VENV) var build dist *.egg-info

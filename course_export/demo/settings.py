@@ -1,0 +1,41 @@
+"""Django settings for the local demo: the xblock-sdk workbench with this project's blocks.
+
+Used by ``make demo`` and by the tests. Only the workbench's sample blocks are hidden, a
+user service that knows course staff is added, and the real edx-submissions app runs on
+the workbench's SQLite database.
+"""
+import os
+
+os.environ.setdefault("EXCLUDE_SAMPLE_XBLOCKS", "yes")
+
+from workbench.settings import *  # noqa: E402,F403  (the workbench's settings are the base)
+from workbench.settings import INSTALLED_APPS, WORKBENCH  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "rubric_xblock"]
+
+LANGUAGE_CODE = os.environ.get("DEMO_LANGUAGE", "id")
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+TIME_ZONE = "Asia/Jakarta"
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("DEMO_DATABASE", "var/workbench.db"),
+    }
+}
+
+# Log to the console only: the workbench's default also writes var/workbench.log.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+WORKBENCH = {
+    **WORKBENCH,
+    "reset_state_on_restart": os.environ.get("WORKBENCH_RESET_STATE_ON_RESTART", "false") == "true",
+    "services": {
+        "user": "course_export.demo.services.DemoUserService",
+    },
+}

@@ -1,0 +1,79 @@
+"""Packaging for the complaint-handling XBlocks and the course builder."""
+import os
+
+from setuptools import setup
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def package_data(package, folders):
+    """Every file below ``folders`` of ``package``, relative to the package."""
+    found = []
+    for folder in folders:
+        for root, _dirs, files in os.walk(os.path.join(HERE, package, folder)):
+            for name in files:
+                if name.endswith((".pyc", ".po~")):
+                    continue
+                found.append(os.path.relpath(os.path.join(root, name), os.path.join(HERE, package)))
+    return found
+
+
+with open(os.path.join(HERE, "README.md"), encoding="utf-8") as readme:
+    LONG_DESCRIPTION = readme.read()
+
+setup(
+    name="tangerang-complaint-xblocks",
+    version="0.1.0",
+    description="Complaint-handling role-play and rubric reflection XBlocks for Open edX, "
+    "with the Indonesian course 'Penanganan Pengaduan Masyarakat' as OLX.",
+    long_description=LONG_DESCRIPTION,
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0",
+    python_requires=">=3.12",
+    packages=[
+        "complaint_sim_xblock",
+        "rubric_xblock",
+        "rubric_xblock.migrations",
+        "course_export",
+    ],
+    package_data={
+        "complaint_sim_xblock": package_data(
+            "complaint_sim_xblock", ["templates", "public", "translations", "scenarios"]),
+        "rubric_xblock": package_data("rubric_xblock", ["templates", "public", "translations"]),
+        "course_export": package_data("course_export", ["sources"]),
+    },
+    install_requires=[
+        "XBlock>=6.3,<6.4",
+        "web-fragments",
+        "Django>=5.2,<6",
+        "Mako",
+        "PyYAML",
+        "bleach",
+        "edx-submissions",
+    ],
+    extras_require={
+        # Local demo, tests and benchmark (not needed inside Open edX).
+        "dev": [
+            "xblock-sdk==0.15.2",
+            "pytest",
+            "pytest-django",
+            "ruff",
+            "playwright",
+            "build",
+        ],
+    },
+    entry_points={
+        "xblock.v1": [
+            "complaint_sim = complaint_sim_xblock.block:ComplaintSimBlock",
+            "rubric_reflection = rubric_xblock.block:RubricReflectionBlock",
+        ],
+        "lms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig"],
+        "cms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig"],
+        "console_scripts": ["course-export = course_export.cli:main"],
+    },
+    classifiers=[
+        "Framework :: Django :: 5.2",
+        "Programming Language :: Python :: 3.12",
+        "License :: OSI Approved :: GNU Affero General Public License v3",
+    ],
+)
