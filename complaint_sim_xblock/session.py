@@ -1,0 +1,348 @@
+"""Playing a scenario: attempts, choices, the record step, scoring and the debrief.
+
+Pure Python over plain data. A *run* is the JSON-safe dict the block keeps in user state;
+every function here returns a new run and never mutates its input, so a handler can
+validate an action completely before it writes anything.
+"""
+import re
+
+from .scenario import N_, RECORD_CHOICE_FIELDS, TIMEOUT_ENDING
+
+MAX_SUMMARY = 2000
+
+
+class ActionError(Exception):
+    """A learner action that cannot be applied: a stable code, an HTTP status, a message."""
+
+    def __init__(self, code, status, template):
+        super().__init__(template)
+        self.code = code
+        self.status = status
+        self.template = template
+
+
+def new_run(scenario, attempt):
+    """A fresh attempt at the start node."""
+    return {"digest": scenario.digest, "attempt": attempt, "node": scenario.start, "step": 0,
+            "vars": scenario.initial_variables(), "path": [], "ending": None}
+
+
+def is_finished(run):
+    """Whether the attempt has reached an ending."""
+    return bool(run and run.get("ending"))
+
+
+def visible_choices(scenario, run):
+    """Choices of the current dialogue node that the learner may see now."""
+    node = scenario.node(run["node"])
+    return [c for c in node.choices if c.visible(run["vars"])]
+
+
+def _check_turn(scenario, run, node_id, step, kind):
+    if is_finished(run):
+        raise ActionError("attempt_over", 409, N_("This attempt has ended."))
+    if node_id != run["node"] or step != run["step"]:
+        raise ActionError("stale", 409, N_("This step was already answered; here is where you are now."))
+    node = scenario.node(run["node"])
+    if node.type != kind:
+        raise ActionError("stale", 409, N_("This step was already answered; here is where you are now."))
+    return node
+
+
+def _advance(scenario, run, target, entry, variables):
+    step = run["step"] + 1
+    ending = None
+    if scenario.node(target).type == "ending":
+        ending = target
+    elif step >= scenario.max_steps:
+        ending = TIMEOUT_ENDING
+    return {**run, "node": target, "step": step, "vars": variables,
+            "path": [*run["path"], entry], "ending": ending}
+
+
+def choose(scenario, run, node_id, step, choice_id):
+    """The run after the learner picks ``choice_id`` at ``node_id`` on turn ``step``."""
+    node = _check_turn(scenario, run, node_id, step, "dialogue")
+    choice = node.choice(choice_id)
+    if choice is None or not choice.visible(run["vars"]):
+        raise ActionError("unknown_choice", 400, N_("That choice is not available here."))
+    variables = scenario.apply_effects(run["vars"], choice.effects)
+    return _advance(scenario, run, choice.target, {"node": node.id, "choice": choice.id}, variables)
+
+
+def clean_record(node, values):
+    """The learner's record values checked for form (not correctness); ActionError if malformed."""
+    if not isinstance(values, dict):
+        raise ActionError("bad_record", 400, N_("The complaint record is incomplete or malformed."))
+    clean = {}
+    for key in RECORD_CHOICE_FIELDS:
+        value = values.get(key)
+        if not isinstance(value, str) or value not in node.record[key]["options"]:
+            raise ActionError("bad_record", 400, N_("The complaint record is incomplete or malformed."))
+        clean[key] = value
+    deadline = values.get("deadline_days")
+    if isinstance(deadline, str) and deadline.strip().isdigit():
+        deadline = int(deadline.strip())
+    if isinstance(deadline, bool) or not isinstance(deadline, int) or not 0 <= deadline <= 365:
+        raise ActionError("bad_deadline", 400, N_("The follow-up deadline must be a number of days (0-365)."))
+    clean["deadline_days"] = deadline
+    summary = values.get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        raise ActionError("bad_summary", 400, N_("Write a short summary of the complaint."))
+    if len(summary) > MAX_SUMMARY:
+        raise ActionError("bad_summary", 400, N_("The summary is too long (2000 characters at most)."))
+    clean["summary"] = summary.strip()
+    return clean
+
+
+def submit_record(scenario, run, node_id, step, values):
+    """The run after the learner files the complaint record at a record node."""
+    node = _check_turn(scenario, run, node_id, step, "record")
+    record = clean_record(node, values)
+    return _advance(scenario, run, node.next, {"node": node.id, "record": record}, run["vars"])
+
+
+def check_record(spec, record):
+    """Per field: whether the learner's value matches the author's expectation."""
+    results = {key: record[key] == spec[key]["expected"] for key in RECORD_CHOICE_FIELDS}
+    deadline = spec["deadline_days"]
+    results["deadline_days"] = abs(record["deadline_days"] - deadline["expected"]) <= deadline["tolerance"]
+    summary = spec["summary"]
+    text = record["summary"].lower()
+    words = len(re.findall(r"\w+", text))
+    results["summary"] = words >= summary["min_words"] and all(
+        any(word in text for word in group) for group in summary["keywords"])
+    return results
+
+
+def _perfect_record(spec):
+    words = " ".join(group[0] for group in spec["summary"]["keywords"])
+    filler = " ".join(["catatan"] * spec["summary"]["min_words"])
+    return {**{key: spec[key]["expected"] for key in RECORD_CHOICE_FIELDS},
+            "deadline_days": spec["deadline_days"]["expected"], "summary": f"{words} {filler}"}
+
+
+def model_run(scenario):
+    """The model route played out as a run, records filled in right."""
+    if "model_run" in scenario.cache:
+        return scenario.cache["model_run"]
+    path = []
+    ending = None
+    for node_id, choice_id in scenario.model_route:
+        node = scenario.node(node_id)
+        if node.type == "ending":
+            ending = node_id
+        elif node.type == "record":
+            path.append({"node": node_id, "record": _perfect_record(node.record)})
+        else:
+            path.append({"node": node_id, "choice": choice_id})
+    run = {"digest": scenario.digest, "attempt": 0, "node": ending, "step": len(path),
+           "vars": {}, "path": path, "ending": ending}
+    scenario.cache["model_run"] = run
+    return run
+
+
+def _tally(scenario, run):
+    """Raw competency points, duty statuses and record results of a run's path."""
+    earned = {c["id"]: 0 for c in scenario.competencies}
+    fulfilled, breached, records, seen = set(), set(), {}, set()
+    for entry in run["path"]:
+        node = scenario.nodes.get(entry["node"])
+        if node is None:
+            continue
+        if "choice" in entry:
+            choice = node.choice(entry["choice"])
+            if choice is None or (node.id, choice.id) in seen:
+                continue
+            seen.add((node.id, choice.id))
+            for comp, points in choice.scores.items():
+                earned[comp] += points
+            fulfilled.update(choice.fulfils)
+            breached.update(choice.breaches)
+        elif "record" in entry and node.type == "record" and node.id not in records:
+            records[node.id] = check_record(node.record, entry["record"])
+    return earned, fulfilled, breached, records
+
+
+def raw_points(scenario, run):
+    """Points of a run before clamping (see FORMAT.md, 'Scoring')."""
+    earned, fulfilled, breached, records = _tally(scenario, run)
+    weights = {c["id"]: c["weight"] for c in scenario.competencies}
+    points = sum(weights[c] * max(0, p) for c, p in earned.items())
+    for duty in scenario.duties:
+        if duty["id"] in breached:
+            points -= duty["points"]
+        elif duty["id"] in fulfilled:
+            points += duty["points"]
+    points += sum(sum(result.values()) for result in records.values())
+    return points
+
+
+def max_points(scenario):
+    """The maximum score: the points of the model route."""
+    if "max_points" not in scenario.cache:
+        scenario.cache["max_points"] = round(raw_points(scenario, model_run(scenario)), 2)
+    return scenario.cache["max_points"]
+
+
+def result(scenario, run):
+    """Score, competency bars, duty statuses and record results of a run."""
+    earned, fulfilled, breached, records = _tally(scenario, run)
+    model_earned = _tally(scenario, model_run(scenario))[0]
+    maximum = max_points(scenario)
+    points = round(min(maximum, max(0, raw_points(scenario, run))), 2)
+    duties = []
+    for duty in scenario.duties:
+        status = "breached" if duty["id"] in breached else "met" if duty["id"] in fulfilled else "missed"
+        duties.append({"id": duty["id"], "label": duty["label"], "basis": duty["basis"], "status": status})
+    competencies = [
+        {"id": c["id"], "label": c["label"], "earned": max(0, earned[c["id"]]),
+         "max": max(0, model_earned[c["id"]])}
+        for c in scenario.competencies
+    ]
+    return {"points": points, "max_points": maximum,
+            "percent": round(100 * points / maximum) if maximum else 0,
+            "competencies": competencies, "duties": duties, "records": records}
+
+
+def _mood(scenario, variables):
+    if not scenario.mood_variable or scenario.mood_variable not in variables:
+        return None
+    var = scenario.variable(scenario.mood_variable)
+    value = variables[scenario.mood_variable]
+    span = var["max"] - var["min"]
+    level = min(4, int(5 * (value - var["min"]) / span)) if span else 2
+    return {"value": value, "min": var["min"], "max": var["max"], "level": level, "label": var["label"]}
+
+
+def learner_view(scenario, run):
+    """What the browser may see now: the current node and its visible choices, nothing more.
+
+    No targets, scores, conditions or feedback not yet earned: the answer key stays here.
+    """
+    node = scenario.node(run["node"]) if run["node"] in scenario.nodes else None
+    view = {"attempt": run["attempt"], "step": run["step"], "max_steps": scenario.max_steps,
+            "finished": is_finished(run), "mood": _mood(scenario, run["vars"]), "feedback": None,
+            "node": None}
+    if node is not None and not is_finished(run):
+        shown = {"id": node.id, "type": node.type, "text": node.text}
+        if node.type == "dialogue":
+            shown["speaker"] = node.speaker
+            shown["choices"] = [{"id": c.id, "text": c.text} for c in visible_choices(scenario, run)]
+        elif node.type == "record":
+            shown["record"] = {key: {"options": list(node.record[key]["options"])}
+                               for key in RECORD_CHOICE_FIELDS}
+        view["node"] = shown
+    last = run["path"][-1] if run["path"] else None
+    if scenario.feedback_mode == "immediate" and last and "choice" in last:
+        choice = scenario.nodes[last["node"]].choice(last["choice"]) if last["node"] in scenario.nodes else None
+        if choice is not None and choice.feedback:
+            view["feedback"] = {"choice": choice.text, "text": choice.feedback}
+    return view
+
+
+def _turns(scenario, run, model_choices):
+    turns = []
+    for entry in run["path"]:
+        node = scenario.nodes.get(entry["node"])
+        if node is None:
+            continue
+        if "choice" in entry:
+            choice = node.choice(entry["choice"])
+            model = model_choices.get(node.id)
+            turns.append({
+                "type": "dialogue", "node": node.id, "text": node.text, "speaker": node.speaker,
+                "choice": choice.text if choice else "", "feedback": choice.feedback if choice else "",
+                "is_model": bool(choice and model and model.id == choice.id),
+                "model_choice": model.text if model and (not choice or model.id != choice.id) else None,
+                "model_feedback": model.feedback if model and (not choice or model.id != choice.id) else None,
+            })
+        else:
+            checks = check_record(node.record, entry["record"])
+            fields = []
+            for key in (*RECORD_CHOICE_FIELDS, "deadline_days", "summary"):
+                expected = node.record[key]
+                if key in RECORD_CHOICE_FIELDS:
+                    expected = expected["expected"]
+                elif key == "deadline_days":
+                    expected = expected["expected"]
+                else:
+                    expected = ", ".join(" / ".join(group) for group in expected["keywords"])
+                fields.append({"field": key, "value": entry["record"][key], "expected": expected,
+                               "ok": checks[key]})
+            turns.append({"type": "record", "node": node.id, "text": node.text, "fields": fields,
+                          "feedback": node.feedback})
+    return turns
+
+
+def debrief(scenario, run):
+    """The debrief of a finished attempt: path beside model route, comments, bars, duties."""
+    model_choices = {}
+    for node_id, choice_id in scenario.model_route:
+        if choice_id is not None:
+            model_choices.setdefault(node_id, scenario.node(node_id).choice(choice_id))
+    summary = result(scenario, run)
+    ending_id = run.get("ending")
+    if ending_id in scenario.nodes:
+        node = scenario.node(ending_id)
+        ending = {"id": node.id, "title": node.title, "text": node.text, "quality": node.quality}
+    else:
+        ending = {"id": TIMEOUT_ENDING, "title": None, "text": None, "quality": "poor"}
+    model_path = []
+    for node_id, choice_id in scenario.model_route:
+        node = scenario.node(node_id)
+        if node.type == "dialogue":
+            model_path.append({"node": node_id, "text": node.text, "choice": node.choice(choice_id).text})
+    return {"ending": ending, "points": summary["points"], "max_points": summary["max_points"],
+            "percent": summary["percent"], "competencies": summary["competencies"],
+            "duties": summary["duties"], "turns": _turns(scenario, run, model_choices),
+            "model_path": model_path}
+
+
+def history_entry(scenario, run):
+    """A finished attempt as kept in the learner's history (and read by the reflection block)."""
+    summary = result(scenario, run)
+    ending_id = run.get("ending")
+    node = scenario.nodes.get(ending_id)
+    path = []
+    for entry in run["path"]:
+        step_node = scenario.nodes.get(entry["node"])
+        if step_node is None:
+            continue
+        if "choice" in entry:
+            choice = step_node.choice(entry["choice"])
+            path.append({"node": step_node.id, "text": step_node.text, "choice_text": choice.text if choice else ""})
+        else:
+            path.append({"node": step_node.id, "text": step_node.text, "choice_text": entry["record"]["summary"]})
+    return {
+        "attempt": run["attempt"], "ending": ending_id,
+        "ending_title": node.title if node else "", "quality": node.quality if node else "poor",
+        "points": summary["points"], "max_points": summary["max_points"],
+        "competencies": {c["id"]: {"label": c["label"], "earned": c["earned"], "max": c["max"]}
+                         for c in summary["competencies"]},
+        "duties": {d["id"]: {"label": d["label"], "status": d["status"]} for d in summary["duties"]},
+        "path": path,
+    }
+
+
+def migrate_run(scenario, run):
+    """Carry a run over to an edited scenario: ``(run, restarted)``.
+
+    Same content: unchanged. A finished attempt keeps its path (its debrief skips what no
+    longer exists). An attempt in progress resumes on the same node when that node still
+    exists and is not an ending; otherwise it starts again at the start node as the same
+    attempt, so the learner's attempt count and best score are untouched.
+    """
+    if not run or run.get("digest") == scenario.digest:
+        return run, False
+    if is_finished(run):
+        return {**run, "digest": scenario.digest}, False
+    node = scenario.nodes.get(run.get("node"))
+    if node is None or node.type == "ending" or run.get("step", 0) >= scenario.max_steps:
+        return new_run(scenario, run.get("attempt", 1)), True
+    variables = scenario.initial_variables()
+    for var in scenario.variables:
+        old = run.get("vars", {}).get(var["id"])
+        if isinstance(old, int):
+            variables[var["id"]] = max(var["min"], min(var["max"], old))
+    return {**run, "digest": scenario.digest, "vars": variables}, False
