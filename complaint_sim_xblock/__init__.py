@@ -1,0 +1,1 @@
+"""Branching complaint-handling role-play XBlock (``complaint_sim``)."""

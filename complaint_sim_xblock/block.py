@@ -1,0 +1,419 @@
+"""The ``complaint_sim`` XBlock: a thin layer over the scenario engine.
+
+Handlers parse input, call :mod:`complaint_sim_xblock.session`, store the new run and map
+engine errors to HTTP. The scenario lives in content scope as canonical data and is
+exported as readable OLX (:mod:`complaint_sim_xblock.olx`).
+"""
+import logging
+from collections import OrderedDict
+from importlib import resources
+
+import yaml
+from lxml import etree
+from web_fragments.fragment import Fragment
+from xblock.core import XBlock
+from xblock.fields import Dict, Float, Integer, List, Scope, String
+from xblock.utils.resources import ResourceLoader
+
+from . import session
+from .http import HandlerError, json_endpoint
+from .olx import scenario_from_xml, scenario_to_xml
+from .scenario import TIMEOUT_ENDING, ScenarioInvalid, compile_scenario, scenario_digest, validate_scenario
+from .strings import browser_strings
+
+log = logging.getLogger(__name__)
+loader = ResourceLoader(__name__)
+
+
+def _(text):
+    """Mark a string for extraction; it is translated where it is shown."""
+    return text
+
+
+DEFAULT_SCENARIO_FILE = "ktp_el_terlambat.yaml"
+MEMO_SIZE = 64
+# Compiled scenarios by content digest. A bounded memo of immutable, content-addressed data:
+# no user or course state, any worker rebuilds the same value, and a changed scenario has a
+# new digest, so an entry can never be stale.
+_COMPILED = OrderedDict()
+MAX_ID = 64
+
+
+def packaged_scenario(name):
+    """Scenario data from a YAML file shipped in ``complaint_sim_xblock/scenarios``."""
+    text = resources.files(__package__).joinpath("scenarios", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _compiled(digest, data):
+    """The compiled scenario for ``data``, memoised under ``digest``."""
+    scenario = _COMPILED.get(digest) if digest else None
+    if scenario is None:
+        scenario = compile_scenario(data)
+        digest = digest or scenario.digest
+        _COMPILED[digest] = scenario
+        while len(_COMPILED) > MEMO_SIZE:
+            _COMPILED.popitem(last=False)
+    else:
+        _COMPILED.move_to_end(digest)
+    return scenario
+
+
+@XBlock.wants("user", "i18n", "settings", "completion")
+class ComplaintSimBlock(XBlock):
+    """A branching complaint-handling role-play with competency scores and a debrief."""
+
+    # --- Authoring fields ------------------------------------------------------------------
+    display_name = String(
+        display_name=_("Display name"), help=_("The name learners see for this role-play."),
+        default=_("Complaint-handling role-play"), scope=Scope.settings, enforce_type=True)
+    scenario = Dict(
+        display_name=_("Scenario"), help=_("The scenario: persona, competencies, duties and nodes."),
+        default={}, scope=Scope.content, enforce_type=True)
+    scenario_digest = String(
+        display_name=_("Scenario digest"), help=_("Hash of the scenario, kept with it (derived)."),
+        default="", scope=Scope.content, enforce_type=True)
+    weight = Float(
+        display_name=_("Problem weight"), help=_("How many points the role-play is worth in the course."),
+        default=1.0, values={"min": 0}, scope=Scope.settings, enforce_type=True)
+    max_attempts = Integer(
+        display_name=_("Maximum attempts"), help=_("How many times a learner may play it (0: no limit)."),
+        default=3, values={"min": 0}, scope=Scope.settings, enforce_type=True)
+    grading_policy = String(
+        display_name=_("Grading policy"), help=_("Which attempt counts: the best or the last."),
+        default="best", values=[{"display_name": _("Best attempt"), "value": "best"},
+                                {"display_name": _("Last attempt"), "value": "last"}],
+        scope=Scope.settings, enforce_type=True)
+
+    # --- Learner state -----------------------------------------------------------------------
+    run = Dict(
+        display_name=_("Current attempt"), help=_("The learner's current or last attempt."),
+        default={}, scope=Scope.user_state, enforce_type=True)
+    history = List(
+        display_name=_("Finished attempts"), help=_("A summary of each finished attempt."),
+        default=[], scope=Scope.user_state, enforce_type=True)
+
+    has_score = True
+    has_custom_completion = True
+    icon_class = "problem"
+    editable_fields = ("display_name", "weight", "max_attempts", "grading_policy")
+
+    # --- Helpers ---------------------------------------------------------------------------
+    def gettext(self, text):
+        """``text`` in the user's language (the LMS's i18n service loads our catalog)."""
+        service = self.runtime.service(self, "i18n")
+        return service.gettext(text) if service is not None else text
+
+    def _user_attr(self, name, default=None):
+        service = self.runtime.service(self, "user")
+        if service is None:
+            return default
+        return service.get_current_user().opt_attrs.get(name, default)
+
+    def _is_staff(self):
+        return bool(self._user_attr("edx-platform.user_is_staff", False))
+
+    def set_scenario(self, data):
+        """Store scenario data (already validated) with its digest: the one way to write it."""
+        self.scenario = data
+        self.scenario_digest = scenario_digest(data)
+
+    def scenario_data(self):
+        """The stored scenario, or the packaged KTP-el scenario for a block not authored yet."""
+        return self.scenario or packaged_scenario(DEFAULT_SCENARIO_FILE)
+
+    def compiled(self):
+        """The playable scenario (raises ScenarioInvalid if the stored one is broken)."""
+        if self.scenario_digest:
+            scenario = _COMPILED.get(self.scenario_digest)
+            if scenario is not None:
+                return scenario
+            return _compiled(self.scenario_digest, self.scenario)
+        return _compiled("", self.scenario_data())
+
+    def _safe_compiled(self):
+        try:
+            return self.compiled(), []
+        except ScenarioInvalid as invalid:
+            return None, invalid.problems
+
+    def _attempts(self):
+        used = self.run.get("attempt", 0) if self.run else 0
+        limit = self.max_attempts or None
+        return {"used": used, "max": limit, "remaining": None if limit is None else max(0, limit - used)}
+
+    def _counted_entry(self):
+        """The finished attempt that the grading policy counts, or None."""
+        if not self.history:
+            return None
+        if self.grading_policy == "last":
+            return self.history[-1]
+        return max(self.history, key=lambda e: (e["points"] / e["max_points"]) if e["max_points"] else 0)
+
+    def _state(self, scenario, notice=None):
+        """Everything the learner's page needs, and nothing of the answer key."""
+        run = self.run or None
+        counted = self._counted_entry()
+        state = {
+            "attempts": self._attempts(),
+            "grading_policy": self.grading_policy,
+            "score": {"points": counted["points"], "max_points": counted["max_points"]} if counted else None,
+            "view": session.learner_view(scenario, run) if run else None,
+            "debrief": None,
+            "notice": notice,
+        }
+        if run and session.is_finished(run):
+            debrief = session.debrief(scenario, run)
+            if debrief["ending"]["id"] == TIMEOUT_ENDING:
+                debrief["ending"]["title"] = self.gettext("Time is up")
+                debrief["ending"]["text"] = self.gettext(
+                    "The conversation went on too long without a resolution, and the citizen left.")
+            state["debrief"] = debrief
+        return state
+
+    def _current_run(self, scenario):
+        """The learner's run carried over to the current scenario content."""
+        run, restarted = session.migrate_run(scenario, self.run or None)
+        if run != (self.run or None):
+            self.run = run or {}
+        return run, ("scenario_changed" if restarted else None)
+
+    # --- Views -------------------------------------------------------------------------------
+    @XBlock.supports("multi_device")
+    def student_view(self, context=None):
+        """The role-play: intro, the current node, or the debrief of the attempt just played."""
+        scenario, problems = self._safe_compiled()
+        frag = Fragment()
+        frag.add_css(loader.load_unicode("public/complaint_sim.css"))
+        if scenario is None:
+            frag.add_content(loader.render_django_template("templates/broken.html", {
+                "title": self.display_name,
+                "message": self.gettext("This role-play cannot be played: its scenario has errors."),
+                "problems": [p.as_dict(self.gettext) for p in problems] if self._is_staff() else [],
+            }))
+            return frag
+        run, notice = self._current_run(scenario)
+        frag.add_content(loader.render_django_template("templates/student_view.html", {
+            "title": self.display_name,
+            "loading": self.gettext("Loading the role-play…"),
+            "noscript": self.gettext("This role-play needs JavaScript."),
+        }))
+        frag.add_javascript(loader.load_unicode("public/complaint_sim.js"))
+        frag.initialize_js("ComplaintSimBlock", {
+            "state": self._state(scenario, notice),
+            "intro": {"title": scenario.title, "situation": scenario.situation, "persona": scenario.persona},
+            "strings": browser_strings(self.gettext),
+        })
+        return frag
+
+    def author_view(self, context=None):
+        """Studio preview: the learner's view, plus the scenario's problems if any."""
+        return self.student_view(context)
+
+    # --- Handlers ----------------------------------------------------------------------------
+    def _require_user(self):
+        if self._user_attr("edx-platform.is_authenticated", True) is False:
+            raise HandlerError(403, "anonymous", _("Sign in to play the role-play."))
+
+    def _playable(self):
+        self._require_user()
+        scenario, _problems = self._safe_compiled()
+        if scenario is None:
+            raise HandlerError(409, "scenario_invalid", _("This role-play cannot be played: its scenario has errors."))
+        return scenario
+
+    @staticmethod
+    def _turn_args(data):
+        node, step = data.get("node"), data.get("step")
+        if not isinstance(node, str) or not 0 < len(node) <= MAX_ID:
+            raise HandlerError(400, "bad_request", _("The request is missing a valid node id."))
+        if isinstance(step, bool) or not isinstance(step, int) or step < 0:
+            raise HandlerError(400, "bad_request", _("The request is missing a valid step number."))
+        return node, step
+
+    def _apply(self, scenario, action, event):
+        """Run an engine action on the current run; store it only if it succeeded.
+
+        ``event(run)`` gives the tracking event (name, payload) of the action, published
+        before the ending's events.
+        """
+        run, notice = self._current_run(scenario)
+        if not run:
+            raise HandlerError(409, "not_started", _("Start the role-play first."),
+                               state=self._state(scenario))
+        try:
+            updated = action(run)
+        except session.ActionError as error:
+            extra = {"state": self._state(scenario, notice)} if error.status == 409 else {}
+            raise HandlerError(error.status, error.code, error.template, **extra) from None
+        self.run = updated
+        self.runtime.publish(self, *event(updated))
+        if session.is_finished(updated):
+            self._finish(scenario, updated)
+        return updated
+
+    def _finish(self, scenario, run):
+        entry = session.history_entry(scenario, run)
+        self.history = [*self.history, entry]
+        self.runtime.publish(self, "edx.complaint_sim.ending", {
+            "attempt": run["attempt"], "ending": run["ending"], "quality": entry["quality"],
+            "points": entry["points"], "max_points": entry["max_points"]})
+        counted = self._counted_entry()
+        if counted["max_points"]:
+            self.runtime.publish(self, "grade", {"value": counted["points"], "max_value": counted["max_points"]})
+        if len(self.history) == 1:
+            self.runtime.publish(self, "completion", {"completion": 1.0})
+
+    @json_endpoint
+    def state(self, data):
+        """The learner's current state (used to resume). Errors: 409 scenario_invalid."""
+        scenario = self._playable()
+        _run, notice = self._current_run(scenario)
+        return {"state": self._state(scenario, notice)}
+
+    @json_endpoint
+    def start(self, data):
+        """Start attempt ``{"attempt": n}`` (n = attempts used + 1; a repeat of it is stale).
+
+        Errors: 400 bad_request; 403 anonymous; 409 stale, no_attempts_left, scenario_invalid.
+        """
+        scenario = self._playable()
+        attempt = data.get("attempt")
+        if isinstance(attempt, bool) or not isinstance(attempt, int):
+            raise HandlerError(400, "bad_request", _("The request is missing a valid attempt number."))
+        run, _notice = self._current_run(scenario)
+        used = run["attempt"] if run else 0
+        if attempt != used + 1:
+            raise HandlerError(409, "stale", _("This attempt has already started."), state=self._state(scenario))
+        if self.max_attempts and used >= self.max_attempts:
+            raise HandlerError(409, "no_attempts_left", _("You have used all your attempts."),
+                               state=self._state(scenario))
+        self.run = session.new_run(scenario, attempt)
+        self.runtime.publish(self, "edx.complaint_sim.attempt_started", {"attempt": attempt})
+        return {"state": self._state(scenario)}
+
+    @json_endpoint
+    def choose(self, data):
+        """Pick ``{"node", "step", "choice"}``.
+
+        Errors: 400 bad_request, unknown_choice; 403 anonymous; 409 stale, attempt_over,
+        not_started, scenario_invalid (409 bodies carry the current ``state``).
+        """
+        scenario = self._playable()
+        node, step = self._turn_args(data)
+        choice = data.get("choice")
+        if not isinstance(choice, str) or not 0 < len(choice) <= MAX_ID:
+            raise HandlerError(400, "bad_request", _("The request is missing a valid choice id."))
+        self._apply(scenario, lambda r: session.choose(scenario, r, node, step, choice),
+                    lambda r: ("edx.complaint_sim.choice", {
+                        "attempt": r["attempt"], "step": step, "node": node, "choice": choice,
+                        "next": r["node"], "variables": r["vars"]}))
+        return {"state": self._state(scenario)}
+
+    @json_endpoint
+    def record(self, data):
+        """File the complaint record ``{"node", "step", "record": {category, urgency, referral,
+        deadline_days, summary}}``.
+
+        Errors: 400 bad_request, bad_record, bad_deadline, bad_summary; 403 anonymous; 409 stale,
+        attempt_over, not_started, scenario_invalid.
+        """
+        scenario = self._playable()
+        node, step = self._turn_args(data)
+        self._apply(scenario, lambda r: session.submit_record(scenario, r, node, step, data.get("record")),
+                    lambda r: ("edx.complaint_sim.record", {
+                        "attempt": r["attempt"], "node": node,
+                        "correct": session.check_record(scenario.node(node).record, r["path"][-1]["record"])}))
+        return {"state": self._state(scenario)}
+
+    # --- Platform contract without a user ------------------------------------------------------
+    def max_score(self):
+        """Raw maximum from the scenario's model route (content only, no user needed)."""
+        scenario, _problems = self._safe_compiled()
+        return session.max_points(scenario) if scenario is not None else 0
+
+    def student_view_data(self, context=None):
+        """What a native client needs to show the block; no targets, scores or feedback."""
+        scenario, problems = self._safe_compiled()
+        if scenario is None:
+            return {"valid": False, "display_name": self.display_name}
+        return {
+            "valid": True, "display_name": self.display_name, "title": scenario.title,
+            "situation": scenario.situation, "persona": scenario.persona,
+            "competencies": [{"id": c["id"], "label": c["label"]} for c in scenario.competencies],
+            "duties": [{"id": d["id"], "label": d["label"], "basis": d["basis"]} for d in scenario.duties],
+            "max_steps": scenario.max_steps, "max_attempts": self.max_attempts,
+            "grading_policy": self.grading_policy, "max_score": session.max_points(scenario),
+            "weight": self.weight, "handlers": ["state", "start", "choose", "record"],
+        }
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """One row per learner: attempts, best and last score, last ending, competencies, path."""
+        count = 0
+        for user_state in user_state_iterator:
+            if limit_responses is not None and count >= limit_responses:
+                return
+            history = user_state.state.get("history") or []
+            run = user_state.state.get("run") or {}
+            if not history and not run:
+                continue
+            best = max(history, key=lambda e: e["points"] / e["max_points"] if e["max_points"] else 0,
+                       default=None)
+            last = history[-1] if history else None
+            row = OrderedDict([
+                ("attempts", run.get("attempt", len(history))),
+                ("best_score", f"{best['points']}/{best['max_points']}" if best else ""),
+                ("last_score", f"{last['points']}/{last['max_points']}" if last else ""),
+                ("last_ending", last["ending_title"] if last else ""),
+                ("last_quality", last["quality"] if last else ""),
+            ])
+            for comp_id, comp in (last or {}).get("competencies", {}).items():
+                row[f"competency_{comp_id}"] = f"{comp['earned']}/{comp['max']}"
+            row["path"] = " > ".join(step["node"] for step in (last or {}).get("path", []))
+            count += 1
+            yield user_state.username, row
+
+    # --- OLX -------------------------------------------------------------------------------------
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """Attributes become settings; the ``<scenario>`` child becomes the scenario."""
+        block = runtime.construct_xblock_from_class(cls, keys)
+        for name, value in node.items():
+            if name in cls.fields and cls.fields[name].scope == Scope.settings:
+                setattr(block, name, cls.fields[name].from_string(value))
+        child = node.find("scenario")
+        if child is not None:
+            data = scenario_from_xml(child)
+            problems = validate_scenario(data)
+            if problems:
+                log.warning("complaint_sim %s imported with an invalid scenario: %s", keys.usage_id,
+                            "; ".join(str(p) for p in problems[:3]))
+            else:
+                data = compile_scenario(data).data
+            block.set_scenario(data)
+        return block
+
+    def add_xml_to_node(self, node):
+        """Settings as attributes, the scenario as readable child elements."""
+        node.tag = self.xml_element_name()
+        node.set("xblock-family", self.entry_point)
+        for name, field in self.fields.items():
+            if field.scope == Scope.settings and field.is_set_on(self) and name not in ("parent", "children"):
+                node.set(name, field.to_string(field.read_from(self)))
+        if self.scenario:
+            node.append(scenario_to_xml(self.scenario))
+
+    @staticmethod
+    def workbench_scenarios():
+        """Every packaged scenario, the KTP-el demo first, as workbench scenarios."""
+        folder = resources.files(__package__).joinpath("scenarios")
+        names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".yaml"))
+        names.sort(key=lambda name: name != DEFAULT_SCENARIO_FILE)
+        blocks = []
+        for name in names:
+            data = compile_scenario(packaged_scenario(name)).data
+            element = etree.Element("complaint_sim", display_name=data["title"], max_attempts="3")
+            element.append(scenario_to_xml(data))
+            xml = etree.tostring(element, encoding="unicode")
+            blocks.append((f"Role-play: {data['title']}", f"<vertical_demo>{xml}</vertical_demo>"))
+        return blocks

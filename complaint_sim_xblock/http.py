@@ -1,0 +1,55 @@
+"""JSON handlers with one error shape: ``{"error": {"code": ..., "message": ...}}``.
+
+``XBlock.json_handler`` answers bad JSON with its own body and offers no error code, so the
+block's handlers use :func:`json_endpoint` instead: POST only (405), a JSON object body (400
+``bad_json``), and :class:`HandlerError` for every refusal, optionally with the learner's
+current state so a stale page can catch up (409).
+"""
+import functools
+import json
+
+from webob import Response
+from xblock.core import XBlock
+
+
+class HandlerError(Exception):
+    """A refusal: HTTP status, stable code, English message template, optional extra body."""
+
+    def __init__(self, status, code, message, **extra):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+def json_response(body, status=200):
+    """A JSON webob response."""
+    return Response(json.dumps(body, ensure_ascii=False), status=status,
+                    content_type="application/json", charset="utf-8")
+
+
+def json_endpoint(method):
+    """Turn ``method(self, data) -> dict`` into an XBlock handler with our error shape.
+
+    The handler translates error messages with the block's ``gettext``.
+    """
+    @XBlock.handler
+    @functools.wraps(method)
+    def wrapper(self, request, suffix=""):
+        if request.method != "POST":
+            return json_response({"error": {"code": "method_not_allowed",
+                                            "message": self.gettext("Use POST.")}}, 405)
+        try:
+            data = json.loads(request.body.decode("utf-8") or "{}")
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+        except (ValueError, UnicodeDecodeError):
+            return json_response({"error": {"code": "bad_json",
+                                            "message": self.gettext("The request is not valid JSON.")}}, 400)
+        try:
+            return json_response(method(self, data))
+        except HandlerError as error:
+            body = {"error": {"code": error.code, "message": self.gettext(error.message)}, **error.extra}
+            return json_response(body, error.status)
+    return wrapper

@@ -1,0 +1,284 @@
+/* The complaint_sim learner view: renders the state the server sends, posts actions.
+ * Vanilla JS, no build step. Every string comes translated from the server (args.strings).
+ */
+function ComplaintSimBlock(runtime, element, args) {
+  "use strict";
+  var root = element.jquery ? element[0] : element;
+  var S = args.strings;
+  var body = root.querySelector(".csim-body");
+  var notice = root.querySelector(".csim-notice");
+  var live = root.querySelector(".csim-live");
+  var state = args.state;
+  var busy = false;
+
+  function fmt(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (m, key) {
+      return values[key] === undefined || values[key] === null ? m : String(values[key]);
+    });
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = attrs[key]; }
+      else if (key === "onclick") { node.addEventListener("click", attrs[key]); }
+      else { node.setAttribute(key, attrs[key]); }
+    });
+    (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
+    return node;
+  }
+
+  function paragraphs(text, cls) {
+    var box = el("div", {"class": cls || ""});
+    String(text || "").split(/\n\s*\n/).forEach(function (part) {
+      if (part.trim()) { box.appendChild(el("p", {text: part.trim()})); }
+    });
+    return box;
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function post(handler, payload) {
+    if (busy) { return; }
+    busy = true;
+    notice.textContent = S.working;
+    var buttons = root.querySelectorAll("button");
+    Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+    fetch(runtime.handlerUrl(root, handler), {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
+      body: JSON.stringify(payload)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        busy = false;
+        notice.textContent = "";
+        if (data.state) { state = data.state; render(true); }
+        if (!response.ok) {
+          notice.textContent = (data.error && data.error.message) || S.error;
+          Array.prototype.forEach.call(root.querySelectorAll("button"), function (b) { b.disabled = false; });
+        }
+      });
+    }).catch(function () {
+      busy = false;
+      notice.textContent = S.offline;
+      Array.prototype.forEach.call(root.querySelectorAll("button"), function (b) { b.disabled = false; });
+    });
+  }
+
+  function attemptLabel() {
+    var a = state.attempts;
+    return a.max ? fmt(S.attempt, {used: a.used, max: a.max}) : fmt(S.attempt_unlimited, {used: a.used});
+  }
+
+  function canStart() {
+    var a = state.attempts;
+    return a.max === null || a.used < a.max;
+  }
+
+  function startButton(label) {
+    return el("button", {"class": "csim-primary", type: "button", text: label, onclick: function () {
+      post("start", {attempt: state.attempts.used + 1});
+    }});
+  }
+
+  function moodMeter(mood) {
+    if (!mood) { return null; }
+    var label = S.mood_levels[mood.level];
+    var meter = el("div", {"class": "csim-mood csim-mood-" + mood.level});
+    meter.appendChild(el("span", {"class": "csim-mood-label", text: S.mood + ": "}));
+    meter.appendChild(el("strong", {text: label}));
+    var bar = el("span", {"class": "csim-bar", role: "meter", "aria-label": S.mood,
+      "aria-valuemin": mood.min, "aria-valuemax": mood.max, "aria-valuenow": mood.value,
+      "aria-valuetext": label});
+    var fill = el("span", {"class": "csim-bar-fill"});
+    fill.style.width = Math.round(100 * (mood.value - mood.min) / ((mood.max - mood.min) || 1)) + "%";
+    bar.appendChild(fill);
+    meter.appendChild(bar);
+    return meter;
+  }
+
+  function renderIntro() {
+    var intro = args.intro;
+    var persona = intro.persona || {};
+    var box = el("div", {"class": "csim-intro"}, [
+      el("h3", {text: intro.title, tabindex: "-1", "class": "csim-focus"}),
+      paragraphs(intro.situation, "csim-situation"),
+      el("p", {"class": "csim-persona"}, [
+        el("strong", {text: persona.name}),
+        document.createTextNode(persona.role ? " — " + persona.role : "")
+      ])
+    ]);
+    if (canStart()) { box.appendChild(startButton(S.start)); }
+    else { box.appendChild(el("p", {text: S.no_attempts_left})); }
+    return box;
+  }
+
+  function renderFeedback(feedback) {
+    if (!feedback) { return null; }
+    return el("aside", {"class": "csim-feedback", "aria-label": S.feedback}, [
+      el("p", {"class": "csim-feedback-choice"}, [
+        el("span", {text: S.your_choice + ": "}), el("em", {text: feedback.choice})]),
+      paragraphs(feedback.text)
+    ]);
+  }
+
+  function renderDialogue(view, node) {
+    var speaker = node.speaker === "citizen" ? fmt(S.citizen_says, {name: args.intro.persona.name}) : S.narrator;
+    var box = el("div", {"class": "csim-node"}, [
+      el("h3", {"class": "csim-speaker csim-focus", tabindex: "-1", text: speaker}),
+      el("blockquote", {"class": "csim-line csim-" + node.speaker}, [paragraphs(node.text)])
+    ]);
+    var list = el("ul", {"class": "csim-choices", "aria-label": S.your_reply});
+    node.choices.forEach(function (choice) {
+      list.appendChild(el("li", {}, [el("button", {type: "button", "class": "csim-choice", text: choice.text,
+        onclick: function () { post("choose", {node: node.id, step: view.step, choice: choice.id}); }})]));
+    });
+    box.appendChild(el("h4", {"class": "csim-prompt", text: S.your_reply}));
+    box.appendChild(list);
+    return box;
+  }
+
+  function select(name, label, options) {
+    var id = "csim-" + name + "-" + Math.random().toString(36).slice(2, 8);
+    var input = el("select", {id: id, name: name, required: "required"},
+      [el("option", {value: "", text: S.choose})]);
+    options.forEach(function (option) { input.appendChild(el("option", {value: option, text: option})); });
+    return el("div", {"class": "csim-field"}, [el("label", {"for": id, text: label}), input]);
+  }
+
+  function renderRecord(view, node) {
+    var summaryId = "csim-summary-" + Math.random().toString(36).slice(2, 8);
+    var deadlineId = "csim-deadline-" + Math.random().toString(36).slice(2, 8);
+    var form = el("form", {"class": "csim-record"}, [
+      select("category", S.category, node.record.category.options),
+      select("urgency", S.urgency, node.record.urgency.options),
+      select("referral", S.referral, node.record.referral.options),
+      el("div", {"class": "csim-field"}, [
+        el("label", {"for": deadlineId, text: S.deadline_days}),
+        el("input", {id: deadlineId, name: "deadline_days", type: "number", min: "0", max: "365",
+          inputmode: "numeric", required: "required"})]),
+      el("div", {"class": "csim-field"}, [
+        el("label", {"for": summaryId, text: S.summary}),
+        el("p", {"class": "csim-hint", id: summaryId + "-hint", text: S.summary_hint}),
+        el("textarea", {id: summaryId, name: "summary", rows: "4", maxlength: "2000", required: "required",
+          "aria-describedby": summaryId + "-hint"})]),
+      el("button", {type: "submit", "class": "csim-primary", text: S.submit_record})
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!form.reportValidity()) { return; }
+      var data = {};
+      ["category", "urgency", "referral", "summary"].forEach(function (key) { data[key] = form.elements[key].value; });
+      data.deadline_days = parseInt(form.elements.deadline_days.value, 10);
+      post("record", {node: node.id, step: view.step, record: data});
+    });
+    return el("div", {"class": "csim-node"}, [
+      el("h3", {"class": "csim-focus", tabindex: "-1", text: S.record_title}),
+      paragraphs(node.text), form]);
+  }
+
+  function bar(label, earned, max) {
+    var pct = max > 0 ? Math.min(100, Math.round(100 * earned / max)) : 0;
+    var fill = el("span", {"class": "csim-bar-fill"});
+    fill.style.width = pct + "%";
+    return el("li", {"class": "csim-competency"}, [
+      el("span", {"class": "csim-competency-label", text: label + " — " + earned + "/" + max}),
+      el("span", {"class": "csim-bar", role: "meter", "aria-label": label, "aria-valuemin": "0",
+        "aria-valuemax": String(max), "aria-valuenow": String(earned)}, [fill])]);
+  }
+
+  function renderDebrief(debrief) {
+    var ending = debrief.ending;
+    var box = el("div", {"class": "csim-debrief"}, [
+      el("h3", {"class": "csim-focus", tabindex: "-1", text: S.ending + ": " + ending.title}),
+      el("p", {"class": "csim-quality csim-quality-" + ending.quality, text: S["quality_" + ending.quality]}),
+      paragraphs(ending.text),
+      el("h4", {text: S.score}),
+      el("p", {"class": "csim-score", text: fmt(S.points, {points: debrief.points, max: debrief.max_points})})
+    ]);
+    if (state.score) {
+      box.appendChild(el("p", {text: fmt(S.counted_score, {points: state.score.points, max: state.score.max_points})}));
+    }
+    var bars = el("ul", {"class": "csim-bars"});
+    debrief.competencies.forEach(function (c) { bars.appendChild(bar(c.label, c.earned, c.max)); });
+    box.appendChild(el("h4", {text: S.competencies}));
+    box.appendChild(bars);
+    var duties = el("ul", {"class": "csim-duties"});
+    debrief.duties.forEach(function (d) {
+      duties.appendChild(el("li", {"class": "csim-duty csim-duty-" + d.status}, [
+        el("strong", {text: S["status_" + d.status] + ": "}), document.createTextNode(d.label),
+        el("small", {text: " (" + S.basis + ": " + d.basis + ")"})]));
+    });
+    box.appendChild(el("h4", {text: S.duties}));
+    box.appendChild(duties);
+    box.appendChild(el("h4", {text: S.your_path}));
+    var turns = el("ol", {"class": "csim-turns"});
+    debrief.turns.forEach(function (turn) {
+      var item = el("li", {"class": "csim-turn"}, [el("p", {"class": "csim-turn-line", text: turn.text})]);
+      if (turn.type === "dialogue") {
+        item.appendChild(el("p", {}, [el("strong", {text: S.your_choice + ": "}), document.createTextNode(turn.choice)]));
+        if (turn.feedback) { item.appendChild(paragraphs(turn.feedback, "csim-comment")); }
+        if (turn.is_model) { item.appendChild(el("p", {"class": "csim-good", text: S.good_choice})); }
+        if (turn.model_choice) {
+          item.appendChild(el("p", {"class": "csim-model"}, [
+            el("strong", {text: S.model_choice + ": "}), document.createTextNode(turn.model_choice)]));
+          if (turn.model_feedback) { item.appendChild(paragraphs(turn.model_feedback, "csim-comment")); }
+        }
+      } else {
+        var fields = el("ul", {"class": "csim-record-results"});
+        turn.fields.forEach(function (f) {
+          fields.appendChild(el("li", {"class": f.ok ? "csim-ok" : "csim-bad"}, [
+            el("strong", {text: S[f.field] + ": "}), document.createTextNode(String(f.value) + " — "),
+            el("span", {text: f.ok ? S.correct : S.incorrect + " (" + S.expected + ": " + f.expected + ")"})]));
+        });
+        item.appendChild(fields);
+        if (turn.feedback) { item.appendChild(paragraphs(turn.feedback, "csim-comment")); }
+      }
+      turns.appendChild(item);
+    });
+    box.appendChild(turns);
+    box.appendChild(el("h4", {text: S.model_path}));
+    var model = el("ol", {"class": "csim-model-path"});
+    debrief.model_path.forEach(function (step) {
+      model.appendChild(el("li", {}, [el("span", {"class": "csim-turn-line", text: step.text}),
+        el("br"), el("strong", {text: "→ " + step.choice})]));
+    });
+    box.appendChild(model);
+    if (canStart()) { box.appendChild(startButton(S.restart)); }
+    else { box.appendChild(el("p", {text: S.no_attempts_left})); }
+    return box;
+  }
+
+  function render(moveFocus) {
+    body.textContent = "";
+    if (state.notice === "scenario_changed") { notice.textContent = S.scenario_changed; }
+    var view = state.view;
+    var header = el("div", {"class": "csim-status"});
+    if (view) {
+      header.appendChild(el("span", {text: attemptLabel()}));
+      if (!view.finished) { header.appendChild(el("span", {text: fmt(S.step, {step: view.step + 1})})); }
+      body.appendChild(header);
+    }
+    if (!view) {
+      body.appendChild(renderIntro());
+    } else if (state.debrief) {
+      body.appendChild(renderDebrief(state.debrief));
+    } else {
+      var mood = moodMeter(view.mood);
+      if (mood) { body.appendChild(mood); }
+      var feedback = renderFeedback(view.feedback);
+      if (feedback) { body.appendChild(feedback); }
+      body.appendChild(view.node.type === "record" ? renderRecord(view, view.node) : renderDialogue(view, view.node));
+      if (moveFocus) { live.textContent = view.node.text; }
+    }
+    if (moveFocus) {
+      var target = body.querySelector(".csim-focus");
+      if (target) { target.focus(); }
+    }
+  }
+
+  render(false);
+}

@@ -1,0 +1,64 @@
+"""Strings the browser shows, translated on the server and passed to the page's script."""
+
+
+def _(text):
+    """Mark a string for extraction."""
+    return text
+
+
+BROWSER_STRINGS = {
+    "start": _("Start the role-play"),
+    "restart": _("Try again"),
+    "attempt": _("Attempt {used} of {max}"),
+    "attempt_unlimited": _("Attempt {used}"),
+    "no_attempts_left": _("You have used all your attempts."),
+    "step": _("Step {step}"),
+    "citizen_says": _("{name} says:"),
+    "narrator": _("Situation"),
+    "your_reply": _("What do you say or do?"),
+    "mood": _("Citizen's mood"),
+    "mood_levels": [_("Very angry"), _("Annoyed"), _("Uneasy"), _("Calmer"), _("Satisfied")],
+    "feedback": _("Comment on your last choice"),
+    "your_choice": _("You chose"),
+    "record_title": _("Complaint record"),
+    "category": _("Category"),
+    "urgency": _("Urgency"),
+    "referral": _("Handled by / referred to"),
+    "deadline_days": _("Follow-up deadline (working days)"),
+    "summary": _("Summary of the complaint"),
+    "summary_hint": _("What happened, where, when, who is involved, and what the citizen asks for."),
+    "choose": _("Choose…"),
+    "submit_record": _("Save the record"),
+    "debrief": _("Debrief"),
+    "ending": _("Ending"),
+    "score": _("Score"),
+    "points": _("{points} of {max} points"),
+    "counted_score": _("Score counted for your grade: {points} of {max}"),
+    "competencies": _("Competencies"),
+    "duties": _("Procedural duties"),
+    "status_met": _("Met"),
+    "status_missed": _("Missed"),
+    "status_breached": _("Breached"),
+    "basis": _("Legal basis"),
+    "your_path": _("Your path"),
+    "model_path": _("Recommended path"),
+    "model_choice": _("Recommended"),
+    "good_choice": _("This was the recommended choice."),
+    "expected": _("Expected"),
+    "correct": _("Correct"),
+    "incorrect": _("Not as expected"),
+    "quality_good": _("Good outcome"),
+    "quality_fair": _("Partial outcome"),
+    "quality_poor": _("Poor outcome"),
+    "scenario_changed": _("This role-play was updated by the course team, so your attempt starts again. "
+                          "Your attempt count and best score are kept."),
+    "error": _("Something went wrong. Please try again."),
+    "offline": _("Could not reach the server. Check your connection and try again."),
+    "working": _("Saving…"),
+}
+
+
+def browser_strings(gettext):
+    """BROWSER_STRINGS translated with ``gettext``."""
+    return {key: [gettext(v) for v in value] if isinstance(value, list) else gettext(value)
+            for key, value in BROWSER_STRINGS.items()}
