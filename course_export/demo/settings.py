@@ -37,5 +37,7 @@ WORKBENCH = {
     "reset_state_on_restart": os.environ.get("WORKBENCH_RESET_STATE_ON_RESTART", "false") == "true",
     "services": {
         "user": "course_export.demo.services.DemoUserService",
+        "user_state": "course_export.demo.services.DemoUserStateService",
+        "i18n": "course_export.demo.services.DemoI18nService",
     },
 }

@@ -1,0 +1,596 @@
+"""The ``rubric_reflection`` XBlock: a written reflection graded against a rubric.
+
+A thin layer: fields, views and handlers that parse input, call ``rubric`` (pure scoring)
+and ``store`` (edx-submissions and this app's models), and map refusals to HTTP.
+"""
+import logging
+
+from web_fragments.fragment import Fragment
+from xblock.core import XBlock
+from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
+from xblock.utils.resources import ResourceLoader
+
+from . import compat
+from .http import ApiError, json_api
+from .olx import prompt_from_element, prompt_to_element, rubric_from_element, rubric_to_element
+from .rubric import (
+    N_,
+    RELEASE_IMMEDIATE,
+    RELEASE_MODES,
+    RELEASE_STAFF,
+    RubricError,
+    assess,
+    check_text,
+    count_words,
+    final_score,
+    gaps,
+    mask_personal_data,
+    parse_rubric,
+    summarise_run,
+    validate_settings,
+)
+from .sanitize import sanitize_prompt
+from .strings import browser_strings
+
+log = logging.getLogger(__name__)
+loader = ResourceLoader(__name__)
+
+DEFAULT_RUBRIC = {
+    "criteria": [
+        {"id": "content", "label": "Content", "description": "", "levels": [
+            {"id": "weak", "label": "Weak", "description": "", "points": 0},
+            {"id": "fair", "label": "Fair", "description": "", "points": 1},
+            {"id": "good", "label": "Good", "description": "", "points": 2},
+        ]},
+        {"id": "comments", "label": "Comments", "description": "", "levels": []},
+    ]
+}
+
+# Fields written as OLX attributes (prompt and rubric are child elements).
+ATTRIBUTE_FIELDS = ("display_name", "min_words", "max_words", "self_assessment", "staff_assessment",
+                    "grade_release", "linked_simulation", "weight")
+QUEUE_PAGE = 50
+
+
+def _(text):
+    """Mark a field's help text for extraction (translated by the runtime's editor)."""
+    return text
+
+
+@XBlock.wants("user", "i18n", "settings", "user_state")
+class RubricReflectionBlock(XBlock):
+    """A prompt, a rubric, and a flow: write → submit → self assess → staff grade → result."""
+
+    # -- Authoring (content and settings) --------------------------------------------------
+    display_name = String(display_name=_("Display name"), help=_("The name learners see."),
+                          scope=Scope.settings, default="Refleksi", enforce_type=True)
+    prompt = String(display_name=_("Prompt"), help=_("What the learner writes about (HTML, sanitised)."),
+                    scope=Scope.content, default="", enforce_type=True)
+    rubric = Dict(display_name=_("Rubric"), help=_("Criteria and levels with points."),
+                  scope=Scope.content, default=DEFAULT_RUBRIC, enforce_type=True)
+    min_words = Integer(display_name=_("Minimum words"), help=_("Fewest words a submission may have."),
+                        scope=Scope.settings, default=0, enforce_type=True)
+    max_words = Integer(display_name=_("Maximum words"), help=_("Most words a submission may have."),
+                        scope=Scope.settings, default=1000, enforce_type=True)
+    self_assessment = Boolean(display_name=_("Self assessment"),
+                              help=_("Learners assess their own reflection after submitting."),
+                              scope=Scope.settings, default=True, enforce_type=True)
+    staff_assessment = Boolean(display_name=_("Staff assessment"),
+                               help=_("Course staff grade the reflection; their score is the grade."),
+                               scope=Scope.settings, default=True, enforce_type=True)
+    grade_release = String(display_name=_("Grade release"),
+                           help=_("'immediate': learners see a staff grade at once; 'staff': when staff "
+                                  "release grades."),
+                           scope=Scope.settings, default=RELEASE_IMMEDIATE, values=RELEASE_MODES,
+                           enforce_type=True)
+    linked_simulation = String(display_name=_("Linked role-play"),
+                               help=_("Usage id of a complaint_sim block whose run is shown beside the text."),
+                               scope=Scope.settings, default="", enforce_type=True)
+    weight = Float(display_name=_("Problem weight"),
+                   help=_("Points the reflection is worth in the gradebook (blank: rubric points)."),
+                   scope=Scope.settings, default=None, enforce_type=True)
+
+    # -- Learner state ---------------------------------------------------------------------
+    draft = String(help=_("The learner's unsubmitted text."), scope=Scope.user_state, default="",
+                   enforce_type=True)
+    draft_saved_at = String(help=_("When the draft was last saved (ISO 8601)."), scope=Scope.user_state,
+                            default="", enforce_type=True)
+    submission_uuid = String(help=_("The learner's edx-submissions uuid once submitted."),
+                             scope=Scope.user_state, default="", enforce_type=True)
+    submitted_at = String(help=_("When the learner submitted (ISO 8601)."), scope=Scope.user_state,
+                          default="", enforce_type=True)
+
+    has_score = True
+    has_custom_completion = True
+    icon_class = "problem"
+
+    # -- Helpers -----------------------------------------------------------------------------
+
+    def gettext(self, text):
+        """``text`` translated by the runtime's i18n service (unchanged without one)."""
+        service = self.runtime.service(self, "i18n")
+        return service.gettext(text) if service is not None else text
+
+    def _user_attrs(self):
+        service = self.runtime.service(self, "user")
+        if service is None:
+            return {}
+        user = service.get_current_user()
+        return getattr(user, "opt_attrs", None) or {}
+
+    def _is_staff(self):
+        return bool(self._user_attrs().get("edx-platform.user_is_staff"))
+
+    def _learner(self):
+        """``(anonymous_id, username)`` of the current user; 403 when nobody is signed in."""
+        attrs = self._user_attrs()
+        anonymous_id = attrs.get("edx-platform.anonymous_user_id")
+        if not anonymous_id or attrs.get("edx-platform.is_authenticated") is False:
+            raise ApiError(403, "NOT_SIGNED_IN", N_("Sign in to write a reflection."))
+        return anonymous_id, attrs.get("edx-platform.username") or ""
+
+    def _require_staff(self):
+        if not self._is_staff():
+            raise ApiError(403, "STAFF_ONLY", N_("Only course staff may do this."))
+        return self._learner()
+
+    def _ids(self):
+        """``(course_id, item_id)`` as edx-submissions and the grades app expect them."""
+        usage_id = self.scope_ids.usage_id
+        context = getattr(usage_id, "context_key", None) or getattr(usage_id, "course_key", None)
+        return (str(context) if context else "workbench"), str(usage_id)
+
+    def _rubric(self):
+        try:
+            return parse_rubric(self.rubric)
+        except RubricError as err:
+            raise ApiError(409, "RUBRIC_INVALID", N_("This reflection's rubric is not valid; ask course staff.")) \
+                from err
+
+    def _store(self):
+        from . import store  # Django models load only where a request needs them
+
+        return store
+
+    def _simulation_run(self, username):
+        """The learner's newest run of the linked role-play, or None (no link, no service…)."""
+        if not self.linked_simulation or not username:
+            return None
+        service = self.runtime.service(self, "user_state")
+        if service is None:
+            return None
+        try:
+            state = service.get_state_as_dict(username, compat.usage_key_or_string(self.linked_simulation))
+        except Exception:  # noqa: BLE001  another block's state must never break this one
+            log.warning("Could not read the linked role-play %s", self.linked_simulation, exc_info=True)
+            return None
+        return summarise_run(state.get("history") if isinstance(state, dict) else None)
+
+    @staticmethod
+    def _assessment_json(assessment):
+        if assessment is None:
+            return None
+        return {
+            "rubric_version": assessment.rubric_version,
+            "parts": [{"criterion_id": p.criterion_id, "level_id": p.level_id, "points": p.points,
+                       "comment": p.comment} for p in assessment.parts],
+            "overall_comment": assessment.overall_comment,
+            "points_earned": assessment.points_earned,
+            "points_possible": assessment.points_possible,
+        }
+
+    def _event(self, name, payload):
+        self.runtime.publish(self, f"rubric_reflection.{name}", payload)
+
+    # -- Learner state as JSON ---------------------------------------------------------------
+
+    def _learner_state(self):
+        """Everything the learner's page shows, from the learner's own records."""
+        attrs = self._user_attrs()
+        anonymous_id = attrs.get("edx-platform.anonymous_user_id")
+        state = {
+            "step": "write",
+            "draft": {"text": self.draft, "saved_at": self.draft_saved_at or None,
+                      "words": count_words(self.draft)},
+            "submission": None,
+            "self_assessment": None,
+            "result": None,
+            "simulation": self._simulation_run(attrs.get("edx-platform.username")),
+            "signed_in": bool(anonymous_id),
+        }
+        if not anonymous_id:
+            return state
+        store = self._store()
+        course_id, item_id = self._ids()
+        reflection = store.get_reflection(course_id, item_id, anonymous_id)
+        if reflection is None:
+            return state
+        state["draft"] = {"text": "", "saved_at": None, "words": 0}  # the submission supersedes it
+        state["submission"] = {"text": store.submission_text(reflection),
+                               "submitted_at": reflection.submitted_at.isoformat(),
+                               "words": reflection.word_count}
+        mine = store.to_rubric_assessment(store.get_assessment(reflection, "self"))
+        state["self_assessment"] = self._assessment_json(mine)
+        staff_model = store.get_assessment(reflection, "staff")
+        if self.self_assessment and mine is None:
+            state["step"] = "self"
+        elif staff_model is not None and staff_model.released_at is not None:
+            state["step"] = "done"
+            staff = store.to_rubric_assessment(staff_model)
+            score = final_score(staff.points_earned, staff.points_possible, self.weight)
+            try:
+                rows = gaps(parse_rubric(self.rubric), mine, staff)
+            except RubricError:
+                rows = []
+            state["result"] = {**self._assessment_json(staff), "score": score[0], "score_possible": score[1],
+                               "gaps": rows, "graded_at": staff_model.modified_at.isoformat()}
+        elif not self.staff_assessment and mine is not None:
+            state["step"] = "done"
+        else:
+            state["step"] = "waiting"
+        return state
+
+    # -- Views -------------------------------------------------------------------------------
+
+    @XBlock.supports("multi_device")
+    def student_view(self, context=None):
+        """The learner's page (and, for course staff, the grading panel below it)."""
+        try:
+            rubric = parse_rubric(self.rubric)
+        except RubricError:
+            rubric = None
+        strings = browser_strings(self.gettext)
+        is_staff = self._is_staff()
+        html = loader.render_django_template("templates/student_view.html", {
+            "display_name": self.display_name,
+            "prompt": sanitize_prompt(self.prompt),
+            "rubric": rubric,
+            "min_words": self.min_words,
+            "max_words": self.max_words,
+            "strings": strings,
+            "is_staff": is_staff,
+        })
+        frag = Fragment(html)
+        frag.add_css(loader.load_unicode("public/rubric_reflection.css"))
+        frag.add_javascript(loader.load_unicode("public/rubric_reflection.js"))
+        frag.initialize_js("RubricReflectionBlock", {
+            "state": self._learner_state() if rubric else None,
+            "rubric": rubric.to_dict() if rubric else None,
+            "settings": {"min_words": self.min_words, "max_words": self.max_words,
+                         "self_assessment": self.self_assessment, "staff_assessment": self.staff_assessment,
+                         "grade_release": self.grade_release, "linked": bool(self.linked_simulation)},
+            "strings": strings,
+            "is_staff": is_staff,
+        })
+        return frag
+
+    def student_view_data(self, context=None):
+        """Content for native clients (no user needed; a rubric has no answer key)."""
+        try:
+            rubric = parse_rubric(self.rubric).to_dict()
+        except RubricError:
+            rubric = None
+        return {
+            "display_name": self.display_name,
+            "prompt": sanitize_prompt(self.prompt),
+            "rubric": rubric,
+            "min_words": self.min_words,
+            "max_words": self.max_words,
+            "self_assessment": self.self_assessment,
+            "staff_assessment": self.staff_assessment,
+            "grade_release": self.grade_release,
+            "linked_simulation": self.linked_simulation or None,
+        }
+
+    def max_score(self):
+        """Points possible in the gradebook (content and settings only; no user)."""
+        try:
+            possible = parse_rubric(self.rubric).points_possible
+        except RubricError:
+            return None
+        return final_score(possible, possible, self.weight)[1]
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """Yield ``(username, row)`` per learner with state: submitted?, when, words, text."""
+        count = 0
+        for user_state in user_state_iterator:
+            if limit_responses is not None and count >= limit_responses:
+                return
+            state = user_state.state or {}
+            text = ""
+            uuid = state.get("submission_uuid") or ""
+            if uuid:
+                try:
+                    text = compat.submissions_api().get_submission(uuid)["answer"].get("text", "")
+                except Exception:  # noqa: BLE001  a report row must not stop the report
+                    text = ""
+            yield user_state.username, {
+                "Submitted": bool(uuid),
+                "Submitted at": state.get("submitted_at", ""),
+                "Draft words": count_words(state.get("draft", "")),
+                "Answer": text,
+            }
+            count += 1
+
+    # -- Learner handlers --------------------------------------------------------------------
+
+    @json_api
+    def learner_state(self, data, suffix=""):
+        """The learner's current state (same JSON the page starts with).
+
+        Request ``{}``. Errors: 409 ``RUBRIC_INVALID``.
+        """
+        self._rubric()
+        return {"state": self._learner_state()}
+
+    @json_api
+    def save_draft(self, data, suffix=""):
+        """Save the learner's unsubmitted text.
+
+        Request ``{"text": str}`` → ``{"saved_at", "words", "personal_data": ["nik"|"phone"]}``.
+        Errors: 400 ``BAD_TEXT``, ``TEXT_TOO_LONG``; 403 ``NOT_SIGNED_IN``; 409 ``ALREADY_SUBMITTED``.
+        """
+        from django.utils import timezone
+
+        self._learner()
+        check = check_text(data.get("text"), self.min_words, self.max_words, final=False)
+        if self.submission_uuid:
+            raise ApiError(409, "ALREADY_SUBMITTED", N_("You have already submitted this reflection."))
+        self.draft = data["text"]
+        self.draft_saved_at = timezone.now().isoformat()
+        return {"saved_at": self.draft_saved_at, "words": check.words, "personal_data": list(check.personal_data)}
+
+    @json_api
+    def submit(self, data, suffix=""):
+        """Submit the reflection (final): text to edx-submissions, completion published.
+
+        Request ``{"text": str, "confirm": true, "personal_data_ok": bool}`` → ``{"state"}``.
+        Errors: 400 ``BAD_TEXT``, ``TEXT_TOO_LONG``, ``EMPTY_TEXT``, ``TOO_FEW_WORDS``,
+        ``TOO_MANY_WORDS``, ``NOT_CONFIRMED``, ``PERSONAL_DATA``; 403 ``NOT_SIGNED_IN``;
+        409 ``ALREADY_SUBMITTED``, ``RUBRIC_INVALID``.
+        """
+        anonymous_id, username = self._learner()
+        self._rubric()
+        store = self._store()
+        course_id, item_id = self._ids()
+        if self.submission_uuid or store.get_reflection(course_id, item_id, anonymous_id):
+            raise ApiError(409, "ALREADY_SUBMITTED", N_("You have already submitted this reflection."))
+        text = data.get("text")
+        check = check_text(text, self.min_words, self.max_words, final=True)
+        if data.get("confirm") is not True:
+            raise ApiError(400, "NOT_CONFIRMED", N_("Confirm that you want to submit: submission is final."))
+        if check.personal_data and data.get("personal_data_ok") is not True:
+            raise ApiError(400, "PERSONAL_DATA",
+                           N_("Your text seems to contain a NIK or a phone number. Remove it, or confirm "
+                              "that it is needed."))
+        try:
+            reflection = store.create_reflection(course_id, item_id, anonymous_id, username, text, check.words)
+        except store.Conflict as err:
+            raise ApiError(409, err.code, N_("You have already submitted this reflection.")) from err
+        self.submission_uuid = reflection.submission_uuid
+        self.submitted_at = reflection.submitted_at.isoformat()
+        self.draft = text
+        self.runtime.publish(self, "completion", {"completion": 1.0})
+        self._event("submitted", {"submission_uuid": reflection.submission_uuid, "words": check.words,
+                                  "personal_data": list(check.personal_data)})
+        return {"state": self._learner_state()}
+
+    @json_api
+    def self_assess(self, data, suffix=""):
+        """Record the learner's self assessment (once, after submitting).
+
+        Request ``{"selections": {criterion_id: level_id}, "comments": {criterion_id: str},
+        "overall_comment": str}`` → ``{"state"}``. Errors: 400 ``BAD_ASSESSMENT``,
+        ``UNKNOWN_CRITERION``, ``UNKNOWN_LEVEL``, ``MISSING_CRITERION``, ``BAD_COMMENT``,
+        ``COMMENT_TOO_LONG``, ``STEP_DISABLED``; 403 ``NOT_SIGNED_IN``; 409 ``NOT_SUBMITTED``,
+        ``ALREADY_SELF_ASSESSED``, ``RUBRIC_INVALID``.
+        """
+        anonymous_id, username = self._learner()
+        if not self.self_assessment:
+            raise ApiError(400, "STEP_DISABLED", N_("This reflection has no self assessment."))
+        rubric = self._rubric()
+        store = self._store()
+        course_id, item_id = self._ids()
+        reflection = store.get_reflection(course_id, item_id, anonymous_id)
+        if reflection is None:
+            raise ApiError(409, "NOT_SUBMITTED", N_("Submit your reflection before assessing it."))
+        assessment = assess(rubric, data.get("selections"), data.get("comments"), data.get("overall_comment"))
+        try:
+            model = store.save_self_assessment(reflection, assessment, anonymous_id, username)
+        except store.Conflict as err:
+            raise ApiError(409, err.code, N_("You have already assessed your reflection.")) from err
+        if not self.staff_assessment:
+            # Self assessment is the only step: its points are the grade.
+            store.publish_score(reflection, model, self.weight, anonymous_id, username)
+        self._event("self_assessed", {"submission_uuid": reflection.submission_uuid,
+                                      "points_earned": assessment.points_earned,
+                                      "points_possible": assessment.points_possible,
+                                      "rubric_version": assessment.rubric_version})
+        return {"state": self._learner_state()}
+
+    # -- Staff handlers ----------------------------------------------------------------------
+
+    def _staff_payload(self, reflection, reveal=False):
+        store = self._store()
+        text = store.submission_text(reflection)
+        masked = mask_personal_data(text)
+        staff_model = store.get_assessment(reflection, "staff")
+        return {
+            "submission_uuid": reflection.submission_uuid,
+            "username": reflection.username,
+            "submitted_at": reflection.submitted_at.isoformat(),
+            "words": reflection.word_count,
+            "text": text if reveal else masked,
+            "masked": (not reveal) and masked != text,
+            "has_personal_data": masked != text,
+            "self_assessment": self._assessment_json(
+                store.to_rubric_assessment(store.get_assessment(reflection, "self"))),
+            "staff_assessment": store.snapshot(staff_model) if staff_model else None,
+            "version": staff_model.version if staff_model else 0,
+            "history": store.changes(staff_model),
+            "simulation": self._simulation_run(reflection.username),
+        }
+
+    def _find(self, data):
+        reflection = self._store().find_reflection(*self._ids(), data.get("submission_uuid"))
+        if reflection is None:
+            raise ApiError(404, "SUBMISSION_NOT_FOUND", N_("There is no such submission in this reflection."))
+        return reflection
+
+    @json_api
+    def staff_queue(self, data, suffix=""):
+        """Submissions of this block for grading.
+
+        Request ``{"filter": "ungraded"|"graded"|"all", "offset": int}`` →
+        ``{"counts": {"ungraded", "graded", "all"}, "items": [...], "offset", "unreleased"}``.
+        Errors: 400 ``BAD_FILTER``; 403 ``STAFF_ONLY``, ``NOT_SIGNED_IN``.
+        """
+        self._require_staff()
+        store = self._store()
+        status = data.get("filter", "ungraded")
+        offset = data.get("offset", 0)
+        if status not in store.QUEUE_FILTERS or isinstance(offset, bool) or not isinstance(offset, int) \
+                or not 0 <= offset <= 10**7:
+            raise ApiError(400, "BAD_FILTER", N_("Unknown filter or offset."))
+        course_id, item_id = self._ids()
+        counts, items = store.queue(course_id, item_id, status, offset, QUEUE_PAGE)
+        unreleased = store.unreleased_staff_assessments(course_id, item_id).count()
+        return {"counts": counts, "items": items, "offset": offset, "page_size": QUEUE_PAGE,
+                "unreleased": unreleased}
+
+    @json_api
+    def staff_submission(self, data, suffix=""):
+        """One submission for grading: text (personal data masked unless ``reveal``), self
+        assessment, staff assessment with its ``version``, audit history, role-play run.
+
+        Request ``{"submission_uuid": str, "reveal": bool}``. Errors: 403 ``STAFF_ONLY``,
+        ``NOT_SIGNED_IN``; 404 ``SUBMISSION_NOT_FOUND``.
+        """
+        grader_id, grader = self._require_staff()
+        reflection = self._find(data)
+        reveal = data.get("reveal") is True
+        if reveal:
+            self._event("personal_data_revealed", {"submission_uuid": reflection.submission_uuid,
+                                                   "by": grader})
+        return {"submission": self._staff_payload(reflection, reveal=reveal)}
+
+    @json_api
+    def staff_grade(self, data, suffix=""):
+        """Save (or change) the staff assessment; sends the score unless release waits for staff.
+
+        Request ``{"submission_uuid", "selections": {criterion_id: level_id}, "comments":
+        {criterion_id: str}, "overall_comment": str, "expected_version": int}`` (the
+        ``version`` the form was built from, 0 if ungraded) → ``{"submission"}``.
+        Errors: 400 ``BAD_VERSION``, ``BAD_ASSESSMENT``, ``UNKNOWN_CRITERION``, ``UNKNOWN_LEVEL``,
+        ``MISSING_CRITERION``, ``BAD_COMMENT``, ``COMMENT_TOO_LONG``, ``STEP_DISABLED``;
+        403 ``STAFF_ONLY``, ``NOT_SIGNED_IN``; 404 ``SUBMISSION_NOT_FOUND``;
+        409 ``STALE_ASSESSMENT`` (reload with ``staff_submission``), ``RUBRIC_INVALID``.
+        """
+        grader_id, grader = self._require_staff()
+        if not self.staff_assessment:
+            raise ApiError(400, "STEP_DISABLED", N_("This reflection has no staff assessment."))
+        rubric = self._rubric()
+        reflection = self._find(data)
+        expected = data.get("expected_version")
+        if isinstance(expected, bool) or not isinstance(expected, int) or not 0 <= expected <= 10**9:
+            raise ApiError(400, "BAD_VERSION", N_("The grading form has no valid version; reload it."))
+        assessment = assess(rubric, data.get("selections"), data.get("comments"), data.get("overall_comment"))
+        store = self._store()
+        try:
+            model = store.save_staff_assessment(reflection, assessment, grader_id, grader, expected)
+        except store.Conflict as err:
+            raise ApiError(409, err.code, N_("Someone graded this submission after you opened it. Their grade "
+                                             "is shown now; check it before saving again."),
+                           ) from err
+        if self.grade_release == RELEASE_IMMEDIATE or model.released_at is not None:
+            store.publish_score(reflection, model, self.weight, grader_id, grader)
+        self._event("staff_graded", {"submission_uuid": reflection.submission_uuid, "grader": grader,
+                                     "version": model.version, "points_earned": model.points_earned,
+                                     "points_possible": model.points_possible,
+                                     "rubric_version": model.rubric_version,
+                                     "released": model.released_at is not None})
+        return {"submission": self._staff_payload(reflection)}
+
+    @json_api
+    def release_grades(self, data, suffix=""):
+        """Send every staff grade not yet released to the gradebook.
+
+        Request ``{}`` → ``{"released": int}``. Errors: 403 ``STAFF_ONLY``, ``NOT_SIGNED_IN``.
+        """
+        releaser_id, releaser = self._require_staff()
+        store = self._store()
+        released = 0
+        for model in store.unreleased_staff_assessments(*self._ids()):
+            store.publish_score(model.reflection, model, self.weight, releaser_id, releaser)
+            released += 1
+        self._event("released", {"count": released, "by": releaser,
+                                 "mode": RELEASE_STAFF if self.grade_release == RELEASE_STAFF else RELEASE_IMMEDIATE})
+        return {"released": released}
+
+    @json_api
+    def export_csv(self, data, suffix=""):
+        """The grades as CSV (one row per learner), for the browser to download.
+
+        Request ``{}`` → ``{"filename": str, "csv": str}``. Errors: 403 ``STAFF_ONLY``,
+        ``NOT_SIGNED_IN``; 409 ``RUBRIC_INVALID``.
+        """
+        self._require_staff()
+        rubric = self._rubric()
+        course_id, item_id = self._ids()
+        safe = "".join(ch if ch.isalnum() else "-" for ch in item_id)[-60:]
+        return {"filename": f"reflection-grades-{safe}.csv",
+                "csv": self._store().export_csv(course_id, item_id, rubric, self.weight)}
+
+    # -- OLX ---------------------------------------------------------------------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """Build the block from readable OLX; everything is validated before any field is set."""
+        block = runtime.construct_xblock_from_class(cls, keys)
+        values = {}
+        for name, raw in node.items():
+            if name in ATTRIBUTE_FIELDS:
+                field = cls.fields[name]
+                try:
+                    values[name] = field.enforce_type(field.from_string(raw))
+                except (TypeError, ValueError) as err:
+                    raise RubricError("INVALID_SETTINGS", N_("%(where)s has an invalid value."), where=name) \
+                        from err
+        prompts = [child for child in node if child.tag == "prompt"]
+        rubrics = [child for child in node if child.tag == "rubric"]
+        if len(prompts) > 1 or len(rubrics) > 1:
+            raise RubricError("INVALID_RUBRIC", N_("Write at most one prompt and one rubric."))
+        if prompts:
+            values["prompt"] = sanitize_prompt(prompt_from_element(prompts[0]))
+        if rubrics:
+            values["rubric"] = parse_rubric(rubric_from_element(rubrics[0])).to_dict()
+        else:
+            parse_rubric(cls.rubric.default)
+        merged = {name: values.get(name, cls.fields[name].default) for name in ATTRIBUTE_FIELDS}
+        validate_settings(merged["min_words"], merged["max_words"], merged["self_assessment"],
+                          merged["staff_assessment"], merged["grade_release"], merged["weight"])
+        for name, value in values.items():
+            setattr(block, name, value)
+        return block
+
+    def add_xml_to_node(self, node):
+        """Export: settings as attributes, prompt and rubric as child elements."""
+        node.tag = self.xml_element_name()
+        node.set("xblock-family", self.entry_point)
+        for name in ATTRIBUTE_FIELDS:
+            field = self.fields[name]
+            if field.is_set_on(self):
+                self._add_field(node, name, field)
+        if self.prompt:
+            node.append(prompt_to_element(self.prompt))
+        node.append(rubric_to_element(parse_rubric(self.rubric)))
+
+    # -- Workbench ---------------------------------------------------------------------------
+
+    @staticmethod
+    def workbench_scenarios():
+        """The demo reflection (Indonesian) that follows the demo role-play."""
+        return [
+            ("Refleksi: pengaduan KTP-el di loket kelurahan",
+             "<vertical_demo>" + loader.load_unicode("scenarios/refleksi_ktp_el.xml") + "</vertical_demo>"),
+        ]

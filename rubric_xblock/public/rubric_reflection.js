@@ -1,0 +1,318 @@
+/* rubric_reflection: the learner's writing flow and the staff grading panel. No build step. */
+function RubricReflectionBlock(runtime, element, args) {
+  'use strict';
+  if (element && element.jquery) { element = element[0]; }
+  var S = args.strings, rubric = args.rubric, cfg = args.settings, state = args.state;
+  var root = element.querySelector('.rr-block') || element;
+  var stepEl = root.querySelector('.rr-step'), statusEl = root.querySelector('.rr-status');
+  var simEl = root.querySelector('.rr-sim'), staffEl = root.querySelector('.rr-staff');
+  var uid = 'rr' + Math.random().toString(36).slice(2, 8), seq = 0;
+  if (!rubric || !state) { return; }
+
+  // ---- small helpers -------------------------------------------------------------------
+  function fmt(s, p) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return p && k in p ? String(p[k]) : m; }); }
+  function nid() { seq += 1; return uid + '-' + seq; }
+  function el(tag, attrs, kids) {
+    var n = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      var v = attrs[k];
+      if (v === null || v === undefined || v === false) { return; }
+      if (k === 'text') { n.textContent = v; } else if (k === 'on') { Object.keys(v).forEach(function (e) { n.addEventListener(e, v[e]); }); } else { n.setAttribute(k, v === true ? '' : v); }
+    });
+    (kids || []).forEach(function (c) { if (c) { n.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); } });
+    return n;
+  }
+  function clear(n) { while (n.firstChild) { n.removeChild(n.firstChild); } return n; }
+  function csrf() { var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/); return m ? decodeURIComponent(m[1]) : ''; }
+  function post(handler, data) {
+    return fetch(runtime.handlerUrl(element, handler), {
+      method: 'POST', credentials: 'same-origin', body: JSON.stringify(data || {}),
+      headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf()}
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (body) {
+        if (!r.ok) {
+          var e = new Error((body.error && body.error.message) || S.error);
+          e.status = r.status; e.code = body.error && body.error.code; throw e;
+        }
+        return body;
+      });
+    });
+  }
+  function say(msg, bad) { statusEl.textContent = msg || ''; statusEl.className = 'rr-status' + (bad ? ' rr-bad' : ''); }
+  function fail(e) { say(e && e.message ? e.message : S.error, true); }
+  function when(iso) { if (!iso) { return ''; } var d = new Date(iso); return isNaN(d) ? iso : d.toLocaleString(); }
+  function words(t) { t = t.trim(); return t ? t.split(/\s+/).length : 0; }
+  function crit(id) { for (var i = 0; i < rubric.criteria.length; i += 1) { if (rubric.criteria[i].id === id) { return rubric.criteria[i]; } } return null; }
+  function levelText(c, levelId) {
+    if (!c || !levelId) { return '–'; }
+    for (var i = 0; i < c.levels.length; i += 1) { if (c.levels[i].id === levelId) { return c.levels[i].label + ' (' + c.levels[i].points + ')'; } }
+    return levelId;
+  }
+  function part(a, id) { if (!a) { return null; } for (var i = 0; i < a.parts.length; i += 1) { if (a.parts[i].criterion_id === id) { return a.parts[i]; } } return null; }
+  function textBox(text) { return el('div', {'class': 'rr-text', text: text}); }
+
+  // ---- the linked role-play run ----------------------------------------------------------
+  function simView(sim, headingId) {
+    var box = el('div', {'class': 'rr-simbox'});
+    box.appendChild(el('h4', {id: headingId, text: S.sim_title}));
+    if (!sim) { box.appendChild(el('p', {text: S.sim_none})); return box; }
+    var q = sim.quality ? ' (' + S['quality_' + sim.quality] + ')' : '';
+    box.appendChild(el('p', {text: fmt(S.sim_ending, {title: sim.ending_title}) + q}));
+    if (sim.points !== null && sim.max_points !== null) { box.appendChild(el('p', {text: fmt(S.sim_points, {points: sim.points, max: sim.max_points})})); }
+    if (sim.duties.length) {
+      box.appendChild(el('ul', {'class': 'rr-duties'}, sim.duties.map(function (d) {
+        return el('li', {'class': 'rr-duty-' + d.status, text: d.label + ': ' + S['duty_' + d.status]});
+      })));
+    }
+    if (sim.competencies.length) {
+      box.appendChild(el('ul', {'class': 'rr-comps'}, sim.competencies.map(function (c) {
+        return el('li', {text: c.label + ': ' + (c.earned === null ? '–' : c.earned) + ' / ' + (c.max === null ? '–' : c.max)});
+      })));
+    }
+    if (sim.path.length) {
+      box.appendChild(el('details', {}, [el('summary', {text: fmt(S.sim_path, {count: sim.path.length})}),
+        el('ol', {}, sim.path.map(function (p) { return el('li', {}, [el('span', {text: p.text}), p.choice_text ? el('strong', {text: ' → ' + p.choice_text}) : null]); }))]));
+    }
+    return box;
+  }
+  if (cfg.linked) { simEl.hidden = false; simEl.appendChild(simView(state.simulation, uid + '-sim')); simEl.setAttribute('aria-labelledby', uid + '-sim'); }
+
+  // ---- a rubric form (self assessment and staff grading) -----------------------------------
+  function rubricForm(existing, withOverall, submitLabel, onSubmit) {
+    var form = el('form', {'class': 'rr-form', novalidate: true});
+    rubric.criteria.forEach(function (c) {
+      var prev = part(existing, c.id), fs = el('fieldset', {'class': 'rr-fs'});
+      fs.appendChild(el('legend', {text: c.label}));
+      if (c.description) { fs.appendChild(el('p', {'class': 'rr-desc', text: c.description})); }
+      var name = nid();
+      c.levels.forEach(function (l) {
+        var id = nid();
+        fs.appendChild(el('div', {'class': 'rr-radio'}, [
+          el('input', {type: 'radio', id: id, name: name, value: l.id, 'data-criterion': c.id, checked: !!(prev && prev.level_id === l.id)}),
+          el('label', {'for': id, text: l.label + ' (' + fmt(S.points, {points: l.points}) + ')'})
+        ]));
+      });
+      if (!c.levels.length) { fs.appendChild(el('p', {'class': 'rr-desc', text: S.feedback_only})); }
+      var cid = nid();
+      fs.appendChild(el('label', {'for': cid, 'class': 'rr-small', text: S.comment_optional}));
+      var ta = el('textarea', {id: cid, rows: 2, 'data-comment': c.id, maxlength: 4000});
+      ta.value = prev ? prev.comment : '';
+      fs.appendChild(ta);
+      form.appendChild(fs);
+    });
+    var overall = null;
+    if (withOverall) {
+      var oid = nid();
+      overall = el('textarea', {id: oid, rows: 3, maxlength: 4000});
+      overall.value = existing ? existing.overall_comment : '';
+      form.appendChild(el('label', {'for': oid, text: S.overall_comment}));
+      form.appendChild(overall);
+    }
+    var btn = el('button', {type: 'submit', 'class': 'rr-primary', text: submitLabel});
+    form.appendChild(btn);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var sel = {}, com = {}, missing = false;
+      rubric.criteria.forEach(function (c) {
+        var r = form.querySelector('input[data-criterion="' + c.id + '"]:checked');
+        if (c.levels.length && !r) { missing = true; } else if (r) { sel[c.id] = r.value; }
+        var t = form.querySelector('textarea[data-comment="' + c.id + '"]');
+        if (t && t.value.trim()) { com[c.id] = t.value; }
+      });
+      if (missing) { say(S.choose_level, true); return; }
+      btn.disabled = true;
+      onSubmit({selections: sel, comments: com, overall_comment: overall ? overall.value : ''})
+        .then(function () { btn.disabled = false; }, function (e) { btn.disabled = false; fail(e); });
+    });
+    return form;
+  }
+
+  // ---- learner steps ---------------------------------------------------------------------------
+  function show(newState) { state = newState; renderStep(); }
+
+  function renderWrite() {
+    var taId = nid(), countId = nid();
+    var ta = el('textarea', {id: taId, rows: 10, 'aria-describedby': countId, maxlength: 30000});
+    ta.value = state.draft.text || '';
+    var count = el('p', {id: countId, 'class': 'rr-count', 'aria-live': 'polite'});
+    var warn = el('div', {'class': 'rr-warn', role: 'alert', hidden: true});
+    var okId = nid(), ok = el('input', {type: 'checkbox', id: okId});
+    var okRow = el('div', {'class': 'rr-check', hidden: true}, [ok, el('label', {'for': okId, text: S.personal_data_ok})]);
+    var submit = el('button', {type: 'button', 'class': 'rr-primary', text: S.submit});
+    var yes = el('button', {type: 'button', 'class': 'rr-primary', text: S.confirm_yes});
+    var no = el('button', {type: 'button', text: S.cancel});
+    var confirmBox = el('div', {'class': 'rr-confirm', role: 'group', 'aria-label': S.confirm_title, hidden: true},
+      [el('p', {text: S.confirm_title}), yes, ' ', no]);
+    var timer = null, saved = ta.value;
+
+    function updateCount() {
+      var n = words(ta.value), msg = fmt(S.words, {count: n}) + ' ' + fmt(S.limits, {min: cfg.min_words, max: cfg.max_words});
+      var bad = n > cfg.max_words || (n > 0 && n < cfg.min_words);
+      if (n > cfg.max_words) { msg += ' ' + fmt(S.too_many, {max: cfg.max_words}); } else if (n < cfg.min_words) { msg += ' ' + fmt(S.too_few, {min: cfg.min_words}); }
+      count.textContent = msg; count.className = 'rr-count' + (bad ? ' rr-bad' : '');
+      submit.disabled = n === 0 || n < cfg.min_words || n > cfg.max_words;
+    }
+    function showWarning(kinds) {
+      var has = kinds && kinds.length;
+      warn.hidden = !has; okRow.hidden = !has;
+      if (has) { warn.textContent = fmt(S.personal_data, {kinds: kinds.map(function (k) { return S[k]; }).join(', ')}); }
+    }
+    function save() {
+      timer = null;
+      if (ta.value === saved) { return Promise.resolve(); }
+      var text = ta.value;
+      say(S.saving);
+      return post('save_draft', {text: text}).then(function (r) {
+        saved = text; say(fmt(S.saved_at, {time: when(r.saved_at)})); showWarning(r.personal_data);
+      }, function (e) { say(e.status === 409 || e.status === 403 ? e.message : S.save_failed, true); });
+    }
+    ta.addEventListener('input', function () { updateCount(); if (timer) { clearTimeout(timer); } timer = setTimeout(save, 1200); });
+    ta.addEventListener('blur', function () { if (timer) { clearTimeout(timer); } save(); });
+    submit.addEventListener('click', function () { confirmBox.hidden = false; submit.hidden = true; yes.focus(); });
+    no.addEventListener('click', function () { confirmBox.hidden = true; submit.hidden = false; submit.focus(); });
+    yes.addEventListener('click', function () {
+      if (timer) { clearTimeout(timer); timer = null; }
+      yes.disabled = true; say(S.submitting);
+      post('submit', {text: ta.value, confirm: true, personal_data_ok: ok.checked}).then(function (r) {
+        say(fmt(S.submitted_at, {time: when(r.state.submission.submitted_at)})); show(r.state);
+      }, function (e) {
+        yes.disabled = false; confirmBox.hidden = true; submit.hidden = false; fail(e);
+        if (e.code === 'PERSONAL_DATA') { okRow.hidden = false; ok.focus(); }
+        if (e.code === 'ALREADY_SUBMITTED') { post('learner_state').then(function (r) { show(r.state); }); }
+      });
+    });
+    clear(stepEl).appendChild(el('div', {}, [el('label', {'for': taId, 'class': 'rr-h', text: S.your_text}), ta, count, warn, okRow, submit, confirmBox]));
+    updateCount();
+    if (state.draft.saved_at) { say(fmt(S.saved_at, {time: when(state.draft.saved_at)})); }
+  }
+
+  function submittedBox() {
+    var sub = state.submission;
+    return el('div', {}, [el('h4', {text: S.your_text}), el('p', {'class': 'rr-small', text: fmt(S.submitted_at, {time: when(sub.submitted_at)})}), textBox(sub.text)]);
+  }
+
+  function renderResult(wrap) {
+    var res = state.result, mine = state.self_assessment;
+    var gapsBy = {};
+    (res.gaps || []).forEach(function (g) { gapsBy[g.criterion_id] = g; });
+    wrap.appendChild(el('h4', {tabindex: -1, 'class': 'rr-focus', text: S.result_title}));
+    wrap.appendChild(el('p', {'class': 'rr-total', text: fmt(S.score, {earned: res.score, possible: res.score_possible})}));
+    wrap.appendChild(el('p', {text: fmt(S.total, {earned: res.points_earned, possible: res.points_possible})}));
+    rubric.criteria.forEach(function (c) {
+      var st = part(res, c.id), me = part(mine, c.id), g = gapsBy[c.id];
+      var dl = el('dl', {'class': 'rr-dl'});
+      if (c.levels.length) {
+        if (mine) { dl.appendChild(el('dt', {text: S.you})); dl.appendChild(el('dd', {text: levelText(c, me && me.level_id)})); }
+        dl.appendChild(el('dt', {text: S.staff})); dl.appendChild(el('dd', {text: levelText(c, st && st.level_id)}));
+        if (g && g.gap !== null) { dl.appendChild(el('dt', {text: S.gap})); dl.appendChild(el('dd', {text: (g.gap > 0 ? '+' : '') + g.gap})); }
+      }
+      if (st && st.comment) { dl.appendChild(el('dt', {text: S.staff_comment})); dl.appendChild(el('dd', {'class': 'rr-text', text: st.comment})); }
+      wrap.appendChild(el('div', {'class': 'rr-card'}, [el('h5', {text: c.label}), dl]));
+    });
+    if (res.overall_comment) { wrap.appendChild(el('div', {'class': 'rr-card'}, [el('h5', {text: S.staff_comment}), textBox(res.overall_comment)])); }
+    if (mine) { wrap.appendChild(el('p', {'class': 'rr-small', text: S.gap_help})); }
+  }
+
+  function renderStep() {
+    if (!state.submission) { renderWrite(); return; }
+    var wrap = clear(stepEl);
+    if (state.step === 'self') {
+      var h = el('h4', {tabindex: -1, 'class': 'rr-focus', text: S.self_title});
+      wrap.appendChild(h); wrap.appendChild(el('p', {text: S.self_help}));
+      wrap.appendChild(rubricForm(null, true, S.save_self, function (d) {
+        return post('self_assess', d).then(function (r) { say(S.waiting); show(r.state); });
+      }));
+      wrap.appendChild(submittedBox());
+      h.focus();
+      return;
+    }
+    if (state.step === 'done' && state.result) { renderResult(wrap); } else if (state.step === 'waiting') { wrap.appendChild(el('p', {'class': 'rr-note', text: S.waiting})); }
+    if (state.self_assessment && !state.result) {
+      wrap.appendChild(el('p', {text: fmt(S.self_total, {earned: state.self_assessment.points_earned, possible: state.self_assessment.points_possible})}));
+    }
+    wrap.appendChild(submittedBox());
+    var f = wrap.querySelector('.rr-focus'); if (f) { f.focus(); }
+  }
+  renderStep();
+
+  // ---- staff panel -----------------------------------------------------------------------------
+  if (!args.is_staff || !staffEl) { return; }
+  var filter = 'ungraded';
+
+  function loadQueue() {
+    return post('staff_queue', {filter: filter}).then(renderQueue, fail);
+  }
+  function renderQueue(q) {
+    var box = clear(staffEl);
+    box.appendChild(el('h3', {tabindex: -1, 'class': 'rr-sfocus', text: S.staff_title}));
+    var bar = el('div', {'class': 'rr-bar', role: 'group'});
+    ['ungraded', 'graded', 'all'].forEach(function (f) {
+      bar.appendChild(el('button', {type: 'button', 'aria-pressed': f === filter ? 'true' : 'false', text: fmt(S['filter_' + f], {count: q.counts[f]}),
+        on: {click: function () { filter = f; loadQueue(); }}}));
+    });
+    box.appendChild(bar);
+    var tools = el('div', {'class': 'rr-bar'});
+    if (cfg.grade_release === 'staff') {
+      tools.appendChild(el('button', {type: 'button', disabled: !q.unreleased, text: fmt(S.release, {count: q.unreleased}),
+        on: {click: function () { post('release_grades').then(function (r) { say(fmt(S.released_n, {count: r.released})); loadQueue(); }, fail); }}}));
+    }
+    tools.appendChild(el('button', {type: 'button', text: S.download_csv, on: {click: downloadCsv}}));
+    box.appendChild(tools);
+    if (!q.items.length) { box.appendChild(el('p', {text: S.queue_empty})); return; }
+    box.appendChild(el('ul', {'class': 'rr-queue'}, q.items.map(function (it) {
+      var status = S['status_' + it.status] + (it.status === 'graded' ? ' · ' + it.points_earned + '/' + it.points_possible + ' · ' + (it.released ? S.released : S.not_released) : '');
+      return el('li', {}, [el('button', {type: 'button', 'class': 'rr-link', on: {click: function () { openSubmission(it.submission_uuid, false); }}},
+        [el('strong', {text: it.username || '?'}), el('span', {text: ' · ' + when(it.submitted_at) + ' · ' + status})])]);
+    })));
+  }
+  function downloadCsv() {
+    post('export_csv').then(function (r) {
+      var url = URL.createObjectURL(new Blob([r.csv], {type: 'text/csv'}));
+      var a = el('a', {href: url, download: r.filename}); document.body.appendChild(a); a.click(); a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    }, fail);
+  }
+  function openSubmission(uuid, reveal) {
+    say(S.loading);
+    return post('staff_submission', {submission_uuid: uuid, reveal: reveal}).then(function (r) { say(''); renderSubmission(r.submission); }, fail);
+  }
+  function renderSubmission(sub) {
+    var box = clear(staffEl);
+    box.appendChild(el('button', {type: 'button', text: S.back, on: {click: loadQueue}}));
+    var h = el('h4', {tabindex: -1, text: fmt(S.submitted_by, {username: sub.username, time: when(sub.submitted_at), words: sub.words})});
+    box.appendChild(h);
+    box.appendChild(textBox(sub.text));
+    if (sub.masked) {
+      box.appendChild(el('p', {'class': 'rr-small'}, [S.masked_note + ' ', el('button', {type: 'button', text: S.reveal, on: {click: function () { openSubmission(sub.submission_uuid, true); }}})]));
+    }
+    box.appendChild(el('h5', {text: S.learner_self}));
+    if (sub.self_assessment) {
+      box.appendChild(el('ul', {}, rubric.criteria.map(function (c) {
+        var p = part(sub.self_assessment, c.id);
+        return el('li', {text: c.label + ': ' + (c.levels.length ? levelText(c, p && p.level_id) : '') + (p && p.comment ? ' — ' + p.comment : '')});
+      })));
+      if (sub.self_assessment.overall_comment) { box.appendChild(textBox(sub.self_assessment.overall_comment)); }
+    } else { box.appendChild(el('p', {text: S.none_yet})); }
+    if (cfg.linked) { box.appendChild(simView(sub.simulation, nid())); }
+    box.appendChild(el('h5', {text: S.grade}));
+    box.appendChild(rubricForm(sub.staff_assessment, true, S.save_grade, function (d) {
+      d.submission_uuid = sub.submission_uuid; d.expected_version = sub.version;
+      return post('staff_grade', d).then(function (r) {
+        renderSubmission(r.submission); say(fmt(S.grade_saved, {version: r.submission.version}));
+      }, function (e) {
+        if (e.status === 409) { return openSubmission(sub.submission_uuid, false).then(function () { say(e.message, true); }); }
+        throw e;
+      });
+    }));
+    if (sub.history.length) {
+      box.appendChild(el('h5', {text: S.history}));
+      box.appendChild(el('ul', {'class': 'rr-small'}, sub.history.map(function (c) {
+        var t = fmt(S.history_row, {at: when(c.at), action: S['action_' + c.action] || c.action, by: c.by, version: c.version});
+        if (c.previous) { t += ' — ' + fmt(S.was, {earned: c.previous.points_earned, possible: c.previous.points_possible}); }
+        return el('li', {text: t});
+      })));
+    }
+    h.focus();
+  }
+  loadQueue();
+}

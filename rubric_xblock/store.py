@@ -1,0 +1,304 @@
+"""Persistence for reflections: edx-submissions (text, final score) and this app's models.
+
+Imports Django but not ``xblock``. Refusals that depend on stored state raise
+:class:`Conflict` (the block answers 409); everything else is the block's business.
+"""
+import csv
+import io
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import compat
+from .models import Assessment, AssessmentChange, CriterionAssessment, Reflection
+from .rubric import Assessment as RubricAssessment
+from .rubric import CriterionResult, final_score
+
+ITEM_TYPE = "rubric_reflection"
+
+
+class Conflict(Exception):
+    """The stored state forbids the action (already done, changed meanwhile…)."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def student_item(course_id, item_id, student_id):
+    """The edx-submissions ``student_item`` dict for this learner and block."""
+    return {"student_id": student_id, "course_id": course_id, "item_id": item_id, "item_type": ITEM_TYPE}
+
+
+# ---------------------------------------------------------------------------
+# Submissions
+
+
+def get_reflection(course_id, item_id, student_id):
+    """The learner's reflection in this block, or None."""
+    return Reflection.objects.filter(course_id=course_id, item_id=item_id, student_id=student_id).first()
+
+
+def find_reflection(course_id, item_id, submission_uuid):
+    """The reflection of this block with ``submission_uuid``, or None (also for other blocks)."""
+    if not isinstance(submission_uuid, str) or not submission_uuid or len(submission_uuid) > 64:
+        return None
+    return Reflection.objects.filter(course_id=course_id, item_id=item_id,
+                                     submission_uuid=submission_uuid).first()
+
+
+def create_reflection(course_id, item_id, student_id, username, text, word_count):
+    """Store the final text in edx-submissions and index it; at most one per learner.
+
+    The index row is written first inside one transaction, so two simultaneous submits
+    meet the unique constraint and only one edx-submission is created.
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            reflection = Reflection.objects.create(
+                course_id=course_id, item_id=item_id, student_id=student_id, username=username or "",
+                word_count=word_count, submitted_at=now,
+            )
+            submission = compat.submissions_api().create_submission(
+                student_item(course_id, item_id, student_id), {"text": text}, submitted_at=now,
+            )
+            reflection.submission_uuid = submission["uuid"]
+            reflection.save(update_fields=["submission_uuid"])
+    except IntegrityError as err:
+        raise Conflict("ALREADY_SUBMITTED") from err
+    return reflection
+
+
+def submission_text(reflection):
+    """The submitted text, read back from edx-submissions ('' if unreadable)."""
+    api = compat.submissions_api()
+    try:
+        answer = api.get_submission(reflection.submission_uuid)["answer"]
+    except (api.SubmissionError, KeyError, TypeError):
+        return ""
+    return answer.get("text", "") if isinstance(answer, dict) else ""
+
+
+# ---------------------------------------------------------------------------
+# Assessments
+
+
+def get_assessment(reflection, kind):
+    """The reflection's ``kind`` assessment model (self/staff), or None."""
+    if reflection is None:
+        return None
+    return Assessment.objects.filter(reflection=reflection, kind=kind).prefetch_related("parts").first()
+
+
+def to_rubric_assessment(model):
+    """A stored assessment as the pure :class:`rubric_xblock.rubric.Assessment`."""
+    if model is None:
+        return None
+    parts = tuple(
+        CriterionResult(part.criterion_id, part.level_id or None, part.points, part.comment)
+        for part in model.parts.all()
+    )
+    return RubricAssessment(model.rubric_version, parts, model.overall_comment, model.points_earned,
+                            model.points_possible)
+
+
+def snapshot(model):
+    """A JSON-able copy of an assessment (for the audit trail and the staff view)."""
+    return {
+        "version": model.version,
+        "rubric_version": model.rubric_version,
+        "grader": model.grader_username,
+        "points_earned": model.points_earned,
+        "points_possible": model.points_possible,
+        "overall_comment": model.overall_comment,
+        "modified_at": model.modified_at.isoformat(),
+        "released_at": model.released_at.isoformat() if model.released_at else None,
+        "parts": [
+            {"criterion_id": part.criterion_id, "level_id": part.level_id or None, "points": part.points,
+             "comment": part.comment}
+            for part in model.parts.all()
+        ],
+    }
+
+
+def _write_parts(model, assessment):
+    model.parts.all().delete()
+    CriterionAssessment.objects.bulk_create([
+        CriterionAssessment(assessment=model, criterion_id=part.criterion_id, level_id=part.level_id or "",
+                            points=part.points, comment=part.comment)
+        for part in assessment.parts
+    ])
+
+
+def save_self_assessment(reflection, assessment, grader_id, grader_username):
+    """Store the learner's self assessment; refused once one exists."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            model = Assessment.objects.create(
+                reflection=reflection, kind=Assessment.SELF, rubric_version=assessment.rubric_version,
+                grader_id=grader_id, grader_username=grader_username or "",
+                overall_comment=assessment.overall_comment, points_earned=assessment.points_earned,
+                points_possible=assessment.points_possible, version=1, created_at=now, modified_at=now,
+            )
+            _write_parts(model, assessment)
+            AssessmentChange.objects.create(assessment=model, action=AssessmentChange.CREATED, version=1,
+                                            changed_by_id=grader_id, changed_by_username=grader_username or "",
+                                            changed_at=now)
+    except IntegrityError as err:
+        raise Conflict("ALREADY_SELF_ASSESSED") from err
+    return model
+
+
+def save_staff_assessment(reflection, assessment, grader_id, grader_username, expected_version):
+    """Create or change the staff assessment, if nobody changed it since ``expected_version``.
+
+    ``expected_version`` is 0 when the grader saw no staff assessment. Raises
+    ``Conflict("STALE_ASSESSMENT")`` otherwise. Every change keeps the previous state.
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            model = (Assessment.objects.select_for_update()
+                     .filter(reflection=reflection, kind=Assessment.STAFF).first())
+            if model is None:
+                if expected_version != 0:
+                    raise Conflict("STALE_ASSESSMENT")
+                model = Assessment.objects.create(
+                    reflection=reflection, kind=Assessment.STAFF, rubric_version=assessment.rubric_version,
+                    grader_id=grader_id, grader_username=grader_username or "",
+                    overall_comment=assessment.overall_comment, points_earned=assessment.points_earned,
+                    points_possible=assessment.points_possible, version=1, created_at=now, modified_at=now,
+                )
+                action, previous = AssessmentChange.CREATED, None
+            else:
+                previous = snapshot(model)
+                # Compare-and-set on the version: the check holds even without row locks (SQLite).
+                changed = Assessment.objects.filter(pk=model.pk, version=expected_version).update(
+                    version=F("version") + 1, rubric_version=assessment.rubric_version, grader_id=grader_id,
+                    grader_username=grader_username or "", overall_comment=assessment.overall_comment,
+                    points_earned=assessment.points_earned, points_possible=assessment.points_possible,
+                    modified_at=now,
+                )
+                if not changed:
+                    raise Conflict("STALE_ASSESSMENT")
+                model.refresh_from_db()
+                action = AssessmentChange.CHANGED
+            _write_parts(model, assessment)
+            AssessmentChange.objects.create(assessment=model, action=action, version=model.version,
+                                            changed_by_id=grader_id, changed_by_username=grader_username or "",
+                                            changed_at=now, previous=previous)
+    except IntegrityError as err:
+        raise Conflict("STALE_ASSESSMENT") from err
+    return model
+
+
+def publish_score(reflection, model, weight, released_by_id, released_by_username):
+    """Send ``model``'s points to the gradebook through edx-submissions ``set_score``.
+
+    The LMS turns the ``score_set`` signal into the course grade. Marks the assessment
+    released and records who released it.
+    """
+    earned, possible = final_score(model.points_earned, model.points_possible, weight)
+    now = timezone.now()
+    with transaction.atomic():
+        compat.submissions_api().set_score(reflection.submission_uuid, earned, possible)
+        first_release = model.released_at is None
+        model.released_at = now
+        model.save(update_fields=["released_at"])
+        if first_release and model.kind == Assessment.STAFF:
+            AssessmentChange.objects.create(assessment=model, action=AssessmentChange.RELEASED,
+                                            version=model.version, changed_by_id=released_by_id,
+                                            changed_by_username=released_by_username or "", changed_at=now)
+    return earned, possible
+
+
+def unreleased_staff_assessments(course_id, item_id):
+    """Staff assessments of this block not yet sent to the gradebook."""
+    return (Assessment.objects.filter(kind=Assessment.STAFF, released_at__isnull=True,
+                                      reflection__course_id=course_id, reflection__item_id=item_id)
+            .select_related("reflection"))
+
+
+def changes(model):
+    """The audit trail of an assessment, oldest first, JSON-able."""
+    if model is None:
+        return []
+    return [
+        {"action": change.action, "version": change.version, "by": change.changed_by_username,
+         "at": change.changed_at.isoformat(), "previous": change.previous}
+        for change in model.changes.all()
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Staff queue and export
+
+QUEUE_FILTERS = ("ungraded", "graded", "all")
+
+
+def queue(course_id, item_id, status, offset=0, limit=50):
+    """Counts per status and one page of this block's reflections (oldest first)."""
+    reflections = Reflection.objects.filter(course_id=course_id, item_id=item_id)
+    graded = reflections.filter(assessments__kind=Assessment.STAFF)
+    ungraded = reflections.exclude(assessments__kind=Assessment.STAFF)
+    counts = {"ungraded": ungraded.count(), "graded": graded.count(), "all": reflections.count()}
+    chosen = {"ungraded": ungraded, "graded": graded, "all": reflections}[status]
+    page = list(chosen.order_by("submitted_at", "id")[offset:offset + limit])
+    staff = {
+        model.reflection_id: model
+        for model in Assessment.objects.filter(reflection__in=page, kind=Assessment.STAFF)
+    }
+    items = []
+    for reflection in page:
+        model = staff.get(reflection.pk)
+        items.append({
+            "submission_uuid": reflection.submission_uuid,
+            "username": reflection.username,
+            "submitted_at": reflection.submitted_at.isoformat(),
+            "word_count": reflection.word_count,
+            "status": "graded" if model else "ungraded",
+            "points_earned": model.points_earned if model else None,
+            "points_possible": model.points_possible if model else None,
+            "grader": model.grader_username if model else None,
+            "released": bool(model and model.released_at),
+        })
+    return counts, items
+
+
+def _csv_cell(value):
+    """Guard spreadsheet formulas: a cell starting with = + - @ gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_csv(course_id, item_id, rubric, weight):
+    """One row per learner: staff points per criterion, total, final score, grader, dates."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    scored = rubric.scored_criteria
+    writer.writerow(["username", "submitted_at", "words", *[c.id for c in scored], "points_earned",
+                     "points_possible", "score", "score_possible", "self_points", "grader", "graded_at",
+                     "released_at", "rubric_version"])
+    reflections = Reflection.objects.filter(course_id=course_id, item_id=item_id).order_by("username", "id")
+    assessments = {}
+    for model in (Assessment.objects.filter(reflection__in=reflections).prefetch_related("parts")):
+        assessments[(model.reflection_id, model.kind)] = model
+    for reflection in reflections:
+        staff = assessments.get((reflection.pk, Assessment.STAFF))
+        mine = assessments.get((reflection.pk, Assessment.SELF))
+        points = {part.criterion_id: part.points for part in staff.parts.all()} if staff else {}
+        score = final_score(staff.points_earned, staff.points_possible, weight) if staff else (None, None)
+        writer.writerow([_csv_cell(cell) for cell in [
+            reflection.username, reflection.submitted_at.isoformat(), reflection.word_count,
+            *[points.get(c.id) for c in scored],
+            staff.points_earned if staff else None, staff.points_possible if staff else None,
+            score[0], score[1], mine.points_earned if mine else None,
+            staff.grader_username if staff else None,
+            staff.modified_at.isoformat() if staff else None,
+            staff.released_at.isoformat() if staff and staff.released_at else None,
+            staff.rubric_version if staff else None,
+        ]])
+    return out.getvalue()

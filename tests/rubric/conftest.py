@@ -1,0 +1,18 @@
+"""Fixtures for the reflection block's tests (helpers live in ``rubric_support``)."""
+import pytest
+from rubric_support import GOOD_TEXT, Course, call
+
+
+@pytest.fixture
+def course(db):
+    """A course with one reflection block using the test rubric (min 5 words)."""
+    return Course()
+
+
+@pytest.fixture
+def submitted(course):
+    """``course`` where learner ``budi`` has submitted ``GOOD_TEXT``."""
+    status, body = call(course.block("budi"), "submit", {"text": GOOD_TEXT, "confirm": True})
+    assert status == 200, body
+    return course
+
