@@ -201,8 +201,8 @@ class _Reader:
     def __init__(self):
         self.problems = []
 
-    def add(self, code, template, path, node=None, **params):
-        self.problems.append(Problem(code, template, path, node, tuple(sorted(params.items()))))
+    def add(self, code, template, path, at=None, **params):
+        self.problems.append(Problem(code, template, path, at, tuple(sorted(params.items()))))
 
     def mapping(self, value, path, node=None):
         if isinstance(value, dict):
@@ -375,7 +375,10 @@ def _read_node(r, item, path, refs):
                          node_id, refs)
             for j, c in enumerate(r.sequence(item.get("choices"), f"{path}.choices", node_id))
         ]
-        if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
+        if not choices:
+            r.add("dead_end", N_("node '{node}' is not an ending but has no way out"), path, node_id,
+                  node=node_id)
+        elif not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
             r.add("choice_count", N_("a dialogue node needs {low} to {high} choices, this one has {count}"),
                   f"{path}.choices", node_id, low=MIN_CHOICES, high=MAX_CHOICES, count=len(choices))
         r.unique([c["id"] for c in choices], f"{path}.choices", "choice", node_id)
@@ -475,8 +478,8 @@ def _read_record(r, record, path, node_id):
 def _graph_problems(canon):
     problems = []
 
-    def add(code, template, path, node=None, **params):
-        problems.append(Problem(code, template, path, node, tuple(sorted(params.items()))))
+    def add(code, template, path, at=None, **params):
+        problems.append(Problem(code, template, path, at, tuple(sorted(params.items()))))
 
     index = {n["id"]: i for i, n in enumerate(canon["nodes"]) if n["id"]}
     by_id = {n["id"]: n for n in canon["nodes"] if n["id"]}

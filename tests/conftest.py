@@ -96,3 +96,17 @@ def make_block():
 def mini_data():
     """The small scenario that exercises every engine feature."""
     return load_yaml(DATA / "mini.yaml")
+
+
+@pytest.fixture
+def workbench(db):
+    """The workbench's scenarios loaded into this test's database.
+
+    The workbench loads scenarios into its database once per process; pytest-django rolls
+    the database back after each test, so each HTTP test loads them again.
+    """
+    from workbench import scenarios  # noqa: PLC0415  (needs Django set up)
+
+    scenarios.init_scenarios()
+    scenarios.get_scenarios.initialized = True
+    return scenarios.SCENARIOS

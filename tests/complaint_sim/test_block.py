@@ -1,0 +1,222 @@
+"""The block through the runtime's real handler dispatch, and the LMS's call contract."""
+import copy
+import json
+from collections import namedtuple
+from datetime import UTC, datetime
+
+import pytest
+from xblock.fields import Scope
+
+from complaint_sim_xblock.block import ComplaintSimBlock
+from tests.conftest import LmsUserService, post
+
+GOOD_RECORD = {"category": "Pelayanan", "urgency": "Sedang", "referral": "Kelurahan", "deadline_days": 3,
+               "summary": "Printer rusak sehingga antrean warga panjang"}
+BEST_ROUTE = [("datang", "sapa"), ("tanya", "catat"), ("rekam", None), ("tutup", "nomor")]
+POOR_ROUTE = [("datang", "ketus"), ("tanya", "usir")]
+
+
+@pytest.fixture
+def block(make_block, mini_data):
+    b = make_block(ComplaintSimBlock, block_type="complaint_sim")
+    b.set_scenario(mini_data)
+    b.save()
+    return b
+
+
+def play(block, route, attempt=1):
+    status, body = post(block, "start", {"attempt": attempt})
+    assert status == 200, body
+    for step, (node, choice) in enumerate(route):
+        if choice is None:
+            status, body = post(block, "record", {"node": node, "step": step, "record": GOOD_RECORD})
+        else:
+            status, body = post(block, "choose", {"node": node, "step": step, "choice": choice})
+        assert status == 200, body
+    return body["state"]
+
+
+class TestFields:
+    def test_every_field_has_its_intended_scope(self):
+        scopes = {name: field.scope for name, field in ComplaintSimBlock.fields.items()
+                  if name not in ("parent", "children", "tags", "name")}
+        assert scopes == {
+            "display_name": Scope.settings, "scenario": Scope.content, "scenario_digest": Scope.content,
+            "weight": Scope.settings, "max_attempts": Scope.settings, "grading_policy": Scope.settings,
+            "run": Scope.user_state, "history": Scope.user_state}
+
+    def test_every_field_is_documented(self):
+        for name, field in ComplaintSimBlock.fields.items():
+            if name not in ("parent", "children", "tags", "name"):
+                assert field.display_name and field.help, name
+
+
+class TestHandlers:
+    def test_full_route_scores_publishes_grade_completion_and_events(self, block):
+        state = play(block, BEST_ROUTE)
+        assert state["debrief"]["points"] == 12 and state["debrief"]["ending"]["id"] == "baik"
+        names = [name for name, _data in block.runtime.published]
+        assert names == ["edx.complaint_sim.attempt_started", "edx.complaint_sim.choice", "edx.complaint_sim.choice",
+                         "edx.complaint_sim.record", "edx.complaint_sim.choice", "edx.complaint_sim.ending",
+                         "grade", "completion"]
+        assert block.runtime.events("grade") == [{"value": 12, "max_value": 12}]
+        assert block.runtime.events("completion") == [{"completion": 1.0}]
+        assert block.runtime.events("edx.complaint_sim.record")[0]["correct"]["summary"] is True
+
+    def test_repeated_click_is_409_with_state_and_no_double_count(self, block):
+        post(block, "start", {"attempt": 1})
+        assert post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})[0] == 200
+        status, body = post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})
+        assert status == 409 and body["error"]["code"] == "stale"
+        assert body["state"]["view"]["node"]["id"] == "tanya"
+        assert len(block.run["path"]) == 1
+        assert len(block.runtime.events("edx.complaint_sim.choice")) == 1
+
+    def test_repeated_start_is_409(self, block):
+        assert post(block, "start", {"attempt": 1})[0] == 200
+        status, body = post(block, "start", {"attempt": 1})
+        assert status == 409 and body["error"]["code"] == "stale"
+        assert block.run["attempt"] == 1
+
+    @pytest.mark.parametrize("handler, payload, code", [
+        ("choose", {"node": "datang", "step": 0}, "bad_request"),
+        ("choose", {"node": "datang", "step": "0", "choice": "sapa"}, "bad_request"),
+        ("choose", {"node": "", "step": 0, "choice": "sapa"}, "bad_request"),
+        ("choose", {"node": "x" * 65, "step": 0, "choice": "sapa"}, "bad_request"),
+        ("choose", {"node": "datang", "step": -1, "choice": "sapa"}, "bad_request"),
+        ("choose", {"node": "datang", "step": 0, "choice": ["sapa"]}, "bad_request"),
+        ("choose", {"node": "datang", "step": 0, "choice": "tidak-ada"}, "unknown_choice"),
+        ("record", {"node": "datang", "step": 0, "record": GOOD_RECORD}, "stale"),
+        ("start", {"attempt": "1"}, "bad_request"),
+        ("start", {}, "bad_request"),
+    ])
+    def test_bad_input_is_4xx_and_changes_nothing(self, block, handler, payload, code):
+        post(block, "start", {"attempt": 1})
+        before = copy.deepcopy(block.run)
+        status, body = post(block, handler, payload)
+        assert 400 <= status < 500 and body["error"]["code"] == code
+        assert body["error"]["message"]
+        assert block.run == before
+
+    @pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b"\xff\xfe", b'"text"', b"null"])
+    def test_malformed_bodies_are_400(self, block, raw):
+        status, body = post(block, "choose", None, raw=raw)
+        assert status == 400 and body["error"]["code"] == "bad_json"
+
+    def test_get_is_405(self, block):
+        from webob import Request  # noqa: PLC0415
+        response = block.runtime.handle(block, "choose", Request.blank("/", method="GET"))
+        assert response.status_code == 405
+
+    def test_choice_before_start_is_409(self, block):
+        status, body = post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})
+        assert status == 409 and body["error"]["code"] == "not_started"
+
+    def test_attempt_limit(self, block):
+        block.max_attempts = 2
+        play(block, POOR_ROUTE, attempt=1)
+        play(block, BEST_ROUTE, attempt=2)
+        status, body = post(block, "start", {"attempt": 3})
+        assert status == 409 and body["error"]["code"] == "no_attempts_left"
+        assert body["state"]["attempts"] == {"used": 2, "max": 2, "remaining": 0}
+        assert len(block.history) == 2
+
+    def test_choice_after_the_ending_is_409(self, block):
+        play(block, POOR_ROUTE)
+        status, body = post(block, "choose", {"node": "tanya", "step": 1, "choice": "usir"})
+        assert status == 409 and body["error"]["code"] in ("attempt_over", "stale")
+        assert len(block.history) == 1
+
+    def test_best_policy_keeps_the_best_grade(self, block):
+        play(block, BEST_ROUTE, attempt=1)
+        play(block, POOR_ROUTE, attempt=2)
+        assert block.runtime.events("grade") == [{"value": 12, "max_value": 12}, {"value": 12, "max_value": 12}]
+        assert block.runtime.events("completion") == [{"completion": 1.0}]
+
+    def test_last_policy_counts_the_last_attempt(self, block):
+        block.grading_policy = "last"
+        play(block, BEST_ROUTE, attempt=1)
+        state = play(block, POOR_ROUTE, attempt=2)
+        assert block.runtime.events("grade")[-1] == {"value": 0, "max_value": 12}
+        assert state["score"] == {"points": 0, "max_points": 12}
+
+    def test_resume_after_leaving(self, block):
+        post(block, "start", {"attempt": 1})
+        post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})
+        status, body = post(block, "state", {})
+        assert status == 200 and body["state"]["view"]["node"]["id"] == "tanya"
+        html = block.student_view().body_html()
+        assert "csim-body" in html
+
+    def test_anonymous_users_change_nothing(self, make_block, mini_data):
+        b = make_block(ComplaintSimBlock, user=LmsUserService(authenticated=False), block_type="complaint_sim")
+        b.set_scenario(mini_data)
+        status, body = post(b, "start", {"attempt": 1})
+        assert status == 403 and body["error"]["code"] == "anonymous"
+        assert b.run == {}
+
+    def test_broken_scenario_gives_409_not_500(self, block, mini_data):
+        broken = copy.deepcopy(mini_data)
+        broken["start"] = "nowhere"
+        block.set_scenario(broken)
+        status, body = post(block, "start", {"attempt": 1})
+        assert status == 409 and body["error"]["code"] == "scenario_invalid"
+        assert "cannot be played" in block.student_view().body_html()
+
+    def test_scenario_edited_mid_run_restarts_with_a_notice(self, block, mini_data):
+        post(block, "start", {"attempt": 1})
+        post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})
+        edited = copy.deepcopy(mini_data)
+        edited["nodes"] = [n for n in edited["nodes"] if n["id"] not in ("tanya", "gagal")]
+        for choice in edited["nodes"][0]["choices"]:
+            choice["target"] = "rekam"
+        block.set_scenario(edited)
+        status, body = post(block, "state", {})
+        assert status == 200 and body["state"]["notice"] == "scenario_changed"
+        assert body["state"]["view"]["node"]["id"] == "datang" and body["state"]["attempts"]["used"] == 1
+
+
+class TestLmsContract:
+    """Calls the LMS makes without a user, with the shapes it uses."""
+
+    def test_max_score_needs_no_user(self, make_block, mini_data):
+        b = make_block(ComplaintSimBlock, user=None, block_type="complaint_sim")
+        b.runtime._services.pop("user")  # noqa: SLF001  (the grades transformer has no user)
+        b.set_scenario(mini_data)
+        assert b.max_score() == 12
+        assert b.has_score and b.weight == 1.0
+
+    def test_student_view_data_has_no_answer_key(self, block):
+        data = block.student_view_data()
+        text = json.dumps(data)
+        assert data["max_score"] == 12 and data["title"] == "Antrean printer rusak"
+        for secret in ("target", "feedback", "scores", "expected", "Mohon maaf", "nodes"):
+            assert secret not in text
+        assert block.has_support(block.student_view, "multi_device")
+
+    def test_initial_page_carries_no_answer_key(self, block):
+        frag = block.student_view()
+        args = json.dumps({key: value for key, value in frag.json_init_args.items() if key != "strings"})
+        for secret in ("target", "scores", "fulfils", "expected", "Baik.", "Ketus."):
+            assert secret not in args
+
+    def test_report_rows_without_a_bound_user(self, make_block, mini_data):
+        played = make_block(ComplaintSimBlock, block_type="complaint_sim")
+        played.set_scenario(mini_data)
+        play(played, POOR_ROUTE, attempt=1)
+        play(played, BEST_ROUTE, attempt=2)
+        report_block = make_block(ComplaintSimBlock, user=None, block_type="complaint_sim")
+        report_block.set_scenario(mini_data)
+        XBlockUserState = namedtuple("XBlockUserState", "username block_key state updated scope")
+        states = [
+            XBlockUserState("sari", None, {"run": played.run, "history": played.history}, datetime.now(UTC),
+                            Scope.user_state),
+            XBlockUserState("nobody", None, {}, datetime.now(UTC), Scope.user_state),
+        ]
+        rows = list(report_block.generate_report_data(iter(states)))
+        assert [name for name, _row in rows] == ["sari"]
+        row = rows[0][1]
+        assert row["attempts"] == 2 and row["best_score"] == "12/12" and row["last_score"] == "12/12"
+        assert row["last_ending"] == "Tertangani" and row["competency_empati"] == "2/2"
+        assert row["path"] == "datang > tanya > rekam > tutup"
+        assert list(report_block.generate_report_data(iter(states * 3), limit_responses=2)).__len__() == 2

@@ -1,0 +1,50 @@
+"""HTTP through the xblock-sdk workbench's Django stack (the local demo's own server code)."""
+import json
+import re
+
+import pytest
+
+
+@pytest.fixture
+def scenario_url(client, workbench):
+    """URL of the KTP-el role-play in the workbench, found on its index page."""
+    index = client.get("/").content.decode("utf-8")
+    assert "KTP-el" in index
+    match = re.search(r'href="(/scenario/complaint_sim\.\d+/)"', index)
+    assert match, "the workbench lists the role-play"
+    return match.group(1)
+
+
+def handler_url(page, name):
+    """A handler URL of the block on a rendered workbench page."""
+    match = re.search(r"data-usage=['\"]([^'\"]+\.complaint_sim\.[^'\"]+)['\"]", page)
+    assert match, "the page carries the block's usage id"
+    usage = match.group(1)
+    return f"/handler/{usage}/{name}/?student=asn_1"
+
+
+def test_page_renders_the_block_with_its_assets(client, scenario_url):
+    response = client.get(scenario_url + "?student=asn_1")
+    page = response.content.decode("utf-8")
+    assert response.status_code == 200
+    assert "ComplaintSimBlock" in page and "csim-body" in page
+    assert "KTP-el" in page
+
+
+def test_play_over_http(client, scenario_url):
+    page = client.get(scenario_url + "?student=asn_1").content.decode("utf-8")
+    start = client.post(handler_url(page, "start"), json.dumps({"attempt": 1}), content_type="application/json")
+    assert start.status_code == 200
+    view = start.json()["state"]["view"]
+    node = view["node"]
+    first = client.post(handler_url(page, "choose"),
+                        json.dumps({"node": node["id"], "step": 0, "choice": node["choices"][0]["id"]}),
+                        content_type="application/json")
+    assert first.status_code == 200 and first.json()["state"]["view"]["step"] == 1
+    again = client.post(handler_url(page, "choose"),
+                        json.dumps({"node": node["id"], "step": 0, "choice": node["choices"][0]["id"]}),
+                        content_type="application/json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "stale"
+    garbage = client.post(handler_url(page, "choose"), "{", content_type="application/json")
+    assert garbage.status_code == 400 and garbage.json()["error"]["code"] == "bad_json"
+    assert client.get(handler_url(page, "choose")).status_code == 405
