@@ -37,8 +37,13 @@ lint: install ## Run ruff over the code
 unit: install ## Run the Python tests (no browser)
 	$(PY) -m pytest -q -m "not browser"
 
-browser-deps: ## Install Chromium from Debian packages (browser tests)
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+AXE_VERSION := 4.14.1
+AXE_JS := .cache/axe/node_modules/axe-core/axe.min.js
+
+browser-deps: ## Install Chromium (Debian package) and axe-core (npm, into .cache/axe) for the browser tests
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium >/dev/null; }
+	@grep -qs '"version": "$(AXE_VERSION)"' .cache/axe/node_modules/axe-core/package.json || npm install --prefix .cache/axe --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+	@test -f $(AXE_JS)
 
 test: install lint browser-deps ## Install everything and run every test (lint, unit, HTTP, browser)
 	$(PY) -m pytest -q
