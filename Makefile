@@ -48,6 +48,9 @@ browser-deps: ## Install Chromium (Debian package) and axe-core (npm, into .cach
 test: install lint browser-deps ## Install everything and run every test (lint, unit, HTTP, browser)
 	$(PY) -m pytest -q
 
+course: install ## Build the course tarball dist/penanganan-pengaduan.tar.gz from course_export/sources
+	$(PY) -m course_export build course_export/sources/penanganan-pengaduan -o dist/penanganan-pengaduan.tar.gz
+
 bench: install ## Measure render and handler times against an empty XBlock, and page weight
 	$(PY) -m tests.bench
 

@@ -60,6 +60,10 @@ setup(
             "ruff",
             "playwright",
             "build",
+            # The course builder (course_export): Markdown pages and the OLX check. Authoring
+            # tools, run from a checkout by `make course`; the LMS does not need them.
+            "markdown-it-py",
+            "olxcleaner",
         ],
     },
     entry_points={
