@@ -1,0 +1,259 @@
+"""``make bench``: request costs through the workbench's Django stack, against an empty XBlock.
+
+Every figure is a median over many requests, measured in this run beside the floor: an
+XBlock whose view returns an empty fragment and whose JSON handler returns ``{}``, served
+through exactly the same path (Django test client -> workbench views -> runtime -> block
+-> field storage in SQLite). Ratios, not seconds, are what the budgets speak of, because
+these machines are noisy. Not a test: nothing here passes or fails.
+"""
+import gzip
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "course_export.demo.settings")
+os.environ["DEMO_DATABASE"] = os.path.join(tempfile.mkdtemp(prefix="bench-"), "bench.db")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from lxml import etree  # noqa: E402
+from web_fragments.fragment import Fragment  # noqa: E402
+from webob import Request  # noqa: E402
+from workbench import scenarios  # noqa: E402
+from xblock.core import XBlock  # noqa: E402
+from xblock.field_data import DictFieldData  # noqa: E402
+from xblock.fields import ScopeIds  # noqa: E402
+
+from complaint_sim_xblock.block import ComplaintSimBlock  # noqa: E402
+from complaint_sim_xblock.olx import scenario_to_xml  # noqa: E402
+from complaint_sim_xblock.scenario import compile_scenario  # noqa: E402
+from tests.conftest import LmsLikeRuntime  # noqa: E402
+
+SIZES = (10, 100, 1000)
+RUNS = int(os.environ.get("BENCH_RUNS", "150"))
+WARMUP = 5
+
+
+class EmptyBlock(XBlock):
+    """The floor: a view that returns an empty fragment and a handler that returns {}."""
+
+    def student_view(self, context=None):
+        """An empty fragment."""
+        return Fragment("<div></div>")
+
+    @XBlock.json_handler
+    def noop(self, data, suffix=""):
+        """Nothing."""
+        return {}
+
+
+def generated_scenario(size):
+    """A valid scenario of ``size`` nodes: a binary tree of dialogues, a record step, three endings."""
+    count = size - 4
+    nodes = []
+    for i in range(count):
+        left = f"n{2 * i + 1}" if 2 * i + 1 < count else "catat"
+        right = f"n{2 * i + 2}" if 2 * i + 2 < count else "catat"
+        nodes.append({
+            "id": f"n{i}", "type": "dialogue", "speaker": "citizen",
+            "text": f"Warga menyampaikan keluhan bagian {i}. " * 3,
+            "choices": [
+                {"id": "baik", "text": "Saya pahami, Bu. Mari kita selesaikan bersama.", "target": left,
+                 "scores": {"empati": 1}, "effects": {"mood": 1}, "feedback": "Empatik dan jelas.", "model": True},
+                {"id": "jelas", "text": "Saya jelaskan prosedurnya, Bu.", "target": right,
+                 "feedback": "Jelas, tetapi belum menyentuh perasaan warga."},
+                {"id": "ulang", "text": "Bisa diulang, Bu?", "target": f"n{i}", "effects": {"mood": -1},
+                 "feedback": "Bertanya ulang boleh, asal tidak berlarut."},
+                {"id": "ketus", "text": "Itu bukan urusan saya.", "target": "gagal", "scores": {"empati": -1},
+                 "feedback": "Melempar tanggung jawab."},
+            ],
+        })
+    options = {"options": ["A", "B", "C"], "expected": "A"}
+    nodes.append({"id": "catat", "type": "record", "text": "Catat pengaduan.", "next": "selesai",
+                  "record": {"category": options, "urgency": options, "referral": options,
+                             "deadline_days": {"expected": 5, "tolerance": 1},
+                             "summary": {"min_words": 3, "keywords": [["keluhan"]]}}})
+    for node_id, quality in (("selesai", "good"), ("cukup", "fair"), ("gagal", "poor")):
+        nodes.append({"id": node_id, "type": "ending", "title": node_id, "text": "Akhir.", "quality": quality})
+    nodes[0]["choices"].append({"id": "cukup", "text": "Silakan kembali besok.", "target": "cukup"})
+    nodes[0]["choices"].pop(2)  # keep five choices at most
+    return {"id": f"bench-{size}", "title": f"Bench {size}", "situation": "Uji beban.", "start": "n0",
+            "max_steps": 60, "feedback": "immediate",
+            "persona": {"name": "Bu Ani", "role": "Warga", "wants": "Dilayani"},
+            "mood_variable": "mood",
+            "competencies": [{"id": "empati", "label": "Empati", "weight": 1}],
+            "variables": [{"id": "mood", "label": "Suasana hati", "min": 0, "max": 10, "initial": 3}],
+            "duties": [], "nodes": nodes}
+
+
+def median_ms(samples):
+    return statistics.median(samples) / 1e6
+
+
+def timed(fn, runs=RUNS):
+    """Median nanoseconds of ``fn`` over ``runs`` calls after a warm-up."""
+    for _ in range(WARMUP):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter_ns()
+        fn()
+        samples.append(time.perf_counter_ns() - start)
+    return samples
+
+
+def usage_of(client, scenario_id, block_type):
+    page = client.get(f"/scenario/{scenario_id}/?student=bench").content.decode("utf-8")
+    return re.search(rf"data-usage=['\"]([^'\"]+\.{block_type}\.[^'\"]+)['\"]", page).group(1)
+
+
+def post(client, usage, handler, student, payload):
+    response = client.post(f"/handler/{usage}/{handler}/?student={student}", json.dumps(payload),
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response
+
+
+@XBlock.register_temp_plugin(EmptyBlock, "bench_empty")
+def main():
+    """Run every measurement and print the figures as JSON."""
+    call_command("migrate", verbosity=0, interactive=False)
+    client = Client()
+    if True:  # the temporary plugin is registered for the whole run
+        scenarios.init_scenarios()
+        scenarios.get_scenarios.initialized = True
+        scenarios.add_xml_scenario("bench-empty", "Empty XBlock", "<vertical_demo><bench_empty/></vertical_demo>")
+        for size in SIZES:
+            data = compile_scenario(generated_scenario(size)).data
+            element = etree.Element("complaint_sim", display_name=f"Bench {size}", max_attempts="0")
+            element.append(scenario_to_xml(data))
+            scenarios.add_xml_scenario(f"bench-{size}", f"Bench {size}",
+                                       f"<vertical_demo>{etree.tostring(element, encoding='unicode')}</vertical_demo>")
+        report = {"runs": RUNS, "python": sys.version.split()[0], "complaint_sim": {}}
+
+        empty_usage = usage_of(client, "bench-empty", "bench_empty")
+        floor_view = median_ms(timed(lambda: client.get("/view/bench-empty/student_view/?student=bench")))
+        counter = iter(range(10**9))
+        floor_handler = median_ms(timed(lambda: post(client, empty_usage, "noop", f"e{next(counter)}", {"x": 1})))
+        report["floor_ms"] = {"render": round(floor_view, 3), "handler": round(floor_handler, 3)}
+
+        for size in SIZES:
+            sid = f"bench-{size}"
+            usage = usage_of(client, sid, "complaint_sim")
+            start = time.perf_counter_ns()
+            client.get(f"/view/{sid}/student_view/?student=cold")
+            cold = (time.perf_counter_ns() - start) / 1e6
+            post(client, usage, "start", "viewer", {"attempt": 1})
+            render = median_ms(timed(lambda sid=sid: client.get(f"/view/{sid}/student_view/?student=viewer")))
+            learners = iter(range(10**9))
+
+            def choose(usage=usage, learners=learners):
+                student = f"s{next(learners)}"
+                post(client, usage, "start", student, {"attempt": 1})
+                start_ns = time.perf_counter_ns()
+                post(client, usage, "choose", student, {"node": "n0", "step": 0, "choice": "baik"})
+                return time.perf_counter_ns() - start_ns
+
+            for _ in range(WARMUP):
+                choose()
+            choice = statistics.median(choose() for _ in range(RUNS)) / 1e6
+            report["complaint_sim"][size] = {
+                "first_render_ms": round(cold, 3),
+                "render_ms": round(render, 3), "render_ratio": round(render / floor_view, 2),
+                "choice_ms": round(choice, 3), "choice_ratio": round(choice / floor_handler, 2),
+            }
+
+        report["complaint_sim_in_process"] = in_process_figures()
+        page = client.get("/view/complaint_sim.0/student_view/?student=weight").content.decode("utf-8")
+        report["page_weight"] = page_weight(page)
+        for name, module in (("rubric_reflection", "tests.bench_rubric"), ("editor", "tests.bench_editor")):
+            report[name] = optional_bench(module)
+    print(json.dumps(report, indent=2))
+    budget = all(v["render_ratio"] <= 2 and v["choice_ratio"] <= 2 for v in report["complaint_sim"].values())
+    print(f"complaint_sim within 2x the floor at every size: {'yes' if budget else 'NO'}")
+    print(f"learner assets under 30 KB gzipped: {'yes' if report['page_weight']['total_gzip'] < 30_000 else 'NO'}")
+
+
+def in_process_figures():
+    """The blocks' own code: runtime dispatch on in-memory field data, as the LMS holds it per request.
+
+    A fresh block instance per call (as each LMS request builds one) over field data that
+    persists between calls; the floor is the empty block called the same way.
+    """
+    def fresh(cls, data, block_type, usage):
+        runtime = LmsLikeRuntime(field_data=data)
+        return runtime.construct_xblock_from_class(cls, ScopeIds("bench", block_type, usage, usage))
+
+    def request(payload):
+        return Request.blank("/", method="POST", body=json.dumps(payload).encode(), content_type="application/json")
+
+    empty_data = DictFieldData({})
+    floor_view = median_ms(timed(lambda: fresh(EmptyBlock, empty_data, "bench_empty", "e").student_view()))
+    floor_handler = median_ms(timed(lambda: fresh(EmptyBlock, empty_data, "bench_empty", "e").handle(
+        "noop", request({"x": 1}))))
+    figures = {"floor_ms": {"render": round(floor_view, 4), "handler": round(floor_handler, 4)}}
+    for size in SIZES:
+        data = DictFieldData({})
+        author = fresh(ComplaintSimBlock, data, "complaint_sim", f"b{size}")
+        author.set_scenario(compile_scenario(generated_scenario(size)).data)
+        author.save()
+        viewer = fresh(ComplaintSimBlock, data, "complaint_sim", f"b{size}")
+        viewer.handle("start", request({"attempt": 1}))
+        render = median_ms(timed(lambda data=data, size=size: fresh(
+            ComplaintSimBlock, data, "complaint_sim", f"b{size}").student_view()))
+        started = dict(data._data)  # noqa: SLF001  (a learner who has just started, restored before each choice)
+
+        def choose(data=data, size=size, started=started):
+            data._data.clear()  # noqa: SLF001
+            data._data.update(started)  # noqa: SLF001
+            block = fresh(ComplaintSimBlock, data, "complaint_sim", f"b{size}")
+            start_ns = time.perf_counter_ns()
+            response = block.handle("choose", request({"node": "n0", "step": 0, "choice": "baik"}))
+            elapsed = time.perf_counter_ns() - start_ns
+            assert response.status_code == 200, response.body
+            return elapsed
+
+        for _ in range(WARMUP):
+            choose()
+        choice = statistics.median(choose() for _ in range(RUNS)) / 1e6
+        figures[size] = {"render_ms": round(render, 4), "render_ratio": round(render / floor_view, 1),
+                         "choice_ms": round(choice, 4), "choice_ratio": round(choice / floor_handler, 1)}
+    return figures
+
+
+def page_weight(page):
+    """Bytes of the block's HTML, JS and CSS, raw and gzipped (the workbench's own chrome excluded)."""
+    from complaint_sim_xblock.block import asset  # noqa: PLC0415
+
+    html = page[page.find("<section class=\"csim\""):]
+    html = html[: html.find("</section>") + len("</section>")]
+    parts = {"html": html, "js": asset("public/complaint_sim.js"), "css": asset("public/complaint_sim.css")}
+    sizes = {f"{k}_raw": len(v.encode("utf-8")) for k, v in parts.items()}
+    sizes.update({f"{k}_gzip": len(gzip.compress(v.encode("utf-8"), mtime=0)) for k, v in parts.items()})
+    sizes["total_raw"] = sum(sizes[f"{k}_raw"] for k in parts)
+    sizes["total_gzip"] = sum(sizes[f"{k}_gzip"] for k in parts)
+    return sizes
+
+
+def optional_bench(module_name):
+    """Figures from another block's bench module, if that module exists."""
+    try:
+        module = __import__(module_name, fromlist=["*"])
+    except ImportError:
+        return "not measured (module missing)"
+    for attr in dir(module):
+        if attr.startswith("bench_") and callable(getattr(module, attr)):
+            return getattr(module, attr)(timed)
+    return "not measured (no bench_ function)"
+
+
+if __name__ == "__main__":
+    main()
