@@ -1,0 +1,271 @@
+"""What the Studio editor needs from the engine: reports, settings checks, playtest turns.
+
+Pure Python: imports neither Django nor XBlock. The XBlock layer
+(:mod:`complaint_sim_xblock.studio`) parses requests and calls these functions; nothing
+here touches a block or a learner's state. A playtest run lives in the author's browser
+and is posted back on each turn, so it is checked here like any untrusted input.
+"""
+import json
+import math
+
+import yaml
+
+from . import session
+from .scenario import (
+    N_,
+    RECORD_CHOICE_FIELDS,
+    TIMEOUT_ENDING,
+    Problem,
+    ScenarioInvalid,
+    compile_scenario,
+    validate_scenario,
+)
+
+GRADING_POLICIES = ("best", "last")
+MAX_DISPLAY_NAME = 255
+MAX_WEIGHT = 1000
+MAX_ATTEMPTS = 1000
+MAX_TEXT_CHARS = 2_000_000
+MAX_PATH = 2000
+
+
+class EditorError(ValueError):
+    """Input the editor cannot use: a stable code and an English message."""
+
+    def __init__(self, code, template, problems=(), **params):
+        super().__init__(template)
+        self.code = code
+        self.template = template
+        self.problems = list(problems)
+        self.params = params
+
+    def message(self, translate=None):
+        """The message in the user's language, parameters filled in."""
+        return (translate(self.template) if translate else self.template).format(**self.params)
+
+
+def _problem(code, template, path, **params):
+    return Problem(code, template, path, None, tuple(sorted(params.items())))
+
+
+# --- Settings --------------------------------------------------------------------------------
+
+def validate_settings(data):
+    """``(clean, problems)`` for the block settings the editor edits.
+
+    Keys: ``display_name`` (1..255 characters), ``weight`` (number 0..1000),
+    ``max_attempts`` (whole number 0..1000; 0 = no limit), ``grading_policy`` (best | last).
+    Missing keys are left out of ``clean`` (unchanged).
+    """
+    if not isinstance(data, dict):
+        return {}, [_problem("not_mapping", N_("must be a mapping of keys to values"), "settings")]
+    clean, problems = {}, []
+    if "display_name" in data:
+        name = data["display_name"]
+        if not isinstance(name, str) or not name.strip():
+            problems.append(_problem("missing", N_("'{key}' is required"), "settings.display_name",
+                                     key="display_name"))
+        elif len(name.strip()) > MAX_DISPLAY_NAME:
+            problems.append(_problem("too_long", N_("'{key}' is longer than {limit} characters"),
+                                     "settings.display_name", key="display_name", limit=MAX_DISPLAY_NAME))
+        else:
+            clean["display_name"] = name.strip()
+    if "weight" in data:
+        weight = data["weight"]
+        if (isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight)
+                or not 0 <= weight <= MAX_WEIGHT):
+            problems.append(_problem("out_of_range", N_("'{key}' must be between {low} and {high}"),
+                                     "settings.weight", key="weight", low=0, high=MAX_WEIGHT))
+        else:
+            clean["weight"] = float(weight)
+    if "max_attempts" in data:
+        attempts = data["max_attempts"]
+        if isinstance(attempts, bool) or not isinstance(attempts, int) or not 0 <= attempts <= MAX_ATTEMPTS:
+            problems.append(_problem("out_of_range", N_("'{key}' must be between {low} and {high}"),
+                                     "settings.max_attempts", key="max_attempts", low=0, high=MAX_ATTEMPTS))
+        else:
+            clean["max_attempts"] = attempts
+    if "grading_policy" in data:
+        if data["grading_policy"] not in GRADING_POLICIES:
+            problems.append(_problem("not_allowed", N_("'{key}' must be one of: {allowed}"),
+                                     "settings.grading_policy", key="grading_policy",
+                                     allowed=", ".join(GRADING_POLICIES)))
+        else:
+            clean["grading_policy"] = data["grading_policy"]
+    return clean, problems
+
+
+# --- Validation report ---------------------------------------------------------------------
+
+def route_detail(scenario):
+    """The model route with the variable values on arrival at each node."""
+    detail = []
+    variables = scenario.initial_variables()
+    for node_id, choice_id in scenario.model_route:
+        detail.append({"node": node_id, "choice": choice_id, "vars": dict(variables)})
+        if choice_id is not None:
+            choice = scenario.node(node_id).choice(choice_id)
+            variables = scenario.apply_effects(variables, choice.effects)
+    return detail
+
+
+def scenario_report(data, translate=None, stored=None):
+    """Problems, maximum score and model route of candidate scenario ``data``.
+
+    ``stored`` (the scenario learners play now) adds ``impact``: the nodes this edit removes,
+    where learners mid-run restart their attempt (keeping attempt count and best score).
+    """
+    problems = validate_scenario(data)
+    report = {"valid": not problems, "problems": [p.as_dict(translate) for p in problems],
+              "max_score": None, "model_route": [], "impact": {"removed_nodes": []}}
+    if not problems:
+        scenario = compile_scenario(data)
+        report["max_score"] = session.max_points(scenario)
+        report["model_route"] = route_detail(scenario)
+    if stored and isinstance(data, dict) and isinstance(data.get("nodes"), list):
+        new_ids = {n.get("id") for n in data["nodes"] if isinstance(n, dict)}
+        report["impact"]["removed_nodes"] = [
+            n["id"] for n in stored.get("nodes", []) if isinstance(n, dict) and n.get("id") not in new_ids]
+    return report
+
+
+# --- Text formats ----------------------------------------------------------------------------
+
+def parse_text(text):
+    """Scenario data from YAML or JSON text (JSON is YAML); EditorError if it does not parse."""
+    if not isinstance(text, str):
+        raise EditorError("bad_request", N_("The request is missing the text."))
+    if len(text) > MAX_TEXT_CHARS:
+        raise EditorError("too_large", N_("The text is too long (2,000,000 characters at most)."))
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        if mark is None:
+            raise EditorError("bad_text", N_("The text is not valid YAML or JSON.")) from None
+        raise EditorError("bad_text", N_("The text is not valid YAML or JSON (line {line}, column {column})."),
+                          line=mark.line + 1, column=mark.column + 1) from None
+    if not isinstance(data, dict):
+        raise EditorError("bad_text", N_("The text must describe one scenario (a mapping of keys to values)."))
+    # Dates and other YAML types become text, so the scenario is plain JSON data.
+    return json.loads(json.dumps(data, default=str))
+
+
+def dump_text(data, fmt="yaml"):
+    """The scenario as YAML (keys in the documented order) or as indented JSON."""
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+
+
+# --- Playtest --------------------------------------------------------------------------------
+
+def compile_for_playtest(data):
+    """The playable scenario, or EditorError with every problem."""
+    try:
+        return compile_scenario(data)
+    except ScenarioInvalid as invalid:
+        raise EditorError("scenario_invalid", N_("Fix the scenario's problems before playtesting it."),
+                          invalid.problems) from None
+
+
+def playtest_start(scenario, origin=None, variables=None):
+    """A fresh playtest run at the start, or at ``origin`` with optional starting ``variables``."""
+    run = session.new_run(scenario, 1)
+    if origin not in (None, ""):
+        node = scenario.nodes.get(origin) if isinstance(origin, str) else None
+        if node is None or node.type == "ending":
+            raise EditorError("bad_origin", N_("A playtest starts at a dialogue or record node of the scenario."))
+        run["node"] = origin
+    if variables is not None:
+        if not isinstance(variables, dict):
+            raise EditorError("bad_request", N_("The starting variables must be a mapping."))
+        values = dict(run["vars"])
+        for var in scenario.variables:
+            value = variables.get(var["id"])
+            if isinstance(value, int) and not isinstance(value, bool):
+                values[var["id"]] = max(var["min"], min(var["max"], value))
+        run["vars"] = values
+    return run
+
+
+def clean_run(scenario, run):
+    """A playtest run posted back by the browser, checked and fitted to ``scenario``.
+
+    Malformed input raises EditorError; path entries that no longer fit the scenario (after
+    an edit) are dropped; a changed scenario is handled by :func:`session.migrate_run`, as
+    for learners. Returns ``(run, restarted)``.
+    """
+    if not isinstance(run, dict):
+        raise EditorError("bad_run", N_("The playtest state is missing or malformed; start again."))
+    attempt, node, step = run.get("attempt"), run.get("node"), run.get("step")
+    variables, path, ending, digest = run.get("vars"), run.get("path"), run.get("ending"), run.get("digest")
+    ok = (isinstance(attempt, int) and not isinstance(attempt, bool) and attempt >= 0
+          and isinstance(node, str) and isinstance(step, int) and not isinstance(step, bool) and step >= 0
+          and isinstance(variables, dict) and isinstance(path, list) and len(path) <= MAX_PATH
+          and (ending is None or isinstance(ending, str)) and isinstance(digest, str))
+    if not ok:
+        raise EditorError("bad_run", N_("The playtest state is missing or malformed; start again."))
+    kept = []
+    for entry in path:
+        if not isinstance(entry, dict) or not isinstance(entry.get("node"), str):
+            raise EditorError("bad_run", N_("The playtest state is missing or malformed; start again."))
+        target = scenario.nodes.get(entry["node"])
+        if isinstance(entry.get("choice"), str):
+            if target is not None and target.type == "dialogue":
+                kept.append({"node": entry["node"], "choice": entry["choice"]})
+        elif isinstance(entry.get("record"), dict):
+            if target is not None and target.type == "record":
+                try:
+                    kept.append({"node": entry["node"], "record": session.clean_record(target, entry["record"])})
+                except session.ActionError:
+                    pass
+        else:
+            raise EditorError("bad_run", N_("The playtest state is missing or malformed; start again."))
+    clean = {"digest": digest, "attempt": attempt, "node": node, "step": step,
+             "vars": {k: v for k, v in variables.items() if isinstance(v, int) and not isinstance(v, bool)},
+             "path": kept, "ending": ending if ending in scenario.nodes or ending == TIMEOUT_ENDING else None}
+    if clean["digest"] == scenario.digest and (node not in scenario.nodes or
+                                               set(clean["vars"]) != {v["id"] for v in scenario.variables}):
+        clean["digest"] = ""  # inconsistent with this content: let migrate_run repair it
+    return session.migrate_run(scenario, clean)
+
+
+def playtest_turn(scenario, run, action, payload):
+    """The run after ``action`` ("choose" or "record") with ``payload``; EditorError if refused."""
+    try:
+        if action == "choose":
+            return session.choose(scenario, run, run["node"], run["step"], payload.get("choice"))
+        if action == "record":
+            return session.submit_record(scenario, run, run["node"], run["step"], payload.get("record"))
+    except session.ActionError as error:
+        raise EditorError(error.code, error.template) from None
+    raise EditorError("bad_request", N_("Unknown playtest action."))
+
+
+def playtest_state(scenario, run):
+    """Everything the author sees in a playtest: the learner's view plus the answer key."""
+    node = scenario.nodes.get(run["node"])
+    author = None
+    if node is not None and not session.is_finished(run):
+        author = {"id": node.id, "type": node.type, "speaker": node.speaker, "text": node.text}
+        if node.type == "dialogue":
+            author["choices"] = [
+                {"id": c.id, "text": c.text, "target": c.target, "visible": c.visible(run["vars"]),
+                 "condition": c.condition_text, "model": c.model, "value": scenario.choice_value(c)}
+                for c in node.choices]
+        elif node.type == "record":
+            author["record"] = {key: {"options": list(node.record[key]["options"]),
+                                      "expected": node.record[key]["expected"]} for key in RECORD_CHOICE_FIELDS}
+            author["record"]["deadline_days"] = dict(node.record["deadline_days"])
+            author["record"]["summary"] = {"min_words": node.record["summary"]["min_words"],
+                                           "keywords": [list(g) for g in node.record["summary"]["keywords"]]}
+    variables = [{"id": v["id"], "label": v["label"], "min": v["min"], "max": v["max"],
+                  "value": run["vars"].get(v["id"], v["initial"])} for v in scenario.variables]
+    score = session.result(scenario, run)
+    state = {"run": run, "view": session.learner_view(scenario, run), "node": author, "variables": variables,
+             "score": {k: score[k] for k in ("points", "max_points", "percent", "competencies", "duties")},
+             "debrief": None}
+    if session.is_finished(run):
+        state["debrief"] = session.debrief(scenario, run)
+    return state

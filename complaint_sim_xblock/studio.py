@@ -1,0 +1,412 @@
+"""The Studio editor of ``complaint_sim``: ``studio_view`` and the editor's JSON handlers.
+
+A mixin over :class:`~complaint_sim_xblock.block.ComplaintSimBlock`; it uses the block's
+``gettext``, ``_user_attr``, ``set_scenario`` and ``scenario_data``. Each handler parses its
+input, calls the pure code in :mod:`complaint_sim_xblock.editor` or
+:mod:`complaint_sim_xblock.twee`, and maps refusals to HTTP. Only ``editor_save`` writes,
+and only after the whole candidate (scenario and settings) is valid.
+
+Who may edit
+------------
+Every editor handler requires course staff. The LMS's user service sets
+``edx-platform.user_is_staff``. **Studio's does not**: ``load_services_for_studio`` builds
+``DjangoXBlockUserService(user)`` without ``user_is_staff``, so that attribute is always
+``False`` in Studio's edit modal (openedx-platform ``cms/djangoapps/contentstore/utils.py``,
+``common/djangoapps/xblock_django/user_service.py``). Studio instead offers the
+``studio_user_permissions`` service (``can_write(course_key)``), so a user may edit when
+either ``user_is_staff`` is true or that service says they can write the course. With
+neither (no user service, a learner in the LMS, an anonymous user) the answer is 403.
+"""
+import logging
+
+from web_fragments.fragment import Fragment
+from xblock.core import XBlock, XBlockMixin
+from xblock.utils.resources import ResourceLoader
+
+from . import editor, twee
+from .http import HandlerError, json_endpoint
+from .scenario import (
+    FEEDBACK_MODES,
+    MAX_CHOICES,
+    MAX_STEPS_LIMIT,
+    MIN_CHOICES,
+    QUALITIES,
+    RECORD_CHOICE_FIELDS,
+    SPEAKERS,
+    TIMEOUT_ENDING,
+)
+
+log = logging.getLogger(__name__)
+loader = ResourceLoader(__name__)
+
+
+def _(text):
+    """Mark a string for extraction; it is translated where it is shown."""
+    return text
+
+
+EDITOR_STRINGS = {
+    # Tabs and general
+    "tab_map": _("Map"),
+    "tab_scenario": _("Scenario"),
+    "tab_settings": _("Grading"),
+    "tab_text": _("Text (YAML/JSON)"),
+    "tab_twine": _("Twine import"),
+    "save": _("Save"),
+    "cancel": _("Cancel"),
+    "saving": _("Saving…"),
+    "saved": _("Saved."),
+    "save_failed": _("The scenario was not saved"),
+    "save_blocked": _("The scenario has problems; fix them before saving. Nothing was saved."),
+    "error": _("Something went wrong. Please try again."),
+    "offline": _("Could not reach the server. Check your connection and try again."),
+    "default_notice": _("This role-play still plays the packaged example scenario. Edit it, or start a "
+                        "new one, and save to make it yours."),
+    "new_scenario": _("New scenario"),
+    "confirm_replace": _("Replace the scenario in the editor? Unsaved changes are lost."),
+    # Validation
+    "problems": _("Problems"),
+    "no_problems": _("No problems: the scenario can be saved."),
+    "problem_count": _("{count} problems"),
+    "checking": _("Checking…"),
+    "max_score": _("Maximum score: {points}"),
+    "max_score_unknown": _("Maximum score: fix the problems first"),
+    "removed_nodes": _("Learners who are now on a removed node ({nodes}) will start their attempt again; "
+                       "their attempt count and best score are kept."),
+    "go_to": _("Show"),
+    # Map
+    "add_node": _("Add node"),
+    "fit": _("Fit"),
+    "zoom_in": _("Zoom in"),
+    "zoom_out": _("Zoom out"),
+    "start_marker": _("Start"),
+    "ending_marker": _("Ending"),
+    "model_route": _("Recommended route"),
+    "connect_hint": _("Click the node this choice should lead to (Esc cancels)."),
+    "map_label": _("Scenario map: click a node to edit it"),
+    "legend": _("Legend"),
+    "legend_start": _("start"),
+    "legend_ending": _("ending"),
+    "legend_record": _("record step"),
+    "legend_problem": _("has a problem"),
+    "legend_model": _("recommended route"),
+    "search_node": _("Find a node"),
+    # Node inspector
+    "no_selection": _("Select a node on the map, or add one."),
+    "node": _("Node"),
+    "node_id": _("Id"),
+    "node_type": _("Type"),
+    "type_dialogue": _("Dialogue"),
+    "type_record": _("Record step"),
+    "type_ending": _("Ending"),
+    "speaker": _("Speaker"),
+    "speaker_citizen": _("Citizen"),
+    "speaker_narrator": _("Narrator"),
+    "text": _("Text"),
+    "title": _("Title"),
+    "quality": _("Outcome quality"),
+    "quality_good": _("Good"),
+    "quality_fair": _("Fair"),
+    "quality_poor": _("Poor"),
+    "set_start": _("Make this the start"),
+    "is_start": _("This is the start node."),
+    "duplicate": _("Duplicate"),
+    "delete": _("Delete"),
+    "playtest_here": _("Playtest from here"),
+    "mood_here": _("On the recommended route, {label} here is {value} ({min}–{max})."),
+    "not_on_route": _("This node is not on the recommended route."),
+    "choices": _("Choices"),
+    "choice": _("Choice {n}"),
+    "add_choice": _("Add choice"),
+    "choice_id": _("Choice id"),
+    "choice_text": _("What the learner says or does"),
+    "target": _("Leads to"),
+    "pick_on_map": _("Pick on map"),
+    "new_target": _("New node"),
+    "no_target": _("(choose a node)"),
+    "feedback": _("Feedback (the author's comment)"),
+    "scores": _("Competency points"),
+    "effects": _("Variable changes"),
+    "duties": _("Duties"),
+    "duty_none": _("—"),
+    "duty_fulfils": _("fulfils"),
+    "duty_breaches": _("breaches"),
+    "condition": _("Condition (e.g. mood >= 3 and trust < 5)"),
+    "model": _("Recommended choice at this node"),
+    "move_up": _("Move up"),
+    "move_down": _("Move down"),
+    "next": _("Next node"),
+    "record_expected": _("What the record should contain"),
+    "options_hint": _("Options, one per line"),
+    "expected": _("Expected"),
+    "category": _("Category"),
+    "urgency": _("Urgency"),
+    "referral": _("Handled by / referred to"),
+    "deadline_days": _("Follow-up deadline (working days)"),
+    "tolerance": _("Tolerance (± days)"),
+    "summary_min_words": _("Summary: minimum words"),
+    "summary_keywords": _("Summary keywords: one group per line, alternatives separated by commas"),
+    "confirm_delete_node": _("Delete node '{node}'? Choices leading to it will need a new target."),
+    # Scenario panels
+    "general": _("General"),
+    "scenario_id": _("Scenario id"),
+    "scenario_title": _("Title"),
+    "situation": _("Situation (what the learner is told first)"),
+    "start": _("Start node"),
+    "max_steps": _("Step limit"),
+    "feedback_mode": _("When feedback is shown"),
+    "feedback_immediate": _("Immediately after each choice"),
+    "feedback_debrief": _("In the debrief only"),
+    "mood_variable": _("Variable shown as the citizen's mood"),
+    "none": _("(none)"),
+    "persona": _("Persona"),
+    "persona_name": _("Name"),
+    "persona_role": _("Role"),
+    "persona_wants": _("What the citizen wants"),
+    "competencies": _("Competencies and weights"),
+    "variables": _("Variables"),
+    "duties_panel": _("Procedural duties"),
+    "id": _("Id"),
+    "label": _("Label"),
+    "weight": _("Weight"),
+    "min": _("Min"),
+    "max": _("Max"),
+    "initial": _("Initial"),
+    "basis": _("Legal basis"),
+    "points": _("Points"),
+    "add": _("Add"),
+    "remove": _("Remove"),
+    # Grading settings
+    "display_name": _("Display name"),
+    "problem_weight": _("Problem weight"),
+    "max_attempts": _("Maximum attempts (0: no limit)"),
+    "grading_policy": _("Grading policy"),
+    "policy_best": _("Best attempt"),
+    "policy_last": _("Last attempt"),
+    # Text mode
+    "text_help": _("The whole scenario in the format course_export reads (scenarios/FORMAT.md). "
+                   "Edit it here, then apply it to the editor."),
+    "show_yaml": _("Show as YAML"),
+    "show_json": _("Show as JSON"),
+    "apply_text": _("Apply text to the editor"),
+    "download": _("Download file"),
+    "open_file": _("Open a file…"),
+    "text_applied": _("The text was applied to the editor. Save to keep it."),
+    # Twine
+    "twine_help": _("Paste a Twine story in Twee 3 format (Twine: Build → Export as Twee), or open a "
+                    ".twee file. Passages become nodes and [[links]] become choices; what has no "
+                    "equivalent is listed below, passage by passage."),
+    "twine_import": _("Import"),
+    "twine_use": _("Use this scenario in the editor"),
+    "twine_report": _("Import report"),
+    "twine_nothing": _("Everything in the story had an equivalent."),
+    "twine_summary": _("{nodes} nodes imported; {problems} problems to fix in the editor."),
+    "passage": _("Passage"),
+    # Playtest
+    "playtest": _("Playtest"),
+    "playtest_start": _("Playtest from the start"),
+    "playtest_restart": _("Restart"),
+    "playtest_close": _("Close playtest"),
+    "playtest_note": _("A playtest uses the scenario as it is in the editor, saved or not. It never "
+                       "touches any learner's data."),
+    "playtest_hidden": _("hidden now ({condition})"),
+    "playtest_goes_to": _("→ {target}"),
+    "playtest_fill": _("Fill in the expected values"),
+    "playtest_submit_record": _("Save the record"),
+    "playtest_finished": _("Ending reached: {title} ({quality})"),
+    "playtest_timeout": _("Step limit reached: the attempt ends at the built-in 'time is up' ending."),
+    "playtest_changed": _("The scenario changed since this playtest began: it starts again."),
+    "playtest_vars": _("Variables"),
+    "playtest_score": _("Score: {points} of {max}"),
+    "playtest_duties": _("Duties"),
+    "status_met": _("met"),
+    "status_missed": _("missed"),
+    "status_breached": _("breached"),
+    "summary": _("Summary of the complaint"),
+    "choose": _("Choose…"),
+    "step": _("Step {step} of {max}"),
+}
+
+
+def editor_strings(gettext):
+    """EDITOR_STRINGS translated with ``gettext``."""
+    return {key: gettext(value) for key, value in EDITOR_STRINGS.items()}
+
+
+@XBlock.wants("studio_user_permissions")
+class ScenarioEditorMixin(XBlockMixin):
+    """Studio editing for the role-play: a map editor with live validation and playtest."""
+
+    # --- Access -----------------------------------------------------------------------------
+    def _can_edit(self):
+        """Course staff (LMS) or a user who may write the course (Studio); see the module doc."""
+        if self._user_attr("edx-platform.user_is_staff", False) is True:
+            return True
+        permissions = self.runtime.service(self, "studio_user_permissions")
+        course_key = getattr(self.scope_ids.usage_id, "context_key", None)
+        if permissions is None or course_key is None:
+            return False
+        try:
+            return bool(permissions.can_write(course_key))
+        except Exception:  # noqa: BLE001  (a broken permission check must refuse, not 500)
+            log.exception("studio_user_permissions.can_write failed")
+            return False
+
+    def _require_editor(self):
+        if not self._can_edit():
+            raise HandlerError(403, "forbidden", _("Only the course team can edit this role-play."))
+
+    @staticmethod
+    def _scenario_arg(data):
+        scenario = data.get("scenario")
+        if not isinstance(scenario, dict):
+            raise HandlerError(400, "bad_request", _("The request is missing the scenario."))
+        return scenario
+
+    def _problems(self, problems):
+        return [p.as_dict(self.gettext) for p in problems]
+
+    def _report(self, data):
+        return editor.scenario_report(data, self.gettext, stored=self.scenario or None)
+
+    # --- View -------------------------------------------------------------------------------
+    def studio_view(self, context=None):
+        """The scenario editor: map, panels, live validation, playtest, text mode, Twine import."""
+        data = self.scenario_data()
+        frag = Fragment()
+        frag.add_css(loader.load_unicode("public/studio.css"))
+        strings = editor_strings(self.gettext)
+        frag.add_content(loader.render_django_template("templates/studio_view.html", {"s": strings}))
+        frag.add_javascript(loader.load_unicode("public/studio.js"))
+        frag.initialize_js("ComplaintSimEditor", {
+            "scenario": data,
+            "authored": bool(self.scenario),
+            "settings": {"display_name": self.display_name, "weight": self.weight,
+                         "max_attempts": self.max_attempts, "grading_policy": self.grading_policy},
+            "report": self._report(data),
+            "strings": strings,
+            "limits": {"min_choices": MIN_CHOICES, "max_choices": MAX_CHOICES, "max_steps": MAX_STEPS_LIMIT,
+                       "speakers": list(SPEAKERS), "qualities": list(QUALITIES),
+                       "feedback_modes": list(FEEDBACK_MODES), "record_fields": list(RECORD_CHOICE_FIELDS),
+                       "grading_policies": list(editor.GRADING_POLICIES)},
+        })
+        return frag
+
+    # --- Handlers ---------------------------------------------------------------------------
+    @json_endpoint
+    def editor_validate(self, data):
+        """Check ``{"scenario"}`` with the engine's rules; writes nothing.
+
+        Returns ``{valid, problems: [{code, message, path, node}], max_score, model_route:
+        [{node, choice, vars}], impact: {removed_nodes}}``. Errors: 400 bad_request; 403 forbidden.
+        """
+        self._require_editor()
+        return self._report(self._scenario_arg(data))
+
+    @json_endpoint
+    def editor_save(self, data):
+        """Save ``{"scenario", "settings": {display_name, weight, max_attempts, grading_policy}}``.
+
+        Everything is validated first; on any problem nothing is written. Returns ``{saved,
+        digest, max_score, settings}``. Errors: 400 bad_request, invalid (with ``problems``);
+        403 forbidden.
+        """
+        self._require_editor()
+        scenario = self._scenario_arg(data)
+        settings, settings_problems = editor.validate_settings(data.get("settings", {}))
+        report = self._report(scenario)
+        problems = report["problems"] + self._problems(settings_problems)
+        if problems:
+            raise HandlerError(400, "invalid", _("The scenario has problems; fix them before saving. "
+                                                 "Nothing was saved."), problems=problems)
+        canonical = editor.compile_for_playtest(scenario).data
+        if canonical != self.scenario:
+            self.set_scenario(canonical)
+        for name, value in settings.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+        return {"saved": True, "digest": self.scenario_digest, "max_score": report["max_score"],
+                "settings": {name: getattr(self, name) for name in self.editable_fields}}
+
+    @json_endpoint
+    def editor_playtest(self, data):
+        """One playtest turn on the scenario in the editor; never reads or writes learner state.
+
+        ``{"scenario", "action": "start", "from"?: node, "vars"?: {...}}`` or ``{"scenario",
+        "action": "choose", "run", "choice"}`` or ``{"scenario", "action": "record", "run",
+        "record"}``. The run travels in the request and the response. Returns ``{run, view,
+        node, variables, score, debrief, notice}``. Errors: 400 bad_request, scenario_invalid
+        (with ``problems``), bad_origin, bad_run, unknown_choice, bad_record, bad_deadline,
+        bad_summary; 403 forbidden; 409 stale, attempt_over.
+        """
+        self._require_editor()
+        try:
+            scenario = editor.compile_for_playtest(self._scenario_arg(data))
+            action = data.get("action")
+            notice = None
+            if action == "start":
+                run = editor.playtest_start(scenario, data.get("from"), data.get("vars"))
+            else:
+                run, restarted = editor.clean_run(scenario, data.get("run"))
+                if restarted:
+                    notice = "playtest_changed"
+                else:
+                    run = editor.playtest_turn(scenario, run, action, data)
+            state = editor.playtest_state(scenario, run)
+        except editor.EditorError as error:
+            status = 409 if error.code in ("stale", "attempt_over") else 400
+            extra = {"problems": self._problems(error.problems)} if error.problems else {}
+            raise HandlerError(status, error.code, error.message(self.gettext), **extra) from None
+        if state["debrief"] and state["debrief"]["ending"]["id"] == TIMEOUT_ENDING:
+            state["debrief"]["ending"]["title"] = self.gettext("Time is up")
+        state["notice"] = notice
+        return state
+
+    @json_endpoint
+    def editor_import_twee(self, data):
+        """Turn Twee 3 ``{"text"}`` into a scenario: ``{scenario, report, story, problems, max_score}``.
+
+        ``report`` lists, per passage, what had no equivalent. Writes nothing. Errors: 400
+        bad_request, too_large, not_twee; 403 forbidden.
+        """
+        self._require_editor()
+        text = data.get("text")
+        if not isinstance(text, str):
+            raise HandlerError(400, "bad_request", _("The request is missing the text."))
+        if len(text) > editor.MAX_TEXT_CHARS:
+            raise HandlerError(400, "too_large", _("The text is too long (2,000,000 characters at most)."))
+        try:
+            result = twee.import_twee(text)
+        except twee.TweeError:
+            raise HandlerError(400, "not_twee", _("This is not a Twee 3 story: no passage starts with '::'."))
+        report = self._report(result["scenario"])
+        return {"scenario": result["scenario"], "story": result["story"],
+                "report": twee.report_messages(result["report"], self.gettext),
+                "problems": report["problems"], "max_score": report["max_score"]}
+
+    @json_endpoint
+    def editor_import_text(self, data):
+        """Read a scenario from YAML or JSON ``{"text"}``: ``{scenario, problems, max_score, ...}``.
+
+        Writes nothing. Errors: 400 bad_request, too_large, bad_text; 403 forbidden.
+        """
+        self._require_editor()
+        try:
+            scenario = editor.parse_text(data.get("text"))
+        except editor.EditorError as error:
+            raise HandlerError(400, error.code, error.message(self.gettext)) from None
+        return {"scenario": scenario, **self._report(scenario)}
+
+    @json_endpoint
+    def editor_export(self, data):
+        """The scenario (posted, else the stored one) as text: ``{text, filename, format}``.
+
+        ``{"scenario"?, "format": "yaml" | "json"}``. Errors: 400 bad_request; 403 forbidden.
+        """
+        self._require_editor()
+        fmt = data.get("format", "yaml")
+        if fmt not in ("yaml", "json"):
+            raise HandlerError(400, "bad_request", _("The format must be yaml or json."))
+        scenario = data["scenario"] if isinstance(data.get("scenario"), dict) else self.scenario_data()
+        name = scenario.get("id") if isinstance(scenario.get("id"), str) and scenario.get("id") else "scenario"
+        return {"text": editor.dump_text(scenario, fmt), "format": fmt, "filename": f"{twee.slugify(name)}.{fmt}"}
