@@ -184,8 +184,12 @@ class RubricReflectionBlock(XBlock):
 
     # -- Learner state as JSON ---------------------------------------------------------------
 
-    def _learner_state(self):
-        """Everything the learner's page shows, from the learner's own records."""
+    def _learner_state(self, reflection=None, text=None):
+        """Everything the learner's page shows, from the learner's own records.
+
+        A caller that has just written ``reflection`` (and knows its ``text``) passes them
+        to save reading them back.
+        """
         attrs = self._user_attrs()
         anonymous_id = attrs.get("edx-platform.anonymous_user_id")
         state = {
@@ -202,16 +206,18 @@ class RubricReflectionBlock(XBlock):
             return state
         store = self._store()
         course_id, item_id = self._ids()
-        reflection = store.get_reflection(course_id, item_id, anonymous_id)
+        if reflection is None:
+            reflection = store.get_reflection(course_id, item_id, anonymous_id)
         if reflection is None:
             return state
         state["draft"] = {"text": "", "saved_at": None, "words": 0}  # the submission supersedes it
-        state["submission"] = {"text": store.submission_text(reflection),
+        state["submission"] = {"text": store.submission_text(reflection) if text is None else text,
                                "submitted_at": reflection.submitted_at.isoformat(),
                                "words": reflection.word_count}
-        mine = store.to_rubric_assessment(store.get_assessment(reflection, "self"))
+        assessments = store.get_assessments(reflection)
+        mine = store.to_rubric_assessment(assessments.get("self"))
         state["self_assessment"] = self._assessment_json(mine)
-        staff_model = store.get_assessment(reflection, "staff")
+        staff_model = assessments.get("staff")
         if self.self_assessment and mine is None:
             state["step"] = "self"
         elif staff_model is not None and staff_model.released_at is not None:
@@ -353,7 +359,7 @@ class RubricReflectionBlock(XBlock):
         self._rubric()
         store = self._store()
         course_id, item_id = self._ids()
-        if self.submission_uuid or store.get_reflection(course_id, item_id, anonymous_id):
+        if self.submission_uuid:
             raise ApiError(409, "ALREADY_SUBMITTED", N_("You have already submitted this reflection."))
         text = data.get("text")
         check = check_text(text, self.min_words, self.max_words, final=True)
@@ -373,7 +379,7 @@ class RubricReflectionBlock(XBlock):
         self.runtime.publish(self, "completion", {"completion": 1.0})
         self._event("submitted", {"submission_uuid": reflection.submission_uuid, "words": check.words,
                                   "personal_data": list(check.personal_data)})
-        return {"state": self._learner_state()}
+        return {"state": self._learner_state(reflection, text)}
 
     @json_api
     def self_assess(self, data, suffix=""):
@@ -406,7 +412,7 @@ class RubricReflectionBlock(XBlock):
                                       "points_earned": assessment.points_earned,
                                       "points_possible": assessment.points_possible,
                                       "rubric_version": assessment.rubric_version})
-        return {"state": self._learner_state()}
+        return {"state": self._learner_state(reflection)}
 
     # -- Staff handlers ----------------------------------------------------------------------
 
@@ -414,7 +420,8 @@ class RubricReflectionBlock(XBlock):
         store = self._store()
         text = store.submission_text(reflection)
         masked = mask_personal_data(text)
-        staff_model = store.get_assessment(reflection, "staff")
+        assessments = store.get_assessments(reflection)
+        staff_model = assessments.get("staff")
         return {
             "submission_uuid": reflection.submission_uuid,
             "username": reflection.username,
@@ -424,7 +431,7 @@ class RubricReflectionBlock(XBlock):
             "masked": (not reveal) and masked != text,
             "has_personal_data": masked != text,
             "self_assessment": self._assessment_json(
-                store.to_rubric_assessment(store.get_assessment(reflection, "self"))),
+                store.to_rubric_assessment(assessments.get("self"))),
             "staff_assessment": store.snapshot(staff_model) if staff_model else None,
             "version": staff_model.version if staff_model else 0,
             "history": store.changes(staff_model),

@@ -85,11 +85,12 @@ def submission_text(reflection):
 # Assessments
 
 
-def get_assessment(reflection, kind):
-    """The reflection's ``kind`` assessment model (self/staff), or None."""
-    if reflection is None:
-        return None
-    return Assessment.objects.filter(reflection=reflection, kind=kind).prefetch_related("parts").first()
+def get_assessments(reflection):
+    """``{kind: Assessment}`` of the reflection, with their parts, in two queries."""
+    if reflection is None or reflection.pk is None:
+        return {}
+    return {model.kind: model for model in
+            Assessment.objects.filter(reflection=reflection).prefetch_related("parts")}
 
 
 def to_rubric_assessment(model):
