@@ -13,6 +13,8 @@ from workbench.settings import INSTALLED_APPS, WORKBENCH  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "rubric_xblock"]
 
+ROOT_URLCONF = "course_export.demo.urls"  # the course outline at /, then the workbench's URLs
+
 LANGUAGE_CODE = os.environ.get("DEMO_LANGUAGE", "id")
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 TIME_ZONE = "Asia/Jakarta"
