@@ -51,6 +51,10 @@ test: install lint browser-deps ## Install everything and run every test (lint, 
 course: install ## Build the course tarball dist/penanganan-pengaduan.tar.gz from course_export/sources
 	$(PY) -m course_export build course_export/sources/penanganan-pengaduan -o dist/penanganan-pengaduan.tar.gz
 
+translations: install ## Extract strings (Babel), update the id/en .po catalogs of both blocks, compile the .mo files
+	$(PY) -m tests.i18n_catalogs
+	@$(PY) -m tests.i18n_catalogs --check || echo "Translate the strings listed above in <package>/translations/id/LC_MESSAGES/text.po, then run make translations again."
+
 bench: install ## Measure render and handler times against an empty XBlock, and page weight
 	$(PY) -m tests.bench
 

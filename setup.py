@@ -64,6 +64,8 @@ setup(
             # tools, run from a checkout by `make course`; the LMS does not need them.
             "markdown-it-py",
             "olxcleaner",
+            # `make translations`: extract and compile the blocks' gettext catalogs.
+            "babel",
         ],
     },
     entry_points={
