@@ -378,7 +378,8 @@ class ScenarioEditorMixin(XBlockMixin):
         try:
             result = twee.import_twee(text)
         except twee.TweeError:
-            raise HandlerError(400, "not_twee", _("This is not a Twee 3 story: no passage starts with '::'."))
+            raise HandlerError(400, "not_twee",
+                               _("This is not a Twee 3 story: no passage starts with '::'.")) from None
         report = self._report(result["scenario"])
         return {"scenario": result["scenario"], "story": result["story"],
                 "report": twee.report_messages(result["report"], self.gettext),

@@ -338,7 +338,7 @@ def import_twee(source):
             rest = LINK_RE.sub("", line)
             if links and not re.sub(r"[\s|•·,;:/-]+", "", rest):
                 continue  # a line of links only: they became choices
-            plain_lines.append(LINK_RE.sub(lambda m: _link_text(m), line))
+            plain_lines.append(LINK_RE.sub(_link_text, line))
 
         body = _clean_text("\n".join(plain_lines).strip(), note, story["format"])
         body = re.sub(r"\n{3,}", "\n\n", body).strip()

@@ -34,7 +34,8 @@ def test_every_passage_becomes_a_node_or_is_reported():
 def test_harlowe_story_links_macros_and_special_passages():
     result, nodes, report = load("harlowe.twee")
     scenario = result["scenario"]
-    assert scenario["title"] == "Loket Kelurahan: Antrean Panjang" and scenario["id"] == "loket-kelurahan-antrean-panjang"
+    assert scenario["title"] == "Loket Kelurahan: Antrean Panjang"
+    assert scenario["id"] == "loket-kelurahan-antrean-panjang"
     assert scenario["start"] == "lobby"  # StoryData.start
     assert result["story"]["ifid"] == "D674C58C-DEFA-4F70-B7A2-27742230C0FC"
     # script and stylesheet passages are skipped, with a report line each

@@ -1,0 +1,282 @@
+"""The editor's handlers through the runtime's real dispatch: save, validate, access, text, Twine."""
+import copy
+
+import pytest
+import yaml
+
+from complaint_sim_xblock import editor, session
+from complaint_sim_xblock.block import ComplaintSimBlock
+from complaint_sim_xblock.scenario import compile_scenario
+from tests.conftest import post
+from tests.studio.conftest import DATA, StudioPermissions
+
+SETTINGS = {"display_name": "Antrean printer", "weight": 2.5, "max_attempts": 5, "grading_policy": "last"}
+HANDLERS = ["editor_validate", "editor_save", "editor_playtest", "editor_import_twee", "editor_import_text",
+            "editor_export"]
+
+
+def snapshot(block):
+    """Every authoring and learner field of the block."""
+    return {name: copy.deepcopy(getattr(block, name)) for name in
+            ("scenario", "scenario_digest", "display_name", "weight", "max_attempts", "grading_policy",
+             "run", "history")}
+
+
+def test_valid_save_stores_the_canonical_scenario_and_settings(block_as, mini):
+    block = block_as("staff")
+    status, body = post(block, "editor_save", {"scenario": mini, "settings": SETTINGS})
+    assert status == 200, body
+    canonical = compile_scenario(mini)
+    assert block.scenario == canonical.data
+    assert block.scenario_digest == canonical.digest == body["digest"]
+    assert body["max_score"] == session.max_points(canonical)
+    for name, value in SETTINGS.items():
+        assert getattr(block, name) == value
+    # A learner on the same block plays the saved scenario.
+    learner = block_as("learner")
+    assert learner.compiled().digest == canonical.digest
+    assert learner.display_name == "Antrean printer"
+
+
+def test_saving_the_same_scenario_twice_is_idempotent(block_as, mini):
+    block = block_as("staff")
+    assert post(block, "editor_save", {"scenario": mini})[0] == 200
+    before = snapshot(block)
+    assert post(block, "editor_save", {"scenario": mini})[0] == 200
+    assert snapshot(block) == before
+
+
+def _set(path, value):
+    def change(data):
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    return change
+
+
+def _drop_node(node_id):
+    def change(data):
+        data["nodes"] = [n for n in data["nodes"] if n["id"] != node_id]
+    return change
+
+
+INVALID = {
+    "missing_target": (_set(["nodes", 0, "choices", 0, "target"], "nowhere"), "missing_target"),
+    "duplicate_node": (lambda d: d["nodes"].append(copy.deepcopy(d["nodes"][-1])), "duplicate_id"),
+    "unreachable": (lambda d: d["nodes"].append({"id": "pulau", "type": "ending", "title": "Pulau",
+                                                 "text": "Tidak terhubung.", "quality": "fair"}), "unreachable"),
+    "dead_end_removed_node": (_drop_node("gagal"), "missing_target"),
+    "bad_condition": (_set(["nodes", 1, "choices", 1, "condition"], "mood >>= 4"), "bad_condition"),
+    "unknown_variable": (_set(["nodes", 1, "choices", 1, "condition"], "trust >= 4"), "unknown_variable"),
+    "unknown_competency": (_set(["nodes", 0, "choices", 0, "scores"], {"sopan": 1}), "unknown_reference"),
+    "unknown_duty": (_set(["nodes", 0, "choices", 0, "fulfils"], ["senyum"]), "unknown_reference"),
+    "one_choice": (lambda d: d["nodes"][3]["choices"].pop(), "choice_count"),
+    "two_models": (_set(["nodes", 0, "choices", 1, "model"], True), "several_models"),
+    "bad_id": (_set(["nodes", 0, "id"], "Datang Pagi"), "bad_id"),
+    "missing_start": (_set(["start"], "awal"), "missing_start"),
+    "initial_out_of_bounds": (_set(["variables", 0, "initial"], 99), "initial_out_of_bounds"),
+    "expected_not_option": (_set(["nodes", 2, "record", "urgency", "expected"], "Darurat"), "expected_not_option"),
+    "model_route_too_long": (_set(["max_steps"], 2), "model_route_no_ending"),
+    "no_competencies": (_set(["competencies"], []), "no_competencies"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(INVALID))
+def test_an_invalid_scenario_is_refused_and_nothing_is_written(block_as, mini, kind):
+    block = block_as("staff")
+    assert post(block, "editor_save", {"scenario": mini, "settings": SETTINGS})[0] == 200
+    before = snapshot(block)
+    change, code = INVALID[kind]
+    broken = copy.deepcopy(mini)
+    change(broken)
+    status, body = post(block, "editor_save", {"scenario": broken, "settings": {**SETTINGS, "weight": 9.0}})
+    assert status == 400
+    assert body["error"]["code"] == "invalid"
+    assert code in [p["code"] for p in body["problems"]], body["problems"]
+    assert all({"code", "message", "path", "node"} <= set(p) for p in body["problems"])
+    assert snapshot(block) == before
+    # The validate handler reports the same problems.
+    status, report = post(block, "editor_validate", {"scenario": broken})
+    assert status == 200 and report["valid"] is False and report["max_score"] is None
+    assert report["problems"] == body["problems"]
+
+
+BAD_SETTINGS = {
+    "display_name": ({"display_name": "   "}, "missing"),
+    "weight_negative": ({"weight": -1}, "out_of_range"),
+    "weight_text": ({"weight": "2"}, "out_of_range"),
+    "attempts_float": ({"max_attempts": 2.5}, "out_of_range"),
+    "attempts_bool": ({"max_attempts": True}, "out_of_range"),
+    "policy": ({"grading_policy": "worst"}, "not_allowed"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_SETTINGS))
+def test_invalid_settings_are_refused_with_the_scenario_unwritten(block_as, mini, kind):
+    block = block_as("staff")
+    before = snapshot(block)
+    settings, code = BAD_SETTINGS[kind]
+    status, body = post(block, "editor_save", {"scenario": mini, "settings": settings})
+    assert status == 400 and body["error"]["code"] == "invalid"
+    assert [p["code"] for p in body["problems"]] == [code]
+    assert body["problems"][0]["path"].startswith("settings.")
+    assert snapshot(block) == before
+
+
+@pytest.mark.parametrize("payload", [{}, {"scenario": "nodes: []"}, {"scenario": [1, 2]}])
+def test_a_request_without_a_scenario_object_is_a_bad_request(block_as, payload):
+    block = block_as("staff")
+    status, body = post(block, "editor_save", payload)
+    assert status == 400 and body["error"]["code"] == "bad_request"
+
+
+def test_bad_json_and_get_are_refused(block_as):
+    block = block_as("staff")
+    assert post(block, "editor_save", None, raw=b"{not json")[0] == 400
+    from webob import Request
+    response = block.runtime.handle(block, "editor_save", Request.blank("/", method="GET"))
+    assert response.status_code == 405
+
+
+def test_validate_reports_max_score_model_route_and_impact(block_as, mini):
+    block = block_as("staff")
+    status, report = post(block, "editor_validate", {"scenario": mini})
+    assert status == 200 and report["valid"] and report["problems"] == []
+    assert report["max_score"] == session.max_points(compile_scenario(mini))
+    assert [step["node"] for step in report["model_route"]] == ["datang", "tanya", "rekam", "tutup", "baik"]
+    assert report["model_route"][1]["vars"] == {"mood": 5}  # mood 3 + 2 after 'sapa'
+    assert report["impact"]["removed_nodes"] == []
+    post(block, "editor_save", {"scenario": mini})
+    smaller = copy.deepcopy(mini)
+    smaller["nodes"][3]["choices"][1]["target"] = "baik"
+    smaller["nodes"] = [n for n in smaller["nodes"] if n["id"] != "cukup"]
+    report = post(block, "editor_validate", {"scenario": smaller})[1]
+    assert report["valid"] and report["impact"]["removed_nodes"] == ["cukup"]
+
+
+# --- Who may edit -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("user", ["learner", "anonymous", None])
+@pytest.mark.parametrize("handler", HANDLERS)
+def test_only_staff_may_use_the_editor(block_as, mini, user, handler):
+    block = block_as(user)
+    before = snapshot(block)
+    status, body = post(block, handler, {"scenario": mini, "action": "start", "text": ":: A\nx"})
+    assert status == 403 and body["error"]["code"] == "forbidden"
+    assert snapshot(block) == before
+
+
+def test_studio_author_without_user_is_staff_may_save(block_as, mini):
+    """Studio's user service leaves user_is_staff False; studio_user_permissions decides there."""
+    permissions = StudioPermissions(can_write=True)
+    block = block_as("learner", permissions=permissions)
+    status, body = post(block, "editor_save", {"scenario": mini})
+    assert status == 200, body
+    assert str(permissions.asked[0]) == "course-v1:TangerangX+PPM101+2026"
+
+
+def test_studio_user_who_cannot_write_the_course_is_refused(block_as, mini):
+    block = block_as("learner", permissions=StudioPermissions(can_write=False))
+    assert post(block, "editor_save", {"scenario": mini})[0] == 403
+    assert block.scenario == {}
+
+
+# --- Text mode and export ------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_export_then_import_gives_the_same_scenario(block_as, mini, fmt):
+    block = block_as("staff")
+    status, exported = post(block, "editor_export", {"scenario": mini, "format": fmt})
+    assert status == 200 and exported["filename"] == f"mini.{fmt}"
+    status, imported = post(block, "editor_import_text", {"text": exported["text"]})
+    assert status == 200 and imported["scenario"] == mini and imported["valid"]
+
+
+def test_export_without_a_scenario_gives_the_stored_one(block_as, mini):
+    block = block_as("staff")
+    post(block, "editor_save", {"scenario": mini})
+    text = post(block, "editor_export", {"format": "yaml"})[1]["text"]
+    assert yaml.safe_load(text) == block.scenario
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("id: [unclosed", "bad_text"), ("- just\n- a list\n", "bad_text"), (None, "bad_request"),
+    ("x" * (editor.MAX_TEXT_CHARS + 1), "too_large")])
+def test_text_that_is_not_a_scenario_is_refused(block_as, text, code):
+    status, body = post(block_as("staff"), "editor_import_text", {"text": text})
+    assert status == 400 and body["error"]["code"] == code
+
+
+def test_yaml_error_names_the_line(block_as):
+    body = post(block_as("staff"), "editor_import_text", {"text": "id: mini\ntitle: [oops\n"})[1]
+    assert "line 3" in body["error"]["message"] or "line 2" in body["error"]["message"]
+
+
+def test_yaml_dates_become_text(block_as):
+    status, body = post(block_as("staff"), "editor_import_text", {"text": "id: x\ntitle: 2026-01-02\n"})
+    assert status == 200 and body["scenario"]["title"] == "2026-01-02"
+
+
+# --- Twine import handler --------------------------------------------------------------------
+
+def test_twine_import_handler_returns_scenario_report_and_problems(block_as):
+    block = block_as("staff")
+    text = (DATA / "harlowe.twee").read_text(encoding="utf-8")
+    status, body = post(block, "editor_import_twee", {"text": text})
+    assert status == 200
+    assert body["scenario"]["start"] == "lobby"
+    assert {"passage", "node", "code", "message"} <= set(body["report"][0])
+    assert any(r["code"] == "macro" and r["passage"] == "Lobby" for r in body["report"])
+    assert body["problems"] and body["max_score"] is None
+    assert block.scenario == {}  # nothing written
+
+
+def test_twine_import_refuses_text_without_passages(block_as):
+    status, body = post(block_as("staff"), "editor_import_twee", {"text": "Just prose, no passages."})
+    assert status == 400 and body["error"]["code"] == "not_twee"
+
+
+# --- The view -------------------------------------------------------------------------------
+
+def test_studio_view_carries_the_scenario_strings_and_report(block_as, mini):
+    block = block_as("staff")
+    frag = block.studio_view()
+    assert "editor-with-buttons" in frag.body_html()
+    assert frag.js_init_fn == "ComplaintSimEditor"
+    args = frag.json_init_args
+    assert args["authored"] is False and args["report"]["valid"]
+    assert args["strings"]["save"] == "Save"
+    post(block, "editor_save", {"scenario": mini})
+    args = block.studio_view().json_init_args
+    assert args["authored"] is True and args["scenario"] == block.scenario
+
+
+def test_editor_strings_are_all_marked_for_extraction():
+    """Each value in EDITOR_STRINGS is a literal wrapped in _() in studio.py (so makemessages finds it)."""
+    import ast
+    import inspect
+
+    from complaint_sim_xblock import studio
+    tree = ast.parse(inspect.getsource(studio))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "EDITOR_STRINGS":
+            for value in node.value.values:
+                assert isinstance(value, ast.Call) and value.func.id == "_", ast.dump(value)
+                assert isinstance(value.args[0], ast.Constant)
+            break
+    else:
+        pytest.fail("EDITOR_STRINGS not found")
+
+
+def test_editor_modules_stay_pure():
+    import subprocess
+    import sys
+    code = ("import sys\nimport complaint_sim_xblock.editor, complaint_sim_xblock.twee\n"
+            "sys.exit(any(m.split('.')[0] in ('django', 'xblock', 'web_fragments') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_block_class_has_the_editor():
+    assert "editor_save" in ComplaintSimBlock.__dict__ or hasattr(ComplaintSimBlock, "editor_save")
+    assert ComplaintSimBlock.service_declaration("studio_user_permissions") == "want"
