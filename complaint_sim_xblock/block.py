@@ -4,25 +4,43 @@ Handlers parse input, call :mod:`complaint_sim_xblock.session`, store the new ru
 engine errors to HTTP. The scenario lives in content scope as canonical data and is
 exported as readable OLX (:mod:`complaint_sim_xblock.olx`).
 """
+import functools
 import logging
 from collections import OrderedDict
 from importlib import resources
 
 import yaml
+from django.template import Context, Engine
 from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
-from xblock.utils.resources import ResourceLoader
 
 from . import session
 from .http import HandlerError, json_endpoint
 from .olx import scenario_from_xml, scenario_to_xml
 from .scenario import TIMEOUT_ENDING, ScenarioInvalid, compile_scenario, scenario_digest, validate_scenario
 from .strings import browser_strings
+from .studio import ScenarioEditorMixin
 
 log = logging.getLogger(__name__)
-loader = ResourceLoader(__name__)
+
+
+@functools.cache
+def asset(path):
+    """A static file shipped in the package (read once per process: it never changes)."""
+    return resources.files(__package__).joinpath(path).read_text(encoding="utf-8")
+
+
+@functools.cache
+def template(path):
+    """A package template compiled once per process, with HTML autoescaping."""
+    return Engine(autoescape=True).from_string(asset(path))
+
+
+def render(path, context):
+    """A package template rendered with ``context`` (values are escaped)."""
+    return template(path).render(Context(context))
 
 
 def _(text):
@@ -37,21 +55,29 @@ MEMO_SIZE = 64
 # new digest, so an entry can never be stale.
 _COMPILED = OrderedDict()
 MAX_ID = 64
+DERIVED_FIELDS = ("scenario_digest",)  # recomputed on import, never exported
 
 
 def packaged_scenario(name):
     """Scenario data from a YAML file shipped in ``complaint_sim_xblock/scenarios``."""
-    text = resources.files(__package__).joinpath("scenarios", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.safe_load(asset(f"scenarios/{name}"))
+
+
+@functools.cache
+def default_scenario():
+    """The packaged KTP-el scenario, compiled: what a block shows before it is authored."""
+    return compile_scenario(packaged_scenario(DEFAULT_SCENARIO_FILE))
 
 
 def _compiled(digest, data):
-    """The compiled scenario for ``data``, memoised under ``digest``."""
+    """The compiled scenario memoised under ``digest`` (``data`` is read only on a miss).
+
+    ``data`` may be a callable returning the data, so a hit never loads the scenario field.
+    """
     scenario = _COMPILED.get(digest) if digest else None
     if scenario is None:
-        scenario = compile_scenario(data)
-        digest = digest or scenario.digest
-        _COMPILED[digest] = scenario
+        scenario = compile_scenario(data() if callable(data) else data)
+        _COMPILED[digest or scenario.digest] = scenario
         while len(_COMPILED) > MEMO_SIZE:
             _COMPILED.popitem(last=False)
     else:
@@ -60,7 +86,7 @@ def _compiled(digest, data):
 
 
 @XBlock.wants("user", "i18n", "settings", "completion")
-class ComplaintSimBlock(XBlock):
+class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     """A branching complaint-handling role-play with competency scores and a debrief."""
 
     # --- Authoring fields ------------------------------------------------------------------
@@ -70,9 +96,12 @@ class ComplaintSimBlock(XBlock):
     scenario = Dict(
         display_name=_("Scenario"), help=_("The scenario: persona, competencies, duties and nodes."),
         default={}, scope=Scope.content, enforce_type=True)
+    # Derived from the scenario and kept in settings scope on purpose: the modulestore (and the
+    # workbench) load content lazily and apart from settings, so a request that finds the
+    # compiled scenario in the memo by this digest never loads the scenario itself.
     scenario_digest = String(
         display_name=_("Scenario digest"), help=_("Hash of the scenario, kept with it (derived)."),
-        default="", scope=Scope.content, enforce_type=True)
+        default="", scope=Scope.settings, enforce_type=True)
     weight = Float(
         display_name=_("Problem weight"), help=_("How many points the role-play is worth in the course."),
         default=1.0, values={"min": 0}, scope=Scope.settings, enforce_type=True)
@@ -99,10 +128,14 @@ class ComplaintSimBlock(XBlock):
     editable_fields = ("display_name", "weight", "max_attempts", "grading_policy")
 
     # --- Helpers ---------------------------------------------------------------------------
-    def gettext(self, text):
-        """``text`` in the user's language (the LMS's i18n service loads our catalog)."""
+    def translator(self):
+        """The i18n service's ``gettext`` (the LMS's loads our catalog), or no translation."""
         service = self.runtime.service(self, "i18n")
-        return service.gettext(text) if service is not None else text
+        return service.gettext if service is not None else str
+
+    def gettext(self, text):
+        """``text`` in the user's language."""
+        return self.translator()(text)
 
     def _user_attr(self, name, default=None):
         service = self.runtime.service(self, "user")
@@ -120,16 +153,15 @@ class ComplaintSimBlock(XBlock):
 
     def scenario_data(self):
         """The stored scenario, or the packaged KTP-el scenario for a block not authored yet."""
-        return self.scenario or packaged_scenario(DEFAULT_SCENARIO_FILE)
+        return self.scenario or default_scenario().data
 
     def compiled(self):
         """The playable scenario (raises ScenarioInvalid if the stored one is broken)."""
         if self.scenario_digest:
-            scenario = _COMPILED.get(self.scenario_digest)
-            if scenario is not None:
-                return scenario
-            return _compiled(self.scenario_digest, self.scenario)
-        return _compiled("", self.scenario_data())
+            return _compiled(self.scenario_digest, lambda: self.scenario)
+        if self.scenario:
+            return _compiled("", self.scenario)
+        return default_scenario()
 
     def _safe_compiled(self):
         try:
@@ -184,25 +216,25 @@ class ComplaintSimBlock(XBlock):
         """The role-play: intro, the current node, or the debrief of the attempt just played."""
         scenario, problems = self._safe_compiled()
         frag = Fragment()
-        frag.add_css(loader.load_unicode("public/complaint_sim.css"))
+        frag.add_css(asset("public/complaint_sim.css"))
         if scenario is None:
-            frag.add_content(loader.render_django_template("templates/broken.html", {
+            frag.add_content(render("templates/broken.html", {
                 "title": self.display_name,
                 "message": self.gettext("This role-play cannot be played: its scenario has errors."),
                 "problems": [p.as_dict(self.gettext) for p in problems] if self._is_staff() else [],
             }))
             return frag
         run, notice = self._current_run(scenario)
-        frag.add_content(loader.render_django_template("templates/student_view.html", {
+        frag.add_content(render("templates/student_view.html", {
             "title": self.display_name,
             "loading": self.gettext("Loading the role-play…"),
             "noscript": self.gettext("This role-play needs JavaScript."),
         }))
-        frag.add_javascript(loader.load_unicode("public/complaint_sim.js"))
+        frag.add_javascript(asset("public/complaint_sim.js"))
         frag.initialize_js("ComplaintSimBlock", {
             "state": self._state(scenario, notice),
             "intro": {"title": scenario.title, "situation": scenario.situation, "persona": scenario.persona},
-            "strings": browser_strings(self.gettext),
+            "strings": browser_strings(self.translator()),
         })
         return frag
 
@@ -379,7 +411,7 @@ class ComplaintSimBlock(XBlock):
         """Attributes become settings; the ``<scenario>`` child becomes the scenario."""
         block = runtime.construct_xblock_from_class(cls, keys)
         for name, value in node.items():
-            if name in cls.fields and cls.fields[name].scope == Scope.settings:
+            if name in cls.fields and cls.fields[name].scope == Scope.settings and name not in DERIVED_FIELDS:
                 setattr(block, name, cls.fields[name].from_string(value))
         child = node.find("scenario")
         if child is not None:
@@ -398,7 +430,7 @@ class ComplaintSimBlock(XBlock):
         node.tag = self.xml_element_name()
         node.set("xblock-family", self.entry_point)
         for name, field in self.fields.items():
-            if field.scope == Scope.settings and field.is_set_on(self) and name not in ("parent", "children"):
+            if field.scope == Scope.settings and field.is_set_on(self) and name not in DERIVED_FIELDS:
                 node.set(name, field.to_string(field.read_from(self)))
         if self.scenario:
             node.append(scenario_to_xml(self.scenario))

@@ -214,7 +214,7 @@ function ComplaintSimBlock(runtime, element, args) {
     });
     box.appendChild(el("h4", {text: S.duties}));
     box.appendChild(duties);
-    box.appendChild(el("h4", {text: S.your_path}));
+    var pathBox = el("details", {"class": "csim-details"}, [el("summary", {text: S.your_path})]);
     var turns = el("ol", {"class": "csim-turns"});
     debrief.turns.forEach(function (turn) {
       var item = el("li", {"class": "csim-turn"}, [el("p", {"class": "csim-turn-line", text: turn.text})]);
@@ -239,14 +239,16 @@ function ComplaintSimBlock(runtime, element, args) {
       }
       turns.appendChild(item);
     });
-    box.appendChild(turns);
-    box.appendChild(el("h4", {text: S.model_path}));
+    pathBox.appendChild(turns);
+    box.appendChild(pathBox);
+    var modelBox = el("details", {"class": "csim-details"}, [el("summary", {text: S.model_path})]);
     var model = el("ol", {"class": "csim-model-path"});
     debrief.model_path.forEach(function (step) {
       model.appendChild(el("li", {}, [el("span", {"class": "csim-turn-line", text: step.text}),
         el("br"), el("strong", {text: "→ " + step.choice})]));
     });
-    box.appendChild(model);
+    modelBox.appendChild(model);
+    box.appendChild(modelBox);
     if (canStart()) { box.appendChild(startButton(S.restart)); }
     else { box.appendChild(el("p", {text: S.no_attempts_left})); }
     return box;

@@ -41,7 +41,7 @@ class TestFields:
         scopes = {name: field.scope for name, field in ComplaintSimBlock.fields.items()
                   if name not in ("parent", "children", "tags", "name")}
         assert scopes == {
-            "display_name": Scope.settings, "scenario": Scope.content, "scenario_digest": Scope.content,
+            "display_name": Scope.settings, "scenario": Scope.content, "scenario_digest": Scope.settings,
             "weight": Scope.settings, "max_attempts": Scope.settings, "grading_policy": Scope.settings,
             "run": Scope.user_state, "history": Scope.user_state}
 
