@@ -40,14 +40,15 @@ class LocatedYaml:
             if isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
                     if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                        child = value
+                        child, mark = value, key.start_mark  # a key's line, not its block value's
                         break
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 child = node.value[part]
+                mark = child.start_mark
             if child is None:
                 break
             node = child
-            line = node.start_mark.line + 1
+            line = mark.line + 1
         return line
 
     def line_of(self, dotted, prefix=()):

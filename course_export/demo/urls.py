@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.urls import include, path
 from workbench import views as workbench_views
 
-from .course import register_units, scenario_id
+from .course import SCENARIO_PREFIX, register_units, scenario_id
 
 OUTLINE = Template("""<!DOCTYPE html>
 <html lang="id">
@@ -58,7 +58,12 @@ OUTLINE = Template("""<!DOCTYPE html>
   </ul>
   {% endfor %}
   {% endfor %}
-  <p class="note"><a href="/workbench/">Semua skenario workbench</a></p>
+  <h2>Skenario workbench lainnya</h2>
+  <p class="note">Contoh setiap blok di luar susunan kursus (juga di <a href="/workbench/">/workbench/</a>).</p>
+  <ul>
+    {% for name, description in others %}<li><a href="/scenario/{{ name }}/">{{ description }}</a></li>
+    {% endfor %}
+  </ul>
 </main>
 </body>
 </html>
@@ -76,7 +81,11 @@ def outline(request):
     course = register_units()
     grading = [{"type": kind.type, "percent": round(kind.weight * 100), "min_count": kind.min_count}
                for kind in course.grading]
-    return HttpResponse(OUTLINE.render(Context({"course": course, "grading": grading,
+    from workbench.scenarios import get_scenarios
+
+    others = [(name, scenario.description) for name, scenario in sorted(get_scenarios().items())
+              if not name.startswith(SCENARIO_PREFIX)]
+    return HttpResponse(OUTLINE.render(Context({"course": course, "grading": grading, "others": others,
                                                 "pass_mark": round(course.pass_mark * 100)})))
 
 

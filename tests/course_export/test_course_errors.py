@@ -1,0 +1,181 @@
+"""Every kind of broken source gives its own clear error, with file:line, and writes nothing."""
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from course_export import CourseBuildError, build
+from course_export.cli import main
+
+
+def edit(path, old, new):
+    """Replace ``old`` (which must be there) by ``new`` in ``path``."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path, marker, occurrence=1):
+    """1-based line of the ``occurrence``-th line containing ``marker``."""
+    lines = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if marker in line]
+    assert len(lines) >= occurrence, marker
+    return lines[occurrence - 1]
+
+
+def break_yaml(src):
+    edit(src / "course.yaml", "language: id", "language: [id")
+    return "course.yaml", None, "invalid YAML"
+
+
+def missing_page(src):
+    edit(src / "course.yaml", "pages/01-dasar-hukum/maladministrasi.md", "pages/01-dasar-hukum/tidak-ada.md")
+    return "course.yaml", "tidak-ada.md", "file not found: pages/01-dasar-hukum/tidak-ada.md"
+
+
+def missing_scenario(src):
+    edit(src / "course.yaml", "roleplay: banjir_drainase.yaml", "roleplay: banjir_tidak_ada.yaml")
+    return "course.yaml", "banjir_tidak_ada.yaml", "scenario not found: banjir_tidak_ada.yaml"
+
+
+def unknown_link_target(src):
+    edit(src / "reflections" / "refleksi-loket.yaml", "linked_roleplay: rp-ktp-el", "linked_roleplay: rp-tidak-ada")
+    return "reflections/refleksi-loket.yaml", "linked_roleplay", "linked_roleplay 'rp-tidak-ada' names no role-play"
+
+
+def weights_not_one(src):
+    edit(src / "course.yaml", "weight: 0.2}", "weight: 0.3}")
+    return "course.yaml", "  types:", "grading weights must sum to 1, they sum to 1.1"
+
+
+def duplicate_id(src):
+    edit(src / "course.yaml", "- id: maladministrasi", "- id: uu-pelayanan-publik")
+    return "course.yaml", ("- id: uu-pelayanan-publik", 2), "duplicate id 'uu-pelayanan-publik'"
+
+
+def missing_grader(src):
+    edit(src / "course.yaml", "title: Kuis Bagian 2\n        graded_as: Kuis",
+         "title: Kuis Bagian 2\n        graded_as: Ujian")
+    return "course.yaml", "graded_as: Ujian", "graded_as 'Ujian' has no grader"
+
+
+def invalid_scenario(src):
+    (src / "scenarios").mkdir()
+    scenario = src / "scenarios" / "rusak.yaml"
+    shutil.copy(SCENARIOS / "ktp_el_terlambat.yaml", scenario)
+    text = scenario.read_text(encoding="utf-8")
+    first_target = next(line for line in text.splitlines() if line.strip().startswith("target:"))
+    scenario.write_text(text.replace(first_target, first_target.split(":")[0] + ": simpul-hilang", 1),
+                        encoding="utf-8")
+    edit(src / "course.yaml", "roleplay: ktp_el_terlambat.yaml", "roleplay: scenarios/rusak.yaml")
+    return "scenarios/rusak.yaml", "simpul-hilang", "invalid scenario"
+
+
+def invalid_rubric(src):
+    path = src / "reflections" / "refleksi-akhir.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("points: 4", "points: 400", 1), encoding="utf-8")
+    return "reflections/refleksi-akhir.yaml", "points: 400", "invalid rubric"
+
+
+def unknown_key(src):
+    edit(src / "course.yaml", "self_paced: true", "self_pacd: true")
+    return "course.yaml", "self_pacd", "unknown key 'self_pacd'"
+
+
+def two_correct_answers(src):
+    edit(src / "quizzes" / "01-dasar-hukum.yaml", "      - text: Pasal 54, karena mengatur teguran tertulis",
+         "      - text: Pasal 54, karena mengatur teguran tertulis\n        correct: true")
+    return "quizzes/01-dasar-hukum.yaml", "choices:", "exactly one choice must be marked"
+
+
+def min_count_too_high(src):
+    edit(src / "course.yaml", "min_count: 5", "min_count: 6")
+    return "course.yaml", "min_count: 6", "expects min_count 6 but only 5 subsection(s)"
+
+
+def graded_without_scores(src):
+    edit(src / "course.yaml", "      - id: bermain-peran-pengantar\n        title: Cara bermain peran\n",
+         "      - id: bermain-peran-pengantar\n        title: Cara bermain peran\n        graded_as: Kuis\n")
+    return "course.yaml", "- id: bermain-peran-pengantar", "is graded but has no scored component"
+
+
+from pathlib import Path  # noqa: E402
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "complaint_sim_xblock" / "scenarios"
+
+CASES = [break_yaml, missing_page, missing_scenario, unknown_link_target, weights_not_one, duplicate_id,
+         missing_grader, invalid_scenario, invalid_rubric, unknown_key, two_correct_answers,
+         min_count_too_high, graded_without_scores]
+
+
+@pytest.mark.parametrize("breaker", CASES, ids=[case.__name__ for case in CASES])
+def test_broken_source_gives_a_located_error_and_writes_nothing(sources, tmp_path, breaker):
+    file, marker, message = breaker(sources)
+    out_dir = tmp_path / "dist"
+    out = out_dir / "course.tar.gz"
+    with pytest.raises(CourseBuildError) as raised:
+        build(sources, out)
+    text = str(raised.value)
+    assert message in text, text
+    problems = [p for p in raised.value.problems if message in p.message]
+    assert problems, text
+    assert problems[0].file == file
+    if marker is not None:
+        expected = line_of(sources / file, *(marker if isinstance(marker, tuple) else (marker,)))
+        assert problems[0].line == expected, text
+        assert f"{file}:{expected}: " in text
+    else:
+        assert problems[0].line is not None
+    assert not out.exists()
+    assert not out_dir.exists() or list(out_dir.iterdir()) == []
+
+
+def test_every_problem_is_reported_at_once(sources, tmp_path):
+    weights_not_one(sources)
+    duplicate_id(sources)
+    missing_page(sources)
+    with pytest.raises(CourseBuildError) as raised:
+        build(sources, tmp_path / "x.tar.gz")
+    assert len(raised.value.problems) >= 3
+
+
+def test_a_failed_build_keeps_the_previous_tarball(sources, tmp_path):
+    out = tmp_path / "course.tar.gz"
+    out.write_bytes(b"previous")
+    weights_not_one(sources)
+    with pytest.raises(CourseBuildError):
+        build(sources, out)
+    assert out.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_missing_course_file(tmp_path):
+    with pytest.raises(CourseBuildError, match="course.yaml: file not found"):
+        build(tmp_path, tmp_path / "x.tar.gz")
+
+
+def test_cli_builds_and_reports(sources, tmp_path, capsys):
+    out = tmp_path / "dist" / "kursus.tar.gz"
+    assert main(["build", str(sources), "-o", str(out)]) == 0
+    assert out.is_file()
+    weights_not_one(sources)
+    broken = tmp_path / "dist" / "rusak.tar.gz"
+    assert main(["build", str(sources), "-o", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing written" in err and "course.yaml:" in err and "must sum to 1" in err
+    assert not broken.exists()
+
+
+def test_cli_usage_errors(tmp_path):
+    with pytest.raises(SystemExit) as raised:
+        main(["build", "-o", str(tmp_path / "x.zip")])
+    assert raised.value.code == 2
+
+
+def test_python_dash_m_course_export(tmp_path):
+    out = tmp_path / "c.tar.gz"
+    result = subprocess.run([sys.executable, "-m", "course_export", "build", "-o", str(out)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert out.is_file() and "wrote" in result.stdout
