@@ -23,6 +23,7 @@ from .rubric import (
     check_text,
     count_words,
     final_score,
+    find_personal_data,
     gaps,
     mask_personal_data,
     parse_rubric,
@@ -195,7 +196,7 @@ class RubricReflectionBlock(XBlock):
         state = {
             "step": "write",
             "draft": {"text": self.draft, "saved_at": self.draft_saved_at or None,
-                      "words": count_words(self.draft)},
+                      "words": count_words(self.draft), "personal_data": find_personal_data(self.draft)},
             "submission": None,
             "self_assessment": None,
             "result": None,
@@ -210,7 +211,7 @@ class RubricReflectionBlock(XBlock):
             reflection = store.get_reflection(course_id, item_id, anonymous_id)
         if reflection is None:
             return state
-        state["draft"] = {"text": "", "saved_at": None, "words": 0}  # the submission supersedes it
+        state["draft"] = {"text": "", "saved_at": None, "words": 0, "personal_data": []}  # the submission supersedes it
         state["submission"] = {"text": store.submission_text(reflection) if text is None else text,
                                "submitted_at": reflection.submitted_at.isoformat(),
                                "words": reflection.word_count}

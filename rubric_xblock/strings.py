@@ -44,6 +44,7 @@ BROWSER_STRINGS = {
     "gap_help": N_("Gap = your points minus the staff's points for that criterion."),
     "self_total": N_("Your self assessment: {earned} of {possible} points"),
     "sim_title": N_("Your role-play run"),
+    "sim_title_staff": N_("The learner's role-play run"),
     "sim_ending": N_("Ending: {title}"),
     "sim_points": N_("Points: {points} of {max}"),
     "sim_path": N_("Your path ({count} steps)"),

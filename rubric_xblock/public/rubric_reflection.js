@@ -52,9 +52,9 @@ function RubricReflectionBlock(runtime, element, args) {
   function textBox(text) { return el('div', {'class': 'rr-text', text: text}); }
 
   // ---- the linked role-play run ----------------------------------------------------------
-  function simView(sim, headingId) {
+  function simView(sim, headingId, title) {
     var box = el('div', {'class': 'rr-simbox'});
-    box.appendChild(el('h4', {id: headingId, text: S.sim_title}));
+    box.appendChild(el('h4', {id: headingId, text: title || S.sim_title}));
     if (!sim) { box.appendChild(el('p', {text: S.sim_none})); return box; }
     var q = sim.quality ? ' (' + S['quality_' + sim.quality] + ')' : '';
     box.appendChild(el('p', {text: fmt(S.sim_ending, {title: sim.ending_title}) + q}));
@@ -183,6 +183,7 @@ function RubricReflectionBlock(runtime, element, args) {
     });
     clear(stepEl).appendChild(el('div', {}, [el('label', {'for': taId, 'class': 'rr-h', text: S.your_text}), ta, count, warn, okRow, submit, confirmBox]));
     updateCount();
+    showWarning(state.draft.personal_data);
     if (state.draft.saved_at) { say(fmt(S.saved_at, {time: when(state.draft.saved_at)})); }
   }
 
@@ -206,7 +207,7 @@ function RubricReflectionBlock(runtime, element, args) {
         dl.appendChild(el('dt', {text: S.staff})); dl.appendChild(el('dd', {text: levelText(c, st && st.level_id)}));
         if (g && g.gap !== null) { dl.appendChild(el('dt', {text: S.gap})); dl.appendChild(el('dd', {text: (g.gap > 0 ? '+' : '') + g.gap})); }
       }
-      if (st && st.comment) { dl.appendChild(el('dt', {text: S.staff_comment})); dl.appendChild(el('dd', {'class': 'rr-text', text: st.comment})); }
+      if (st && st.comment) { dl.appendChild(el('dt', {'class': 'rr-wide', text: S.staff_comment})); dl.appendChild(el('dd', {'class': 'rr-text rr-wide', text: st.comment})); }
       wrap.appendChild(el('div', {'class': 'rr-card'}, [el('h5', {text: c.label}), dl]));
     });
     if (res.overall_comment) { wrap.appendChild(el('div', {'class': 'rr-card'}, [el('h5', {text: S.staff_comment}), textBox(res.overall_comment)])); }
@@ -214,6 +215,8 @@ function RubricReflectionBlock(runtime, element, args) {
   }
 
   function renderStep() {
+    var details = root.querySelector('.rr-rubric');
+    if (details && (state.step === 'waiting' || state.step === 'done')) { details.open = false; }
     if (!state.submission) { renderWrite(); return; }
     var wrap = clear(stepEl);
     if (state.step === 'self') {
@@ -293,7 +296,7 @@ function RubricReflectionBlock(runtime, element, args) {
       })));
       if (sub.self_assessment.overall_comment) { box.appendChild(textBox(sub.self_assessment.overall_comment)); }
     } else { box.appendChild(el('p', {text: S.none_yet})); }
-    if (cfg.linked) { box.appendChild(simView(sub.simulation, nid())); }
+    if (cfg.linked) { box.appendChild(simView(sub.simulation, nid(), S.sim_title_staff)); }
     box.appendChild(el('h5', {text: S.grade}));
     box.appendChild(rubricForm(sub.staff_assessment, true, S.save_grade, function (d) {
       d.submission_uuid = sub.submission_uuid; d.expected_version = sub.version;
