@@ -849,7 +849,7 @@ function ComplaintSimEditor(runtime, element, args) {
         result.appendChild(el("h4", {text: S.twine_report}));
         if (!data.report.length) { result.appendChild(el("p", {text: S.twine_nothing})); }
         var tbl = el("table", {"class": "cse-report"}, [el("thead", {}, [el("tr", {}, [
-          el("th", {scope: "col", text: S.passage}), el("th", {scope: "col", text: S.node}), el("th", {scope: "col", text: S.text})])])]);
+          el("th", {scope: "col", text: S.passage}), el("th", {scope: "col", text: S.node}), el("th", {scope: "col", text: S.twine_report})])])]);
         var body = el("tbody");
         data.report.forEach(function (entry) {
           body.appendChild(el("tr", {"data-code": entry.code}, [el("td", {text: entry.passage}), el("td", {text: entry.node || "—"}),
