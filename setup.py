@@ -39,7 +39,7 @@ setup(
     package_data={
         "complaint_sim_xblock": package_data(
             "complaint_sim_xblock", ["templates", "public", "translations", "scenarios"]),
-        "rubric_xblock": package_data("rubric_xblock", ["templates", "public", "translations"]),
+        "rubric_xblock": package_data("rubric_xblock", ["templates", "public", "translations", "scenarios"]),
         "course_export": package_data("course_export", ["sources"]),
     },
     install_requires=[
