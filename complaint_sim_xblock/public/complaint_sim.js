@@ -103,8 +103,10 @@ function ComplaintSimBlock(runtime, element, args) {
   function renderIntro() {
     var intro = args.intro;
     var persona = intro.persona || {};
+    var blockTitle = root.querySelector(".csim-title");
+    var sameTitle = blockTitle && blockTitle.textContent.trim() === String(intro.title).trim();
     var box = el("div", {"class": "csim-intro"}, [
-      el("h3", {text: intro.title, tabindex: "-1", "class": "csim-focus"}),
+      sameTitle ? null : el("h3", {text: intro.title, tabindex: "-1", "class": "csim-focus"}),
       paragraphs(intro.situation, "csim-situation"),
       el("p", {"class": "csim-persona"}, [
         el("strong", {text: persona.name}),
