@@ -433,15 +433,29 @@ function ComplaintSimEditor(runtime, element, args) {
   }
   var targetOptions = null;
   function targetSelect(value, onchange, label) {
-    if (!targetOptions) {
-      targetOptions = document.createDocumentFragment();
-      targetOptions.appendChild(el("option", {value: "", text: S.no_target}));
-      nodes().forEach(function (n) { if (n && n.id) { targetOptions.appendChild(el("option", {value: n.id, text: n.id})); } });
-    }
+    // Only the current value at first; the full list of nodes is filled in on first use, so
+    // selecting a node in a 500-node scenario does not build thousands of <option>s.
     var box = el("select", {"aria-label": label});
-    box.appendChild(targetOptions.cloneNode(true));
-    if (value && !nodeById(value)) { box.appendChild(el("option", {value: value, text: value})); }
+    box.appendChild(el("option", {value: "", text: S.no_target}));
+    if (value) { box.appendChild(el("option", {value: value, text: value})); }
     box.value = value || "";
+    var filled = false;
+    function fill() {
+      if (filled) { return; }
+      filled = true;
+      if (!targetOptions) {
+        targetOptions = document.createDocumentFragment();
+        nodes().forEach(function (n) { if (n && n.id) { targetOptions.appendChild(el("option", {value: n.id, text: n.id})); } });
+      }
+      var current = box.value;
+      box.textContent = "";
+      box.appendChild(el("option", {value: "", text: S.no_target}));
+      box.appendChild(targetOptions.cloneNode(true));
+      if (current && !nodeById(current)) { box.appendChild(el("option", {value: current, text: current})); }
+      box.value = current;
+    }
+    ["focus", "mousedown", "keydown", "touchstart"].forEach(function (name) { box.addEventListener(name, fill); });
+    box.fill = fill;
     box.addEventListener("change", function () { onchange(box.value); });
     return box;
   }
@@ -1068,5 +1082,6 @@ function ComplaintSimEditor(runtime, element, args) {
   renderInspector();
   ed.setAttribute("data-state", "ready");
   ed.setAttribute("data-init-ms", String(Math.round((window.performance ? performance.now() : Date.now()) - t0)));
+  if (window.performance) { ed.setAttribute("data-ready-at", String(Math.round(performance.now()))); }
   return {scenario: function () { return scenario; }, select: select_};
 }

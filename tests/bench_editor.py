@@ -1,0 +1,146 @@
+"""Benchmark of the Studio editor at 500 nodes, in headless Chromium: ``bench_editor()``.
+
+Starts the demo workbench on a free loopback port with a fresh database (the browser
+harness's ``DemoServer``), saves a generated 500-node scenario through ``editor_save`` as
+staff, then opens the editor page and measures:
+
+* ``open_ms``: navigation start → the editor is drawn and interactive (``data-state=ready``);
+* ``init_ms``: the editor script alone (layout + SVG map + inspector), as it reports itself;
+* ``select_ms_median`` / ``select_ms_max``: a click on a node → its inspector rendered and the
+  next frame painted, over nodes spread across the map;
+* ``validate_ms_median``: one live-validation round trip (``editor_validate``) for the scenario.
+
+Figures, not pass/fail: ``make bench`` prints them. Run alone: ``python -m tests.bench_editor``.
+"""
+import json
+import statistics
+import tempfile
+
+NODE_COUNT = 500
+SELECTIONS = 25
+
+
+def generate_scenario(count=NODE_COUNT):
+    """A valid scenario of ``count`` nodes: a long branching chain (90 %) and its endings (10 %)."""
+    endings = max(2, count // 10)
+    dialogues = count - endings
+    nodes = []
+    for i in range(dialogues):
+        ahead = f"d{i + 1}" if i + 1 < dialogues else "e0"
+        skip = f"d{i + 2}" if i + 2 < dialogues else "e1"
+        back = f"d{max(0, i - 3)}"
+        nodes.append({
+            "id": f"d{i}", "type": "dialogue", "speaker": "citizen" if i % 3 else "narrator",
+            "text": f"Turn {i}: the citizen explains another part of the complaint at some length.",
+            "choices": [
+                {"id": "listen", "text": "Listen and acknowledge.", "target": ahead, "model": True,
+                 "scores": {"empathy": 1}, "effects": {"mood": 1}, "feedback": "Good: you listened."},
+                {"id": "rush", "text": "Hurry things along.", "target": skip, "scores": {"empathy": -1},
+                 "effects": {"mood": -1}, "feedback": "Too fast."},
+                {"id": "again", "text": "Ask again.", "target": back, "condition": "mood >= 2"},
+                {"id": "leave", "text": "Send the citizen away.", "target": f"e{i % endings}",
+                 "breaches": ["acknowledge"]},
+            ],
+        })
+    for j in range(endings):
+        nodes.append({"id": f"e{j}", "type": "ending", "title": f"Ending {j}", "text": "The conversation ends.",
+                      "quality": ("good", "fair", "poor")[j % 3]})
+    return {
+        "id": "bench-500", "title": "Benchmark scenario", "situation": "A very long conversation.",
+        "start": "d0", "max_steps": 500, "feedback": "immediate",
+        "persona": {"name": "Citizen", "role": "", "wants": ""}, "mood_variable": "mood",
+        "competencies": [{"id": "empathy", "label": "Empathy", "weight": 1}],
+        "variables": [{"id": "mood", "label": "Mood", "min": 0, "max": 10, "initial": 3}],
+        "duties": [{"id": "acknowledge", "label": "Acknowledge", "basis": "UU 25/2009", "points": 1}],
+        "nodes": nodes,
+    }
+
+
+# Runs in the editor page: POST through the block's handler URLs with the page's CSRF cookie.
+POST_JS = """async ({scenario, repeat}) => {
+  const element = document.querySelector('.xblock-v1[data-block-type="complaint_sim"]');
+  const runtime = RuntimeProvider.getRuntime(1);
+  const token = (document.cookie.match(/(?:^|;\\s*)csrftoken=([^;]+)/) || [])[1] || '';
+  const call = async (name, body) => {
+    const t = performance.now();
+    const response = await fetch(runtime.handlerUrl(element, name), {method: 'POST', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json', 'X-CSRFToken': decodeURIComponent(token)},
+      body: JSON.stringify(body)});
+    return [await response.json(), performance.now() - t];
+  };
+  const [saved, saveMs] = await call('editor_save', {scenario});
+  const validateMs = [];
+  for (let i = 0; i < repeat; i++) { validateMs.push((await call('editor_validate', {scenario}))[1]); }
+  return {saved, save_ms: saveMs, validate_ms: validateMs};
+}"""
+
+
+def bench_editor(node_count=NODE_COUNT, selections=SELECTIONS):
+    """Open and select timings of the editor with a ``node_count``-node scenario (a dict of figures)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.studio.conftest import browser_harness
+
+    harness = browser_harness()
+    scenario = generate_scenario(node_count)
+    with tempfile.TemporaryDirectory() as workdir:
+        server = harness.DemoServer(workdir, language="en").start()
+        try:
+            page_url = server.url + "/scenario/complaint_sim.0/studio_view/?student=staff_bench"
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=harness.CHROMIUM, headless=True,
+                                                     args=harness.CHROMIUM_ARGS)
+                try:
+                    # Save the scenario through the editor's own handler (the page holds the CSRF cookie).
+                    page = browser.new_page()
+                    page.goto(page_url)
+                    page.wait_for_selector('.cse[data-state="ready"]', timeout=60_000)
+                    calls = page.evaluate(POST_JS, {"scenario": scenario, "repeat": 5})
+                    page.close()
+                    assert calls["saved"].get("saved"), calls["saved"]
+                    save_ms, validate = calls["save_ms"], calls["validate_ms"]
+                    opens, inits, selects = [], [], []
+                    for _ in range(3):
+                        page = browser.new_page(viewport={"width": 1280, "height": 900})
+                        page.goto(page_url, wait_until="commit")
+                        page.wait_for_selector('.cse[data-state="ready"]', timeout=120_000)
+                        opens.append(float(page.get_attribute(".cse", "data-ready-at")))  # ms since navigation
+                        inits.append(float(page.get_attribute(".cse", "data-init-ms")))
+                        page_bytes = page.evaluate("() => document.documentElement.outerHTML.length")
+                        drawn = page.locator("g.cse-node").count()
+                        assert drawn == node_count, drawn
+                        selects.extend(page.evaluate("""async (n) => {
+                            const ids = [...document.querySelectorAll('g.cse-node')].map(g => g.dataset.id);
+                            const out = [];
+                            for (let k = 0; k < n; k++) {
+                              const id = ids[Math.floor(k * ids.length / n)];
+                              const g = document.querySelector(`g.cse-node[data-id="${id}"]`);
+                              const t = performance.now();
+                              g.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+                              await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+                              if (!document.querySelector('.cse-node-head h3').textContent.endsWith(id)) {
+                                throw new Error('inspector did not show ' + id);
+                              }
+                              out.push(performance.now() - t);
+                            }
+                            return out;
+                        }""", selections))
+                        page.close()
+                finally:
+                    browser.close()
+        finally:
+            server.stop()
+    return {
+        "nodes": node_count,
+        "open_ms": round(statistics.median(opens)),
+        "init_ms": round(statistics.median(inits)),
+        "select_ms_median": round(statistics.median(selects), 1),
+        "select_ms_max": round(max(selects), 1),
+        "validate_ms_median": round(statistics.median(validate)),
+        "save_ms": round(save_ms),
+        "page_kb": round(page_bytes / 1024),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(bench_editor(), indent=2))
