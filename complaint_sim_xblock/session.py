@@ -146,12 +146,8 @@ def _tally(scenario, run):
     """Raw competency points, duty statuses and record results of a run's path."""
     earned = {c["id"]: 0 for c in scenario.competencies}
     fulfilled, breached, records, seen = set(), set(), {}, set()
-    for entry in run["path"]:
-        node = scenario.nodes.get(entry["node"])
-        if node is None:
-            continue
+    for node, entry, choice in _steps(scenario, run):
         if "choice" in entry:
-            choice = node.choice(entry["choice"])
             if choice is None or (node.id, choice.id) in seen:
                 continue
             seen.add((node.id, choice.id))
@@ -241,14 +237,21 @@ def learner_view(scenario, run):
     return view
 
 
-def _turns(scenario, run, model_choices):
-    turns = []
+def _steps(scenario, run):
+    """``(node, entry, choice)`` for each step of a run's path whose node still exists.
+
+    ``choice`` is None for a record step and for a choice the scenario no longer has.
+    """
     for entry in run["path"]:
         node = scenario.nodes.get(entry["node"])
-        if node is None:
-            continue
+        if node is not None:
+            yield node, entry, node.choice(entry["choice"]) if "choice" in entry else None
+
+
+def _turns(scenario, run, model_choices):
+    turns = []
+    for node, entry, choice in _steps(scenario, run):
         if "choice" in entry:
-            choice = node.choice(entry["choice"])
             model = model_choices.get(node.id)
             turns.append({
                 "type": "dialogue", "node": node.id, "text": node.text, "speaker": node.speaker,
@@ -304,16 +307,9 @@ def history_entry(scenario, run):
     summary = result(scenario, run)
     ending_id = run.get("ending")
     node = scenario.nodes.get(ending_id)
-    path = []
-    for entry in run["path"]:
-        step_node = scenario.nodes.get(entry["node"])
-        if step_node is None:
-            continue
-        if "choice" in entry:
-            choice = step_node.choice(entry["choice"])
-            path.append({"node": step_node.id, "text": step_node.text, "choice_text": choice.text if choice else ""})
-        else:
-            path.append({"node": step_node.id, "text": step_node.text, "choice_text": entry["record"]["summary"]})
+    path = [{"node": step.id, "text": step.text,
+             "choice_text": entry["record"]["summary"] if "record" in entry else (choice.text if choice else "")}
+            for step, entry, choice in _steps(scenario, run)]
     return {
         "attempt": run["attempt"], "ending": ending_id,
         "ending_title": node.title if node else "", "quality": node.quality if node else "poor",
