@@ -35,6 +35,9 @@ setup(
         "rubric_xblock",
         "rubric_xblock.migrations",
         "course_export",
+        # The local demo (workbench settings and services); imported only by `make demo` and
+        # the tests, it lets the installed wheel serve the workbench too (tests/test_wheel.py).
+        "course_export.demo",
     ],
     package_data={
         "complaint_sim_xblock": package_data(
