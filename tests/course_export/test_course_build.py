@@ -120,7 +120,8 @@ def test_roleplays_reimport_with_the_packaged_scenario(built):
                                                     ScopeIds("u", "complaint_sim", "d", node.get("url_name")))
                 found[block.scenario["id"]] = block.scenario
                 assert node.get("xblock-family") == "xblock.v1"
-    assert set(found) >= {"ktp-el-terlambat", "uang-pelicin", "banjir-drainase", "viral-media-sosial"}
+    assert set(found) == {"ktp-el-terlambat", "uang-pelicin", "banjir-drainase", "viral-media-sosial",
+                          "warga-merekam", "rekan-kasar"}
     assert found["ktp-el-terlambat"] == compile_scenario(packaged_scenario("ktp_el_terlambat.yaml")).data
 
 

@@ -90,8 +90,8 @@ def two_correct_answers(src):
 
 
 def min_count_too_high(src):
-    edit(src / "course.yaml", "min_count: 5", "min_count: 6")
-    return "course.yaml", "min_count: 6", "expects min_count 6 but only 5 subsection(s)"
+    edit(src / "course.yaml", "KU, min_count: 5", "KU, min_count: 7")
+    return "course.yaml", "min_count: 7", "expects min_count 7 but only 5 subsection(s)"
 
 
 def graded_without_scores(src):
