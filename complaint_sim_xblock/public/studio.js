@@ -746,7 +746,8 @@ function ComplaintSimEditor(runtime, element, args) {
   }
   function table(key, title, columns, make) {
     var box = el("fieldset", {"class": "cse-panel cse-table", "data-table": key}, [el("legend", {text: title})]);
-    var head = el("div", {"class": "cse-trow cse-thead"}, columns.map(function (c) { return el("span", {text: c[1]}); }));
+    var head = el("div", {"class": "cse-trow cse-thead"},
+                  columns.map(function (c) { return el("span", {text: c[1]}); }).concat([el("span")]));
     box.appendChild(head);
     list(key).forEach(function (item, i) {
       var row = el("div", {"class": "cse-trow"});
