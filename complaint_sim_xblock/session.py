@@ -155,7 +155,7 @@ def _tally(scenario, run):
                 earned[comp] += points
             fulfilled.update(choice.fulfils)
             breached.update(choice.breaches)
-        elif "record" in entry and node.type == "record" and node.id not in records:
+        elif node.id not in records:
             records[node.id] = check_record(node.record, entry["record"])
     return earned, fulfilled, breached, records
 
@@ -240,12 +240,14 @@ def learner_view(scenario, run):
 def _steps(scenario, run):
     """``(node, entry, choice)`` for each step of a run's path whose node still exists.
 
-    ``choice`` is None for a record step and for a choice the scenario no longer has.
+    ``choice`` is None for a record step and for a choice the scenario no longer has; a step
+    whose node is gone, or is no longer of the kind the step was taken on, is skipped.
     """
     for entry in run["path"]:
         node = scenario.nodes.get(entry["node"])
-        if node is not None:
-            yield node, entry, node.choice(entry["choice"]) if "choice" in entry else None
+        if node is None or node.type != ("dialogue" if "choice" in entry else "record"):
+            continue  # the author removed the node or changed its kind since this step
+        yield node, entry, node.choice(entry["choice"]) if "choice" in entry else None
 
 
 def _turns(scenario, run, model_choices):

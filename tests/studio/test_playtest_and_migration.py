@@ -226,10 +226,6 @@ def test_ending_removed_while_the_learner_is_on_the_way(live, mini):
     assert learner.run["ending"] == "cukup"
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError, reason=(
-    "session._turns reads a record entry at a node that is now a dialogue node (check_record on an "
-    "empty spec): the learner's debrief answers 500. Fix in session.py (skip entries whose node "
-    "changed type, as _tally does); then this test passes and the marker must go."))
 def test_node_type_changed_under_a_recorded_step(block_as, mini):
     """A finished attempt filed a record at 'rekam'; the author turns 'rekam' into a dialogue node."""
     author, learner = block_as("staff"), block_as("learner")
