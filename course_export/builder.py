@@ -6,7 +6,7 @@ from pathlib import Path
 from .archive import tar_gz_bytes
 from .check import olxcleaner_problems, roundtrip_problems
 from .cli import DEFAULT_SOURCE
-from .errors import CourseBuildError
+from .errors import CourseBuildError, Problem
 from .render import render_course
 from .source import load_course
 
@@ -20,7 +20,11 @@ def build(source=DEFAULT_SOURCE, output=None):
     With ``output=None`` the tarball's bytes are checked but not written (returns None).
     """
     course = load_course(source)
-    files = render_course(course)
+    try:
+        files = render_course(course)
+    except ImportError as err:  # a block package is broken or missing: its OLX cannot be written
+        raise CourseBuildError([Problem(getattr(err, "name", None) or "import", None,
+                                        f"a custom block class does not import: {err}")]) from err
     problems = olxcleaner_problems(files) + roundtrip_problems(course, files)
     if problems:
         raise CourseBuildError(problems)

@@ -1,7 +1,6 @@
 """``course-export build [SOURCE] -o dist/<name>.tar.gz``: the command line of the builder."""
 import argparse
 import sys
-
 from pathlib import Path
 
 from .errors import CourseBuildError
