@@ -245,22 +245,22 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     # --- Handlers ----------------------------------------------------------------------------
     def _require_user(self):
         if self._user_attr("edx-platform.is_authenticated", True) is False:
-            raise HandlerError(403, "anonymous", _("Sign in to play the role-play."))
+            raise HandlerError(403, "ANONYMOUS", _("Sign in to play the role-play."))
 
     def _playable(self):
         self._require_user()
         scenario, _problems = self._safe_compiled()
         if scenario is None:
-            raise HandlerError(409, "scenario_invalid", _("This role-play cannot be played: its scenario has errors."))
+            raise HandlerError(409, "SCENARIO_INVALID", _("This role-play cannot be played: its scenario has errors."))
         return scenario
 
     @staticmethod
     def _turn_args(data):
         node, step = data.get("node"), data.get("step")
         if not isinstance(node, str) or not 0 < len(node) <= MAX_ID:
-            raise HandlerError(400, "bad_request", _("The request is missing a valid node id."))
+            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid node id."))
         if isinstance(step, bool) or not isinstance(step, int) or step < 0:
-            raise HandlerError(400, "bad_request", _("The request is missing a valid step number."))
+            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid step number."))
         return node, step
 
     def _apply(self, scenario, action, event):
@@ -271,7 +271,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         """
         run, notice = self._current_run(scenario)
         if not run:
-            raise HandlerError(409, "not_started", _("Start the role-play first."),
+            raise HandlerError(409, "NOT_STARTED", _("Start the role-play first."),
                                state=self._state(scenario))
         try:
             updated = action(run)
@@ -312,13 +312,13 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         scenario = self._playable()
         attempt = data.get("attempt")
         if isinstance(attempt, bool) or not isinstance(attempt, int):
-            raise HandlerError(400, "bad_request", _("The request is missing a valid attempt number."))
+            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid attempt number."))
         run, _notice = self._current_run(scenario)
         used = run["attempt"] if run else 0
         if attempt != used + 1:
-            raise HandlerError(409, "stale", _("This attempt has already started."), state=self._state(scenario))
+            raise HandlerError(409, "STALE", _("This attempt has already started."), state=self._state(scenario))
         if self.max_attempts and used >= self.max_attempts:
-            raise HandlerError(409, "no_attempts_left", _("You have used all your attempts."),
+            raise HandlerError(409, "NO_ATTEMPTS_LEFT", _("You have used all your attempts."),
                                state=self._state(scenario))
         self.run = session.new_run(scenario, attempt)
         self.runtime.publish(self, "edx.complaint_sim.attempt_started", {"attempt": attempt})
@@ -335,7 +335,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         node, step = self._turn_args(data)
         choice = data.get("choice")
         if not isinstance(choice, str) or not 0 < len(choice) <= MAX_ID:
-            raise HandlerError(400, "bad_request", _("The request is missing a valid choice id."))
+            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid choice id."))
         self._apply(scenario, lambda r: session.choose(scenario, r, node, step, choice),
                     lambda r: ("edx.complaint_sim.choice", {
                         "attempt": r["attempt"], "step": step, "node": node, "choice": choice,

@@ -134,19 +134,19 @@ def scenario_report(data, translate=None, stored=None):
 def parse_text(text):
     """Scenario data from YAML or JSON text (JSON is YAML); EditorError if it does not parse."""
     if not isinstance(text, str):
-        raise EditorError("bad_request", N_("The request is missing the text."))
+        raise EditorError("BAD_REQUEST", N_("The request is missing the text."))
     if len(text) > MAX_TEXT_CHARS:
-        raise EditorError("too_large", N_("The text is too long (2,000,000 characters at most)."))
+        raise EditorError("TOO_LARGE", N_("The text is too long (2,000,000 characters at most)."))
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         if mark is None:
-            raise EditorError("bad_text", N_("The text is not valid YAML or JSON.")) from None
-        raise EditorError("bad_text", N_("The text is not valid YAML or JSON (line {line}, column {column})."),
+            raise EditorError("BAD_TEXT", N_("The text is not valid YAML or JSON.")) from None
+        raise EditorError("BAD_TEXT", N_("The text is not valid YAML or JSON (line {line}, column {column})."),
                           line=mark.line + 1, column=mark.column + 1) from None
     if not isinstance(data, dict):
-        raise EditorError("bad_text", N_("The text must describe one scenario (a mapping of keys to values)."))
+        raise EditorError("BAD_TEXT", N_("The text must describe one scenario (a mapping of keys to values)."))
     # Dates and other YAML types become text, so the scenario is plain JSON data.
     return json.loads(json.dumps(data, default=str))
 
@@ -165,7 +165,7 @@ def compile_for_playtest(data):
     try:
         return compile_scenario(data)
     except ScenarioInvalid as invalid:
-        raise EditorError("scenario_invalid", N_("Fix the scenario's problems before playtesting it."),
+        raise EditorError("SCENARIO_INVALID", N_("Fix the scenario's problems before playtesting it."),
                           invalid.problems) from None
 
 
@@ -175,11 +175,11 @@ def playtest_start(scenario, origin=None, variables=None):
     if origin not in (None, ""):
         node = scenario.nodes.get(origin) if isinstance(origin, str) else None
         if node is None or node.type == "ending":
-            raise EditorError("bad_origin", N_("A playtest starts at a dialogue or record node of the scenario."))
+            raise EditorError("BAD_ORIGIN", N_("A playtest starts at a dialogue or record node of the scenario."))
         run["node"] = origin
     if variables is not None:
         if not isinstance(variables, dict):
-            raise EditorError("bad_request", N_("The starting variables must be a mapping."))
+            raise EditorError("BAD_REQUEST", N_("The starting variables must be a mapping."))
         values = dict(run["vars"])
         for var in scenario.variables:
             value = variables.get(var["id"])
@@ -197,7 +197,7 @@ def clean_run(scenario, run):
     for learners. Returns ``(run, restarted)``.
     """
     if not isinstance(run, dict):
-        raise EditorError("bad_run", N_("The playtest state is missing or malformed; start again."))
+        raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
     attempt, node, step = run.get("attempt"), run.get("node"), run.get("step")
     variables, path, ending, digest = run.get("vars"), run.get("path"), run.get("ending"), run.get("digest")
     ok = (isinstance(attempt, int) and not isinstance(attempt, bool) and attempt >= 0
@@ -205,11 +205,11 @@ def clean_run(scenario, run):
           and isinstance(variables, dict) and isinstance(path, list) and len(path) <= MAX_PATH
           and (ending is None or isinstance(ending, str)) and isinstance(digest, str))
     if not ok:
-        raise EditorError("bad_run", N_("The playtest state is missing or malformed; start again."))
+        raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
     kept = []
     for entry in path:
         if not isinstance(entry, dict) or not isinstance(entry.get("node"), str):
-            raise EditorError("bad_run", N_("The playtest state is missing or malformed; start again."))
+            raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
         target = scenario.nodes.get(entry["node"])
         if isinstance(entry.get("choice"), str):
             if target is not None and target.type == "dialogue":
@@ -221,7 +221,7 @@ def clean_run(scenario, run):
                 except session.ActionError:
                     pass
         else:
-            raise EditorError("bad_run", N_("The playtest state is missing or malformed; start again."))
+            raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
     clean = {"digest": digest, "attempt": attempt, "node": node, "step": step,
              "vars": {k: v for k, v in variables.items() if isinstance(v, int) and not isinstance(v, bool)},
              "path": kept, "ending": ending if ending in scenario.nodes or ending == TIMEOUT_ENDING else None}
@@ -240,7 +240,7 @@ def playtest_turn(scenario, run, action, payload):
             return session.submit_record(scenario, run, run["node"], run["step"], payload.get("record"))
     except session.ActionError as error:
         raise EditorError(error.code, error.template) from None
-    raise EditorError("bad_request", N_("Unknown playtest action."))
+    raise EditorError("BAD_REQUEST", N_("Unknown playtest action."))
 
 
 def playtest_state(scenario, run):

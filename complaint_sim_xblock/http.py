@@ -38,14 +38,14 @@ def json_endpoint(method):
     @functools.wraps(method)
     def wrapper(self, request, suffix=""):
         if request.method != "POST":
-            return json_response({"error": {"code": "method_not_allowed",
+            return json_response({"error": {"code": "METHOD_NOT_ALLOWED",
                                             "message": self.gettext("Use POST.")}}, 405)
         try:
             data = json.loads(request.body.decode("utf-8") or "{}")
             if not isinstance(data, dict):
                 raise ValueError("not an object")
         except (ValueError, UnicodeDecodeError):
-            return json_response({"error": {"code": "bad_json",
+            return json_response({"error": {"code": "BAD_JSON",
                                             "message": self.gettext("The request is not valid JSON.")}}, 400)
         try:
             return json_response(method(self, data))

@@ -40,12 +40,12 @@ def visible_choices(scenario, run):
 
 def _check_turn(scenario, run, node_id, step, kind):
     if is_finished(run):
-        raise ActionError("attempt_over", 409, N_("This attempt has ended."))
+        raise ActionError("ATTEMPT_OVER", 409, N_("This attempt has ended."))
     if node_id != run["node"] or step != run["step"]:
-        raise ActionError("stale", 409, N_("This step was already answered; here is where you are now."))
+        raise ActionError("STALE", 409, N_("This step was already answered; here is where you are now."))
     node = scenario.node(run["node"])
     if node.type != kind:
-        raise ActionError("stale", 409, N_("This step was already answered; here is where you are now."))
+        raise ActionError("STALE", 409, N_("This step was already answered; here is where you are now."))
     return node
 
 
@@ -65,7 +65,7 @@ def choose(scenario, run, node_id, step, choice_id):
     node = _check_turn(scenario, run, node_id, step, "dialogue")
     choice = node.choice(choice_id)
     if choice is None or not choice.visible(run["vars"]):
-        raise ActionError("unknown_choice", 400, N_("That choice is not available here."))
+        raise ActionError("UNKNOWN_CHOICE", 400, N_("That choice is not available here."))
     variables = scenario.apply_effects(run["vars"], choice.effects)
     return _advance(scenario, run, choice.target, {"node": node.id, "choice": choice.id}, variables)
 
@@ -73,24 +73,24 @@ def choose(scenario, run, node_id, step, choice_id):
 def clean_record(node, values):
     """The learner's record values checked for form (not correctness); ActionError if malformed."""
     if not isinstance(values, dict):
-        raise ActionError("bad_record", 400, N_("The complaint record is incomplete or malformed."))
+        raise ActionError("BAD_RECORD", 400, N_("The complaint record is incomplete or malformed."))
     clean = {}
     for key in RECORD_CHOICE_FIELDS:
         value = values.get(key)
         if not isinstance(value, str) or value not in node.record[key]["options"]:
-            raise ActionError("bad_record", 400, N_("The complaint record is incomplete or malformed."))
+            raise ActionError("BAD_RECORD", 400, N_("The complaint record is incomplete or malformed."))
         clean[key] = value
     deadline = values.get("deadline_days")
     if isinstance(deadline, str) and deadline.strip().isdigit():
         deadline = int(deadline.strip())
     if isinstance(deadline, bool) or not isinstance(deadline, int) or not 0 <= deadline <= 365:
-        raise ActionError("bad_deadline", 400, N_("The follow-up deadline must be a number of days (0-365)."))
+        raise ActionError("BAD_DEADLINE", 400, N_("The follow-up deadline must be a number of days (0-365)."))
     clean["deadline_days"] = deadline
     summary = values.get("summary")
     if not isinstance(summary, str) or not summary.strip():
-        raise ActionError("bad_summary", 400, N_("Write a short summary of the complaint."))
+        raise ActionError("BAD_SUMMARY", 400, N_("Write a short summary of the complaint."))
     if len(summary) > MAX_SUMMARY:
-        raise ActionError("bad_summary", 400, N_("The summary is too long (2000 characters at most)."))
+        raise ActionError("BAD_SUMMARY", 400, N_("The summary is too long (2000 characters at most)."))
     clean["summary"] = summary.strip()
     return clean
 

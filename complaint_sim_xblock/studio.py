@@ -254,13 +254,13 @@ class ScenarioEditorMixin(XBlockMixin):
 
     def _require_editor(self):
         if not self._can_edit():
-            raise HandlerError(403, "forbidden", _("Only the course team can edit this role-play."))
+            raise HandlerError(403, "FORBIDDEN", _("Only the course team can edit this role-play."))
 
     @staticmethod
     def _scenario_arg(data):
         scenario = data.get("scenario")
         if not isinstance(scenario, dict):
-            raise HandlerError(400, "bad_request", _("The request is missing the scenario."))
+            raise HandlerError(400, "BAD_REQUEST", _("The request is missing the scenario."))
         return scenario
 
     def _problems(self, problems):
@@ -317,7 +317,7 @@ class ScenarioEditorMixin(XBlockMixin):
         report = self._report(scenario)
         problems = report["problems"] + self._problems(settings_problems)
         if problems:
-            raise HandlerError(400, "invalid", _("The scenario has problems; fix them before saving. "
+            raise HandlerError(400, "INVALID", _("The scenario has problems; fix them before saving. "
                                                  "Nothing was saved."), problems=problems)
         canonical = editor.compile_for_playtest(scenario).data
         if canonical != self.scenario:
@@ -354,7 +354,7 @@ class ScenarioEditorMixin(XBlockMixin):
                     run = editor.playtest_turn(scenario, run, action, data)
             state = editor.playtest_state(scenario, run)
         except editor.EditorError as error:
-            status = 409 if error.code in ("stale", "attempt_over") else 400
+            status = 409 if error.code in ("STALE", "ATTEMPT_OVER") else 400
             extra = {"problems": self._problems(error.problems)} if error.problems else {}
             raise HandlerError(status, error.code, error.message(self.gettext), **extra) from None
         if state["debrief"] and state["debrief"]["ending"]["id"] == TIMEOUT_ENDING:
@@ -372,13 +372,13 @@ class ScenarioEditorMixin(XBlockMixin):
         self._require_editor()
         text = data.get("text")
         if not isinstance(text, str):
-            raise HandlerError(400, "bad_request", _("The request is missing the text."))
+            raise HandlerError(400, "BAD_REQUEST", _("The request is missing the text."))
         if len(text) > editor.MAX_TEXT_CHARS:
-            raise HandlerError(400, "too_large", _("The text is too long (2,000,000 characters at most)."))
+            raise HandlerError(400, "TOO_LARGE", _("The text is too long (2,000,000 characters at most)."))
         try:
             result = twee.import_twee(text)
         except twee.TweeError:
-            raise HandlerError(400, "not_twee",
+            raise HandlerError(400, "NOT_TWEE",
                                _("This is not a Twee 3 story: no passage starts with '::'.")) from None
         report = self._report(result["scenario"])
         return {"scenario": result["scenario"], "story": result["story"],
@@ -407,7 +407,7 @@ class ScenarioEditorMixin(XBlockMixin):
         self._require_editor()
         fmt = data.get("format", "yaml")
         if fmt not in ("yaml", "json"):
-            raise HandlerError(400, "bad_request", _("The format must be yaml or json."))
+            raise HandlerError(400, "BAD_REQUEST", _("The format must be yaml or json."))
         scenario = data["scenario"] if isinstance(data.get("scenario"), dict) else self.scenario_data()
         name = scenario.get("id") if isinstance(scenario.get("id"), str) and scenario.get("id") else "scenario"
         return {"text": editor.dump_text(scenario, fmt), "format": fmt, "filename": f"{twee.slugify(name)}.{fmt}"}

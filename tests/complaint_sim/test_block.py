@@ -67,7 +67,7 @@ class TestHandlers:
         post(block, "start", {"attempt": 1})
         assert post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})[0] == 200
         status, body = post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})
-        assert status == 409 and body["error"]["code"] == "stale"
+        assert status == 409 and body["error"]["code"] == "STALE"
         assert body["state"]["view"]["node"]["id"] == "tanya"
         assert len(block.run["path"]) == 1
         assert len(block.runtime.events("edx.complaint_sim.choice")) == 1
@@ -75,20 +75,20 @@ class TestHandlers:
     def test_repeated_start_is_409(self, block):
         assert post(block, "start", {"attempt": 1})[0] == 200
         status, body = post(block, "start", {"attempt": 1})
-        assert status == 409 and body["error"]["code"] == "stale"
+        assert status == 409 and body["error"]["code"] == "STALE"
         assert block.run["attempt"] == 1
 
     @pytest.mark.parametrize("handler, payload, code", [
-        ("choose", {"node": "datang", "step": 0}, "bad_request"),
-        ("choose", {"node": "datang", "step": "0", "choice": "sapa"}, "bad_request"),
-        ("choose", {"node": "", "step": 0, "choice": "sapa"}, "bad_request"),
-        ("choose", {"node": "x" * 65, "step": 0, "choice": "sapa"}, "bad_request"),
-        ("choose", {"node": "datang", "step": -1, "choice": "sapa"}, "bad_request"),
-        ("choose", {"node": "datang", "step": 0, "choice": ["sapa"]}, "bad_request"),
-        ("choose", {"node": "datang", "step": 0, "choice": "tidak-ada"}, "unknown_choice"),
-        ("record", {"node": "datang", "step": 0, "record": GOOD_RECORD}, "stale"),
-        ("start", {"attempt": "1"}, "bad_request"),
-        ("start", {}, "bad_request"),
+        ("choose", {"node": "datang", "step": 0}, "BAD_REQUEST"),
+        ("choose", {"node": "datang", "step": "0", "choice": "sapa"}, "BAD_REQUEST"),
+        ("choose", {"node": "", "step": 0, "choice": "sapa"}, "BAD_REQUEST"),
+        ("choose", {"node": "x" * 65, "step": 0, "choice": "sapa"}, "BAD_REQUEST"),
+        ("choose", {"node": "datang", "step": -1, "choice": "sapa"}, "BAD_REQUEST"),
+        ("choose", {"node": "datang", "step": 0, "choice": ["sapa"]}, "BAD_REQUEST"),
+        ("choose", {"node": "datang", "step": 0, "choice": "tidak-ada"}, "UNKNOWN_CHOICE"),
+        ("record", {"node": "datang", "step": 0, "record": GOOD_RECORD}, "STALE"),
+        ("start", {"attempt": "1"}, "BAD_REQUEST"),
+        ("start", {}, "BAD_REQUEST"),
     ])
     def test_bad_input_is_4xx_and_changes_nothing(self, block, handler, payload, code):
         post(block, "start", {"attempt": 1})
@@ -101,7 +101,7 @@ class TestHandlers:
     @pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b"\xff\xfe", b'"text"', b"null"])
     def test_malformed_bodies_are_400(self, block, raw):
         status, body = post(block, "choose", None, raw=raw)
-        assert status == 400 and body["error"]["code"] == "bad_json"
+        assert status == 400 and body["error"]["code"] == "BAD_JSON"
 
     def test_get_is_405(self, block):
         from webob import Request  # noqa: PLC0415
@@ -110,21 +110,21 @@ class TestHandlers:
 
     def test_choice_before_start_is_409(self, block):
         status, body = post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})
-        assert status == 409 and body["error"]["code"] == "not_started"
+        assert status == 409 and body["error"]["code"] == "NOT_STARTED"
 
     def test_attempt_limit(self, block):
         block.max_attempts = 2
         play(block, POOR_ROUTE, attempt=1)
         play(block, BEST_ROUTE, attempt=2)
         status, body = post(block, "start", {"attempt": 3})
-        assert status == 409 and body["error"]["code"] == "no_attempts_left"
+        assert status == 409 and body["error"]["code"] == "NO_ATTEMPTS_LEFT"
         assert body["state"]["attempts"] == {"used": 2, "max": 2, "remaining": 0}
         assert len(block.history) == 2
 
     def test_choice_after_the_ending_is_409(self, block):
         play(block, POOR_ROUTE)
         status, body = post(block, "choose", {"node": "tanya", "step": 1, "choice": "usir"})
-        assert status == 409 and body["error"]["code"] in ("attempt_over", "stale")
+        assert status == 409 and body["error"]["code"] in ("ATTEMPT_OVER", "STALE")
         assert len(block.history) == 1
 
     def test_best_policy_keeps_the_best_grade(self, block):
@@ -152,7 +152,7 @@ class TestHandlers:
         b = make_block(ComplaintSimBlock, user=LmsUserService(authenticated=False), block_type="complaint_sim")
         b.set_scenario(mini_data)
         status, body = post(b, "start", {"attempt": 1})
-        assert status == 403 and body["error"]["code"] == "anonymous"
+        assert status == 403 and body["error"]["code"] == "ANONYMOUS"
         assert b.run == {}
 
     def test_broken_scenario_gives_409_not_500(self, block, mini_data):
@@ -160,7 +160,7 @@ class TestHandlers:
         broken["start"] = "nowhere"
         block.set_scenario(broken)
         status, body = post(block, "start", {"attempt": 1})
-        assert status == 409 and body["error"]["code"] == "scenario_invalid"
+        assert status == 409 and body["error"]["code"] == "SCENARIO_INVALID"
         assert "cannot be played" in block.student_view().body_html()
 
     def test_scenario_edited_mid_run_restarts_with_a_notice(self, block, mini_data):

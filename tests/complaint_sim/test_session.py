@@ -44,7 +44,7 @@ def test_condition_hides_a_choice_until_the_mood_allows(scenario):
     assert [c.id for c in session.visible_choices(scenario, low)] == ["jelaskan", "usir"]
     with pytest.raises(session.ActionError) as raised:
         session.choose(scenario, low, "tanya", 1, "catat")
-    assert (raised.value.code, raised.value.status) == ("unknown_choice", 400)
+    assert (raised.value.code, raised.value.status) == ("UNKNOWN_CHOICE", 400)
     calm = play(scenario, ["ketus", "jelaskan", "jelaskan", "jelaskan"])  # mood back to 4
     assert "catat" in [c.id for c in session.visible_choices(scenario, calm)]
 
@@ -54,7 +54,7 @@ def test_stale_and_repeated_actions_are_conflicts(scenario):
     for node, step in (("datang", 0), ("tanya", 0), ("tanya", 2)):
         with pytest.raises(session.ActionError) as raised:
             session.choose(scenario, run, node, step, "catat")
-        assert (raised.value.code, raised.value.status) == ("stale", 409)
+        assert (raised.value.code, raised.value.status) == ("STALE", 409)
     with pytest.raises(session.ActionError) as raised:
         session.submit_record(scenario, run, "tanya", 1, GOOD_RECORD)
     assert raised.value.status == 409
@@ -104,14 +104,14 @@ def test_record_fields_are_checked_against_the_author(scenario):
 
 
 @pytest.mark.parametrize("bad, code", [
-    ("not a dict", "bad_record"),
-    ({**GOOD_RECORD, "category": "Tidak ada"}, "bad_record"),
-    ({**GOOD_RECORD, "urgency": None}, "bad_record"),
-    ({**GOOD_RECORD, "deadline_days": -1}, "bad_deadline"),
-    ({**GOOD_RECORD, "deadline_days": "lima"}, "bad_deadline"),
-    ({**GOOD_RECORD, "deadline_days": True}, "bad_deadline"),
-    ({**GOOD_RECORD, "summary": "   "}, "bad_summary"),
-    ({**GOOD_RECORD, "summary": "x" * 2001}, "bad_summary"),
+    ("not a dict", "BAD_RECORD"),
+    ({**GOOD_RECORD, "category": "Tidak ada"}, "BAD_RECORD"),
+    ({**GOOD_RECORD, "urgency": None}, "BAD_RECORD"),
+    ({**GOOD_RECORD, "deadline_days": -1}, "BAD_DEADLINE"),
+    ({**GOOD_RECORD, "deadline_days": "lima"}, "BAD_DEADLINE"),
+    ({**GOOD_RECORD, "deadline_days": True}, "BAD_DEADLINE"),
+    ({**GOOD_RECORD, "summary": "   "}, "BAD_SUMMARY"),
+    ({**GOOD_RECORD, "summary": "x" * 2001}, "BAD_SUMMARY"),
 ])
 def test_malformed_records_are_bad_requests(scenario, bad, code):
     run = play(scenario, ["sapa", "catat"])
@@ -129,7 +129,7 @@ def test_step_bound_ends_the_attempt(mini_data):
     assert session.debrief(scenario, run)["ending"]["quality"] == "poor"
     with pytest.raises(session.ActionError) as raised:
         session.choose(scenario, run, run["node"], run["step"], "jelaskan")
-    assert raised.value.code == "attempt_over"
+    assert raised.value.code == "ATTEMPT_OVER"
 
 
 def test_learner_view_hides_the_answer_key(scenario):

@@ -44,7 +44,7 @@ def test_play_over_http(client, scenario_url):
     again = client.post(handler_url(page, "choose"),
                         json.dumps({"node": node["id"], "step": 0, "choice": node["choices"][0]["id"]}),
                         content_type="application/json")
-    assert again.status_code == 409 and again.json()["error"]["code"] == "stale"
+    assert again.status_code == 409 and again.json()["error"]["code"] == "STALE"
     garbage = client.post(handler_url(page, "choose"), "{", content_type="application/json")
-    assert garbage.status_code == 400 and garbage.json()["error"]["code"] == "bad_json"
+    assert garbage.status_code == 400 and garbage.json()["error"]["code"] == "BAD_JSON"
     assert client.get(handler_url(page, "choose")).status_code == 405

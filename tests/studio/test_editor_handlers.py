@@ -92,7 +92,7 @@ def test_an_invalid_scenario_is_refused_and_nothing_is_written(block_as, mini, k
     change(broken)
     status, body = post(block, "editor_save", {"scenario": broken, "settings": {**SETTINGS, "weight": 9.0}})
     assert status == 400
-    assert body["error"]["code"] == "invalid"
+    assert body["error"]["code"] == "INVALID"
     assert code in [p["code"] for p in body["problems"]], body["problems"]
     assert all({"code", "message", "path", "node"} <= set(p) for p in body["problems"])
     assert snapshot(block) == before
@@ -118,7 +118,7 @@ def test_invalid_settings_are_refused_with_the_scenario_unwritten(block_as, mini
     before = snapshot(block)
     settings, code = BAD_SETTINGS[kind]
     status, body = post(block, "editor_save", {"scenario": mini, "settings": settings})
-    assert status == 400 and body["error"]["code"] == "invalid"
+    assert status == 400 and body["error"]["code"] == "INVALID"
     assert [p["code"] for p in body["problems"]] == [code]
     assert body["problems"][0]["path"].startswith("settings.")
     assert snapshot(block) == before
@@ -128,7 +128,7 @@ def test_invalid_settings_are_refused_with_the_scenario_unwritten(block_as, mini
 def test_a_request_without_a_scenario_object_is_a_bad_request(block_as, payload):
     block = block_as("staff")
     status, body = post(block, "editor_save", payload)
-    assert status == 400 and body["error"]["code"] == "bad_request"
+    assert status == 400 and body["error"]["code"] == "BAD_REQUEST"
 
 
 def test_bad_json_and_get_are_refused(block_as):
@@ -163,7 +163,7 @@ def test_only_staff_may_use_the_editor(block_as, mini, user, handler):
     block = block_as(user)
     before = snapshot(block)
     status, body = post(block, handler, {"scenario": mini, "action": "start", "text": ":: A\nx"})
-    assert status == 403 and body["error"]["code"] == "forbidden"
+    assert status == 403 and body["error"]["code"] == "FORBIDDEN"
     assert snapshot(block) == before
 
 
@@ -201,8 +201,8 @@ def test_export_without_a_scenario_gives_the_stored_one(block_as, mini):
 
 
 @pytest.mark.parametrize(("text", "code"), [
-    ("id: [unclosed", "bad_text"), ("- just\n- a list\n", "bad_text"), (None, "bad_request"),
-    ("x" * (editor.MAX_TEXT_CHARS + 1), "too_large")])
+    ("id: [unclosed", "BAD_TEXT"), ("- just\n- a list\n", "BAD_TEXT"), (None, "BAD_REQUEST"),
+    ("x" * (editor.MAX_TEXT_CHARS + 1), "TOO_LARGE")])
 def test_text_that_is_not_a_scenario_is_refused(block_as, text, code):
     status, body = post(block_as("staff"), "editor_import_text", {"text": text})
     assert status == 400 and body["error"]["code"] == code
@@ -234,7 +234,7 @@ def test_twine_import_handler_returns_scenario_report_and_problems(block_as):
 
 def test_twine_import_refuses_text_without_passages(block_as):
     status, body = post(block_as("staff"), "editor_import_twee", {"text": "Just prose, no passages."})
-    assert status == 400 and body["error"]["code"] == "not_twee"
+    assert status == 400 and body["error"]["code"] == "NOT_TWEE"
 
 
 # --- The view -------------------------------------------------------------------------------

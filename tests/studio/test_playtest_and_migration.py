@@ -69,15 +69,15 @@ def test_playtest_from_any_node_with_chosen_variables(block_as, mini):
     visible = {c["id"]: c["visible"] for c in state["node"]["choices"]}
     assert visible == {"jelaskan": True, "catat": False, "usir": True}
     assert post(block, "editor_playtest", {"scenario": mini, "action": "choose", "run": state["run"],
-                                           "choice": "catat"})[1]["error"]["code"] == "unknown_choice"
+                                           "choice": "catat"})[1]["error"]["code"] == "UNKNOWN_CHOICE"
 
 
 @pytest.mark.parametrize(("payload", "status", "code"), [
-    ({"action": "start", "from": "baik"}, 400, "bad_origin"),
-    ({"action": "start", "from": "nowhere"}, 400, "bad_origin"),
-    ({"action": "choose", "run": "garbage", "choice": "sapa"}, 400, "bad_run"),
-    ({"action": "choose", "run": {"node": "datang"}, "choice": "sapa"}, 400, "bad_run"),
-    ({"action": "fly", "run": None}, 400, "bad_run"),
+    ({"action": "start", "from": "baik"}, 400, "BAD_ORIGIN"),
+    ({"action": "start", "from": "nowhere"}, 400, "BAD_ORIGIN"),
+    ({"action": "choose", "run": "garbage", "choice": "sapa"}, 400, "BAD_RUN"),
+    ({"action": "choose", "run": {"node": "datang"}, "choice": "sapa"}, 400, "BAD_RUN"),
+    ({"action": "fly", "run": None}, 400, "BAD_RUN"),
 ])
 def test_playtest_refuses_bad_input(block_as, mini, payload, status, code):
     got, body = post(block_as("staff"), "editor_playtest", {"scenario": mini, **payload})
@@ -87,7 +87,7 @@ def test_playtest_refuses_bad_input(block_as, mini, payload, status, code):
 def test_playtest_of_an_invalid_scenario_lists_its_problems(block_as, mini):
     mini["nodes"][0]["choices"][0]["target"] = "nowhere"
     status, body = post(block_as("staff"), "editor_playtest", {"scenario": mini, "action": "start"})
-    assert status == 400 and body["error"]["code"] == "scenario_invalid"
+    assert status == 400 and body["error"]["code"] == "SCENARIO_INVALID"
     assert body["problems"][0]["code"] == "missing_target"
 
 
@@ -117,7 +117,7 @@ def test_a_stale_playtest_turn_is_a_conflict(block_as, mini):
     state = play(block, mini, "choose", run=state["run"], choice="usir")
     status, body = post(block, "editor_playtest", {"scenario": mini, "action": "choose", "run": state["run"],
                                                    "choice": "usir"})
-    assert status == 409 and body["error"]["code"] == "attempt_over"
+    assert status == 409 and body["error"]["code"] == "ATTEMPT_OVER"
 
 
 # --- Live edits: a learner mid-run, the author saves, the learner's next request ----------------------
