@@ -298,7 +298,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
 
     @json_endpoint
     def state(self, data):
-        """The learner's current state (used to resume). Errors: 409 scenario_invalid."""
+        """The learner's current state (used to resume). Errors: 409 SCENARIO_INVALID."""
         scenario = self._playable()
         _run, notice = self._current_run(scenario)
         return {"state": self._state(scenario, notice)}
@@ -307,7 +307,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def start(self, data):
         """Start attempt ``{"attempt": n}`` (n = attempts used + 1; a repeat of it is stale).
 
-        Errors: 400 bad_request; 403 anonymous; 409 stale, no_attempts_left, scenario_invalid.
+        Errors: 400 BAD_REQUEST; 403 ANONYMOUS; 409 STALE, NO_ATTEMPTS_LEFT, SCENARIO_INVALID.
         """
         scenario = self._playable()
         attempt = data.get("attempt")
@@ -328,8 +328,8 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def choose(self, data):
         """Pick ``{"node", "step", "choice"}``.
 
-        Errors: 400 bad_request, unknown_choice; 403 anonymous; 409 stale, attempt_over,
-        not_started, scenario_invalid (409 bodies carry the current ``state``).
+        Errors: 400 BAD_REQUEST, UNKNOWN_CHOICE; 403 ANONYMOUS; 409 STALE, ATTEMPT_OVER,
+        NOT_STARTED, SCENARIO_INVALID (409 bodies carry the current ``state``).
         """
         scenario = self._playable()
         node, step = self._turn_args(data)
@@ -347,8 +347,8 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         """File the complaint record ``{"node", "step", "record": {category, urgency, referral,
         deadline_days, summary}}``.
 
-        Errors: 400 bad_request, bad_record, bad_deadline, bad_summary; 403 anonymous; 409 stale,
-        attempt_over, not_started, scenario_invalid.
+        Errors: 400 BAD_REQUEST, BAD_RECORD, BAD_DEADLINE, BAD_SUMMARY; 403 ANONYMOUS; 409 STALE,
+        ATTEMPT_OVER, NOT_STARTED, SCENARIO_INVALID.
         """
         scenario = self._playable()
         node, step = self._turn_args(data)
