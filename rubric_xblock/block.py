@@ -27,11 +27,13 @@ from .rubric import (
     gaps,
     mask_personal_data,
     parse_rubric,
+    rubric_from_dict,
     summarise_run,
     validate_settings,
 )
 from .sanitize import sanitize_prompt
 from .strings import browser_strings
+from .studio import RubricEditorMixin
 
 log = logging.getLogger(__name__)
 loader = ResourceLoader(__name__)
@@ -59,7 +61,7 @@ def _(text):
 
 
 @XBlock.wants("user", "i18n", "settings", "user_state")
-class RubricReflectionBlock(XBlock):
+class RubricReflectionBlock(RubricEditorMixin, XBlock):
     """A prompt, a rubric, and a flow: write → submit → self assess → staff grade → result."""
 
     # -- Authoring (content and settings) --------------------------------------------------
@@ -180,6 +182,36 @@ class RubricReflectionBlock(XBlock):
             "points_possible": assessment.points_possible,
         }
 
+    def _current_version(self):
+        """The current rubric's version, or None when the rubric is not valid."""
+        try:
+            return parse_rubric(self.rubric).version
+        except RubricError:
+            return None
+
+    def _other_rubrics(self, store, assessments, current_version):
+        """``{version: rubric dict}`` for the assessments made with another rubric version.
+
+        Kept rubrics come from :class:`~rubric_xblock.models.RubricVersion`; a version never
+        recorded (an assessment older than versioning) gets a stand-in built from the
+        assessment itself, so it can always be shown.
+        """
+        older = [a for a in assessments if a is not None and a.rubric_version != current_version]
+        if not older:
+            return {}
+        kept = store.rubrics_for(*self._ids(), [a.rubric_version for a in older])
+        return {a.rubric_version: store.rubric_of(a, kept) for a in older}
+
+    def _check_form_version(self, data, rubric):
+        """409 ``RUBRIC_CHANGED`` when the form was built from another rubric version.
+
+        ``rubric_version`` is optional in the request (older pages do not send it).
+        """
+        sent = data.get("rubric_version")
+        if sent is not None and sent != rubric.version:
+            raise ApiError(409, "RUBRIC_CHANGED", N_("The rubric was changed since this form was opened. The "
+                                                     "form now shows the current rubric; check it and save again."))
+
     def _event(self, name, payload):
         self.runtime.publish(self, f"rubric_reflection.{name}", payload)
 
@@ -219,20 +251,25 @@ class RubricReflectionBlock(XBlock):
         mine = store.to_rubric_assessment(assessments.get("self"))
         state["self_assessment"] = self._assessment_json(mine)
         staff_model = assessments.get("staff")
+        current_version = self._current_version()
+        state["rubric_version"] = current_version
         if self.self_assessment and mine is None:
             state["step"] = "self"
         elif staff_model is not None and staff_model.released_at is not None:
             state["step"] = "done"
             staff = store.to_rubric_assessment(staff_model)
             score = final_score(staff.points_earned, staff.points_possible, self.weight)
-            try:
-                rows = gaps(parse_rubric(self.rubric), mine, staff)
-            except RubricError:
-                rows = []
+            # Each assessment is shown with the rubric it was made with.
+            state["rubrics"] = self._other_rubrics(store, (mine, staff), current_version)
+            staff_rubric = state["rubrics"].get(staff.rubric_version) or self.rubric
+            rows = gaps(rubric_from_dict(staff_rubric), mine, staff)
+            if mine is not None and mine.rubric_version != staff.rubric_version:
+                rows = [{**row, "gap": None} for row in rows]  # points of two versions do not compare
             state["result"] = {**self._assessment_json(staff), "score": score[0], "score_possible": score[1],
                                "gaps": rows, "graded_at": staff_model.modified_at.isoformat()}
         elif not self.staff_assessment and mine is not None:
             state["step"] = "done"
+            state["rubrics"] = self._other_rubrics(store, (mine,), current_version)
         else:
             state["step"] = "waiting"
         return state
@@ -387,10 +424,10 @@ class RubricReflectionBlock(XBlock):
         """Record the learner's self assessment (once, after submitting).
 
         Request ``{"selections": {criterion_id: level_id}, "comments": {criterion_id: str},
-        "overall_comment": str}`` → ``{"state"}``. Errors: 400 ``BAD_ASSESSMENT``,
+        "overall_comment": str, "rubric_version"?: str}`` → ``{"state"}``. Errors: 400 ``BAD_ASSESSMENT``,
         ``UNKNOWN_CRITERION``, ``UNKNOWN_LEVEL``, ``MISSING_CRITERION``, ``BAD_COMMENT``,
         ``COMMENT_TOO_LONG``, ``STEP_DISABLED``; 403 ``NOT_SIGNED_IN``; 409 ``NOT_SUBMITTED``,
-        ``ALREADY_SELF_ASSESSED``, ``RUBRIC_INVALID``.
+        ``ALREADY_SELF_ASSESSED``, ``RUBRIC_CHANGED``, ``RUBRIC_INVALID``.
         """
         anonymous_id, username = self._learner()
         if not self.self_assessment:
@@ -401,7 +438,9 @@ class RubricReflectionBlock(XBlock):
         reflection = store.get_reflection(course_id, item_id, anonymous_id)
         if reflection is None:
             raise ApiError(409, "NOT_SUBMITTED", N_("Submit your reflection before assessing it."))
+        self._check_form_version(data, rubric)
         assessment = assess(rubric, data.get("selections"), data.get("comments"), data.get("overall_comment"))
+        store.remember_rubric(course_id, item_id, rubric)
         try:
             model = store.save_self_assessment(reflection, assessment, anonymous_id, username)
         except store.Conflict as err:
@@ -423,6 +462,13 @@ class RubricReflectionBlock(XBlock):
         masked = mask_personal_data(text)
         assessments = store.get_assessments(reflection)
         staff_model = assessments.get("staff")
+        mine = store.to_rubric_assessment(assessments.get("self"))
+        staff = store.to_rubric_assessment(staff_model)
+        try:
+            current = parse_rubric(self.rubric)
+        except RubricError:
+            current = None
+        current_version = current.version if current else None
         return {
             "submission_uuid": reflection.submission_uuid,
             "username": reflection.username,
@@ -431,12 +477,17 @@ class RubricReflectionBlock(XBlock):
             "text": text if reveal else masked,
             "masked": (not reveal) and masked != text,
             "has_personal_data": masked != text,
-            "self_assessment": self._assessment_json(
-                store.to_rubric_assessment(assessments.get("self"))),
+            "self_assessment": self._assessment_json(mine),
             "staff_assessment": store.snapshot(staff_model) if staff_model else None,
             "version": staff_model.version if staff_model else 0,
             "history": store.changes(staff_model),
             "simulation": self._simulation_run(reflection.username),
+            # Versions: the current rubric (for the grading form), and the rubric of every
+            # assessment made with another version, so it shows as it was graded.
+            "rubric": current.to_dict() if current else None,
+            "rubric_version": current_version,
+            "rubric_current": staff is None or staff.rubric_version == current_version,
+            "rubrics": self._other_rubrics(store, (mine, staff), current_version),
         }
 
     def _find(self, data):
@@ -462,9 +513,12 @@ class RubricReflectionBlock(XBlock):
             raise ApiError(400, "BAD_FILTER", N_("Unknown filter or offset."))
         course_id, item_id = self._ids()
         counts, items = store.queue(course_id, item_id, status, offset, QUEUE_PAGE)
+        current_version = self._current_version()
+        for item in items:
+            item["rubric_current"] = item["rubric_version"] in (None, current_version)
         unreleased = store.unreleased_staff_assessments(course_id, item_id).count()
         return {"counts": counts, "items": items, "offset": offset, "page_size": QUEUE_PAGE,
-                "unreleased": unreleased}
+                "unreleased": unreleased, "rubric_version": current_version}
 
     @json_api
     def staff_submission(self, data, suffix=""):
@@ -487,12 +541,14 @@ class RubricReflectionBlock(XBlock):
         """Save (or change) the staff assessment; sends the score unless release waits for staff.
 
         Request ``{"submission_uuid", "selections": {criterion_id: level_id}, "comments":
-        {criterion_id: str}, "overall_comment": str, "expected_version": int}`` (the
-        ``version`` the form was built from, 0 if ungraded) → ``{"submission"}``.
+        {criterion_id: str}, "overall_comment": str, "expected_version": int, "rubric_version"?:
+        str}`` (the assessment ``version`` the form was built from, 0 if ungraded, and the
+        rubric version it showed) → ``{"submission"}``. Regrading an assessment made with an
+        earlier rubric version is this same call with the current rubric.
         Errors: 400 ``BAD_VERSION``, ``BAD_ASSESSMENT``, ``UNKNOWN_CRITERION``, ``UNKNOWN_LEVEL``,
         ``MISSING_CRITERION``, ``BAD_COMMENT``, ``COMMENT_TOO_LONG``, ``STEP_DISABLED``;
         403 ``STAFF_ONLY``, ``NOT_SIGNED_IN``; 404 ``SUBMISSION_NOT_FOUND``;
-        409 ``STALE_ASSESSMENT`` (reload with ``staff_submission``), ``RUBRIC_INVALID``.
+        409 ``STALE_ASSESSMENT`` (reload with ``staff_submission``), ``RUBRIC_CHANGED``, ``RUBRIC_INVALID``.
         """
         grader_id, grader = self._require_staff()
         if not self.staff_assessment:
@@ -502,8 +558,10 @@ class RubricReflectionBlock(XBlock):
         expected = data.get("expected_version")
         if isinstance(expected, bool) or not isinstance(expected, int) or not 0 <= expected <= 10**9:
             raise ApiError(400, "BAD_VERSION", N_("The grading form has no valid version; reload it."))
+        self._check_form_version(data, rubric)
         assessment = assess(rubric, data.get("selections"), data.get("comments"), data.get("overall_comment"))
         store = self._store()
+        store.remember_rubric(*self._ids(), rubric)
         try:
             model = store.save_staff_assessment(reflection, assessment, grader_id, grader, expected)
         except store.Conflict as err:

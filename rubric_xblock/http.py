@@ -18,12 +18,13 @@ MAX_BODY_BYTES = 256 * 1024
 class ApiError(Exception):
     """A handler refusing a request: HTTP ``status``, stable ``code``, msgid ``message``."""
 
-    def __init__(self, status, code, message, **params):
+    def __init__(self, status, code, message, extra=None, **params):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.params = params
+        self.extra = extra or {}
 
 
 def json_response(payload, status=200):
@@ -32,9 +33,10 @@ def json_response(payload, status=200):
                     content_type="application/json", charset="utf-8")
 
 
-def error_response(status, code, message):
-    """The one error shape, with ``message`` already translated."""
-    return json_response({"error": {"code": code, "message": message}}, status=status)
+def error_response(status, code, message, extra=None):
+    """The one error shape, with ``message`` already translated; ``extra`` keys (such as an
+    editor's located ``problems``) sit beside ``error``."""
+    return json_response({"error": {"code": code, "message": message}, **(extra or {})}, status=status)
 
 
 def json_api(func):
@@ -47,14 +49,14 @@ def json_api(func):
 
     @functools.wraps(func)
     def wrapper(self, request, suffix=""):
-        def fail(status, code, message, params=None):
+        def fail(status, code, message, params=None, extra=None):
             text = self.gettext(message)
             if params:
                 try:
                     text = text % params
                 except (KeyError, TypeError, ValueError):
                     text = message % params
-            return error_response(status, code, text)
+            return error_response(status, code, text, extra)
 
         if request.method != "POST":
             return fail(405, "METHOD_NOT_ALLOWED", N_("Use POST for this request."))
@@ -72,6 +74,6 @@ def json_api(func):
         try:
             return json_response(func(self, data, suffix))
         except (ApiError, RubricError) as err:
-            return fail(err.status, err.code, err.message, err.params)
+            return fail(err.status, err.code, err.message, err.params, getattr(err, "extra", None))
 
     return XBlock.handler(wrapper)

@@ -103,3 +103,30 @@ class AssessmentChange(models.Model):
 
     def __str__(self):
         return f"AssessmentChange({self.assessment_id}, {self.action}, v{self.version})"
+
+
+class RubricVersion(models.Model):
+    """The rubric of one version, kept so that assessments made with it can still be shown.
+
+    Written when an assessment is made (whatever changed the rubric: the Studio editor, an
+    OLX import or anything else), so every stored ``Assessment.rubric_version`` of a block
+    has its rubric here. The version digest covers ids and points only, so the labels kept
+    are the latest ones an assessment was made with.
+    """
+
+    course_id = models.CharField(max_length=255)
+    item_id = models.CharField(max_length=255, help_text="str(usage_key) of the block")
+    version = models.CharField(max_length=40)
+    rubric = models.JSONField(help_text="the rubric as the block's ``rubric`` field holds it")
+    created_at = models.DateTimeField()
+    modified_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course_id", "item_id", "version"],
+                                    name="rubric_xblock_one_rubric_per_version"),
+        ]
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"RubricVersion({self.item_id}, {self.version})"

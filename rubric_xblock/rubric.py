@@ -111,8 +111,16 @@ class Rubric:
 
     @property
     def version(self):
-        """A short digest of ids, labels and points: stored with every assessment."""
-        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=True)
+        """A short digest of what a grade depends on: criterion ids, level ids and points.
+
+        Labels, descriptions and the order of criteria and levels are left out, so authors
+        may reword and reorder a rubric without making earlier assessments stale; adding,
+        removing or renaming (the id of) a criterion or level, or changing points, gives a
+        new version. Stored with every assessment.
+        """
+        canonical = json.dumps(
+            {criterion.id: {level.id: level.points for level in criterion.levels} for criterion in self.criteria},
+            sort_keys=True, ensure_ascii=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("ascii")).hexdigest()[:16]
 
     def to_dict(self):
@@ -138,93 +146,190 @@ class Rubric:
 # Validation of authored content
 
 
+def _located(err, path):
+    """``err`` with the ``path`` of the field it concerns (e.g. ``criteria[0].levels[1].points``)."""
+    err.path = path
+    return err
+
+
 def _text(value, where, limit, required=True):
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise RubricError("INVALID_RUBRIC", N_("%(where)s must be text."), where=where)
+        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s must be text."), where=where), where)
     value = value.strip()
     if required and not value:
-        raise RubricError("INVALID_RUBRIC", N_("%(where)s is required."), where=where)
+        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s is required."), where=where), where)
     if len(value) > limit:
-        raise RubricError("INVALID_RUBRIC", N_("%(where)s is longer than %(limit)s characters."),
-                          where=where, limit=limit)
+        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s is longer than %(limit)s characters."),
+                                   where=where, limit=limit), where)
     return value
 
 
 def _slug(value, where):
     if not isinstance(value, str) or not SLUG.match(value):
-        raise RubricError("INVALID_RUBRIC",
-                          N_("%(where)s must be a short id of lowercase letters, digits, - or _."),
-                          where=where)
+        raise _located(RubricError("INVALID_RUBRIC",
+                                   N_("%(where)s must be a short id of lowercase letters, digits, - or _."),
+                                   where=where), where)
     return value
+
+
+def _problem(message, path, **params):
+    return _located(RubricError("INVALID_RUBRIC", message, **params), path)
+
+
+def _check_levels(levels_raw, where, problems):
+    """The valid :class:`Level` objects of one criterion; problems are appended, in order."""
+    levels, level_ids = [], set()
+    for level_index, level_raw in enumerate(levels_raw):
+        level_where = f"{where}.levels[{level_index}]"
+        if not isinstance(level_raw, dict):
+            problems.append(_problem(N_("%(where)s must be an object."), level_where, where=level_where))
+            continue
+        ok = True
+        try:
+            level_id = _slug(level_raw.get("id"), level_where + ".id")
+        except RubricError as err:
+            problems.append(err)
+            level_id, ok = None, False
+        if level_id is not None and level_id in level_ids:
+            problems.append(_problem(N_("%(where)s repeats the id %(id)s."), level_where + ".id",
+                                     where=level_where, id=level_id))
+            ok = False
+        level_ids.add(level_id)
+        points = level_raw.get("points")
+        if isinstance(points, str) and points.strip().isdigit():
+            points = int(points.strip())
+        if isinstance(points, bool) or not isinstance(points, int) or not 0 <= points <= MAX_LEVEL_POINTS:
+            problems.append(_problem(N_("%(where)s must be a whole number from 0 to %(limit)s."),
+                                     level_where + ".points", where=level_where + ".points",
+                                     limit=MAX_LEVEL_POINTS))
+            ok = False
+        texts = {}
+        for name, limit, required in (("label", MAX_LABEL_CHARS, True),
+                                      ("description", MAX_DESCRIPTION_CHARS, False)):
+            try:
+                texts[name] = _text(level_raw.get(name), f"{level_where}.{name}", limit, required=required)
+            except RubricError as err:
+                problems.append(err)
+                ok = False
+        if ok:
+            levels.append(Level(id=level_id, label=texts["label"], description=texts["description"],
+                                points=points))
+    return levels
+
+
+def check_rubric(raw):
+    """Every problem of a plain ``{"criteria": [...]}`` dict: ``(rubric or None, [RubricError])``.
+
+    Each problem has a ``path`` naming the field it concerns (``criteria[1].levels[0].points``),
+    so an editor can show it in place. The rubric is returned only when there is no problem.
+    """
+    if not isinstance(raw, dict) or not isinstance(raw.get("criteria"), list):
+        return None, [_problem(N_("The rubric needs a list of criteria."), "criteria")]
+    items = raw["criteria"]
+    problems = []
+    if not 1 <= len(items) <= MAX_CRITERIA:
+        problems.append(_problem(N_("A rubric has 1 to %(limit)s criteria."), "criteria", limit=MAX_CRITERIA))
+    criteria, seen = [], set()
+    for index, item in enumerate(items[:MAX_CRITERIA * 4]):
+        where = f"criteria[{index}]"
+        if not isinstance(item, dict):
+            problems.append(_problem(N_("%(where)s must be an object."), where, where=where))
+            continue
+        before = len(problems)
+        try:
+            criterion_id = _slug(item.get("id"), where + ".id")
+        except RubricError as err:
+            problems.append(err)
+            criterion_id = None
+        if criterion_id is not None and criterion_id in seen:
+            problems.append(_problem(N_("%(where)s repeats the id %(id)s."), where + ".id",
+                                     where=where, id=criterion_id))
+        seen.add(criterion_id)
+        levels_raw = item.get("levels") or []
+        levels = []
+        if not isinstance(levels_raw, list):
+            problems.append(_problem(N_("%(where)s must be a list."), where + ".levels", where=where + ".levels"))
+        else:
+            if len(levels_raw) == 1 or len(levels_raw) > MAX_LEVELS:
+                problems.append(_problem(N_("%(where)s needs 2 to %(limit)s levels, or none for a "
+                                            "feedback-only criterion."), where + ".levels",
+                                         where=where, limit=MAX_LEVELS))
+            levels = _check_levels(levels_raw[:MAX_LEVELS * 4], where, problems)
+        texts = {}
+        for name, limit, required in (("label", MAX_LABEL_CHARS, True),
+                                      ("description", MAX_DESCRIPTION_CHARS, False)):
+            try:
+                texts[name] = _text(item.get(name), f"{where}.{name}", limit, required=required)
+            except RubricError as err:
+                problems.append(err)
+        if len(problems) > before:
+            continue
+        criterion = Criterion(id=criterion_id, label=texts["label"], description=texts["description"],
+                              levels=tuple(levels))
+        if not criterion.feedback_only and criterion.max_points == 0:
+            problems.append(_problem(N_("%(where)s has no level worth any points."), where + ".levels",
+                                     where=where))
+            continue
+        criteria.append(criterion)
+    if problems:
+        return None, problems
+    rubric = Rubric(criteria=tuple(criteria))
+    if rubric.points_possible <= 0:
+        return None, [_problem(N_("At least one criterion must carry points."), "criteria")]
+    return rubric, []
 
 
 def parse_rubric(raw):
     """Validate a plain ``{"criteria": [...]}`` dict and return a :class:`Rubric`.
 
-    Raises :class:`RubricError` (code ``INVALID_RUBRIC``) naming the first bad place.
+    Raises :class:`RubricError` (code ``INVALID_RUBRIC``) naming the first bad place
+    (:func:`check_rubric` lists them all).
     """
-    if not isinstance(raw, dict) or not isinstance(raw.get("criteria"), list):
-        raise RubricError("INVALID_RUBRIC", N_("The rubric needs a list of criteria."))
-    items = raw["criteria"]
-    if not 1 <= len(items) <= MAX_CRITERIA:
-        raise RubricError("INVALID_RUBRIC", N_("A rubric has 1 to %(limit)s criteria."), limit=MAX_CRITERIA)
-    criteria, seen = [], set()
-    for index, item in enumerate(items):
-        where = f"criteria[{index}]"
-        if not isinstance(item, dict):
-            raise RubricError("INVALID_RUBRIC", N_("%(where)s must be an object."), where=where)
-        criterion_id = _slug(item.get("id"), where + ".id")
-        if criterion_id in seen:
-            raise RubricError("INVALID_RUBRIC", N_("%(where)s repeats the id %(id)s."),
-                              where=where, id=criterion_id)
-        seen.add(criterion_id)
-        levels_raw = item.get("levels") or []
-        if not isinstance(levels_raw, list):
-            raise RubricError("INVALID_RUBRIC", N_("%(where)s must be a list."), where=where + ".levels")
-        if len(levels_raw) == 1 or len(levels_raw) > MAX_LEVELS:
-            raise RubricError("INVALID_RUBRIC",
-                              N_("%(where)s needs 2 to %(limit)s levels, or none for a feedback-only "
-                                 "criterion."), where=where, limit=MAX_LEVELS)
-        levels, level_ids = [], set()
-        for level_index, level_raw in enumerate(levels_raw):
-            level_where = f"{where}.levels[{level_index}]"
-            if not isinstance(level_raw, dict):
-                raise RubricError("INVALID_RUBRIC", N_("%(where)s must be an object."), where=level_where)
-            level_id = _slug(level_raw.get("id"), level_where + ".id")
-            if level_id in level_ids:
-                raise RubricError("INVALID_RUBRIC", N_("%(where)s repeats the id %(id)s."),
-                                  where=level_where, id=level_id)
-            level_ids.add(level_id)
-            points = level_raw.get("points")
-            if isinstance(points, str) and points.strip().isdigit():
-                points = int(points.strip())
-            if isinstance(points, bool) or not isinstance(points, int) or not 0 <= points <= MAX_LEVEL_POINTS:
-                raise RubricError("INVALID_RUBRIC",
-                                  N_("%(where)s must be a whole number from 0 to %(limit)s."),
-                                  where=level_where + ".points", limit=MAX_LEVEL_POINTS)
-            levels.append(Level(
-                id=level_id,
-                label=_text(level_raw.get("label"), level_where + ".label", MAX_LABEL_CHARS),
-                description=_text(level_raw.get("description"), level_where + ".description",
-                                  MAX_DESCRIPTION_CHARS, required=False),
-                points=points,
-            ))
-        criterion = Criterion(
-            id=criterion_id,
-            label=_text(item.get("label"), where + ".label", MAX_LABEL_CHARS),
-            description=_text(item.get("description"), where + ".description", MAX_DESCRIPTION_CHARS,
-                              required=False),
-            levels=tuple(levels),
-        )
-        if not criterion.feedback_only and criterion.max_points == 0:
-            raise RubricError("INVALID_RUBRIC", N_("%(where)s has no level worth any points."), where=where)
-        criteria.append(criterion)
-    rubric = Rubric(criteria=tuple(criteria))
-    if rubric.points_possible <= 0:
-        raise RubricError("INVALID_RUBRIC", N_("At least one criterion must carry points."))
+    rubric, problems = check_rubric(raw)
+    if problems:
+        raise problems[0]
     return rubric
+
+
+def rubric_from_assessment(assessment):
+    """A stand-in rubric for an assessment whose rubric version was never recorded.
+
+    Built from the assessment itself (criterion ids, the chosen level ids and their
+    points), so an old grade can still be shown rather than failing. Ids stand in for
+    labels.
+    """
+    criteria = []
+    for part in assessment.parts:
+        levels = []
+        if part.level_id:
+            levels.append({"id": part.level_id, "label": part.level_id, "description": "",
+                           "points": part.points or 0})
+        criteria.append({"id": part.criterion_id, "label": part.criterion_id, "description": "",
+                         "levels": levels})
+    return {"criteria": criteria, "reconstructed": True}
+
+
+def rubric_from_dict(data):
+    """A :class:`Rubric` from stored data without validating it (a kept or stand-in rubric).
+
+    Tolerant: malformed entries are skipped, so showing an old grade never fails.
+    """
+    criteria = []
+    raw = data.get("criteria") if isinstance(data, dict) else None
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        levels = tuple(
+            Level(id=level["id"], label=str(level.get("label") or level["id"]),
+                  points=level["points"] if isinstance(level.get("points"), int) else 0,
+                  description=str(level.get("description") or ""))
+            for level in item.get("levels") or [] if isinstance(level, dict) and isinstance(level.get("id"), str)
+        )
+        criteria.append(Criterion(id=item["id"], label=str(item.get("label") or item["id"]),
+                                  description=str(item.get("description") or ""), levels=levels))
+    return Rubric(criteria=tuple(criteria))
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import compat
-from .models import Assessment, AssessmentChange, CriterionAssessment, Reflection
+from .models import Assessment, AssessmentChange, CriterionAssessment, Reflection, RubricVersion
 from .rubric import Assessment as RubricAssessment
-from .rubric import CriterionResult, final_score
+from .rubric import CriterionResult, final_score, rubric_from_assessment
 
 ITEM_TYPE = "rubric_reflection"
 
@@ -235,6 +235,58 @@ def changes(model):
 
 
 # ---------------------------------------------------------------------------
+# Rubric versions
+
+
+def remember_rubric(course_id, item_id, rubric):
+    """Keep ``rubric`` (a :class:`~rubric_xblock.rubric.Rubric`) under its version.
+
+    Called before an assessment is stored. One read when the version is known with the
+    same labels; otherwise one write (a relabelled rubric keeps its version and updates the
+    labels kept for it). Safe when two requests race: the unique constraint decides.
+    """
+    data = rubric.to_dict()
+    now = timezone.now()
+    known = RubricVersion.objects.filter(course_id=course_id, item_id=item_id, version=rubric.version).first()
+    if known is None:
+        try:
+            with transaction.atomic():
+                RubricVersion.objects.create(course_id=course_id, item_id=item_id, version=rubric.version,
+                                             rubric=data, created_at=now, modified_at=now)
+        except IntegrityError:
+            pass  # another request stored this version first
+    elif known.rubric != data:
+        RubricVersion.objects.filter(pk=known.pk).update(rubric=data, modified_at=now)
+
+
+def rubrics_for(course_id, item_id, versions):
+    """``{version: rubric dict}`` for the ``versions`` kept for this block (one query)."""
+    wanted = {version for version in versions if version}
+    if not wanted:
+        return {}
+    return {row.version: row.rubric for row in
+            RubricVersion.objects.filter(course_id=course_id, item_id=item_id, version__in=wanted)}
+
+
+def rubric_of(assessment, kept):
+    """The rubric dict ``assessment`` (a pure Assessment) was made with: the kept one, else a
+    stand-in rebuilt from the assessment itself (marked ``reconstructed``)."""
+    return kept.get(assessment.rubric_version) or rubric_from_assessment(assessment)
+
+
+def version_impact(course_id, item_id, version):
+    """What saving a rubric of ``version`` means for this block's stored work (two queries):
+    ``{"submissions", "assessments", "other_version"}`` (staff and self assessments made with
+    another version)."""
+    assessments = Assessment.objects.filter(reflection__course_id=course_id, reflection__item_id=item_id)
+    return {
+        "submissions": Reflection.objects.filter(course_id=course_id, item_id=item_id).count(),
+        "assessments": assessments.count(),
+        "other_version": assessments.exclude(rubric_version=version).count(),
+    }
+
+
+# ---------------------------------------------------------------------------
 # Staff queue and export
 
 QUEUE_FILTERS = ("ungraded", "graded", "all")
@@ -265,6 +317,7 @@ def queue(course_id, item_id, status, offset=0, limit=50):
             "points_possible": model.points_possible if model else None,
             "grader": model.grader_username if model else None,
             "released": bool(model and model.released_at),
+            "rubric_version": model.rubric_version if model else None,
         })
     return counts, items
 
