@@ -256,6 +256,17 @@ function ComplaintSimBlock(runtime, element, args) {
     return box;
   }
 
+  function announcement(view) {
+    var node = view.node, parts = [];
+    if (view.feedback && view.feedback.text) { parts.push(S.feedback + ": " + view.feedback.text); }
+    if (node.type === "record") { parts.push(S.record_title + ": " + node.text); }
+    else {
+      var speaker = node.speaker === "citizen" ? fmt(S.citizen_says, {name: args.intro.persona.name}) : S.narrator + ":";
+      parts.push(speaker + " " + node.text);
+    }
+    return parts.join("\n\n");
+  }
+
   function render(moveFocus) {
     body.textContent = "";
     if (state.notice === "scenario_changed") { notice.textContent = S.scenario_changed; }
@@ -276,7 +287,9 @@ function ComplaintSimBlock(runtime, element, args) {
       var feedback = renderFeedback(view.feedback);
       if (feedback) { body.appendChild(feedback); }
       body.appendChild(view.node.type === "record" ? renderRecord(view, view.node) : renderDialogue(view, view.node));
-      if (moveFocus) { live.textContent = view.node.text; }
+      // Focus moves to the new node's heading, which comes after the feedback on screen, so
+      // the feedback on the choice just made is announced with the new line (screen readers).
+      if (moveFocus) { live.textContent = announcement(view); }
     }
     if (moveFocus) {
       var target = body.querySelector(".csim-focus");

@@ -112,9 +112,15 @@ def test_keyboard_only_play(open_page, shot, scan, viewport):
             _keyboard_record(page, sim)
             continue
         sim.assert_at(node_id)
-        # The heading of the new node has focus and the citizen's line is in the live region.
+        # The heading of the new node has focus; the live region announces the comment on
+        # the choice just made (it sits above the heading) and the new line.
         assert page.evaluate("() => document.activeElement.tagName") == "H3"
-        assert live.inner_text().split()[:6] == sim.current_line().split()[:6]
+        announced = " ".join(live.text_content().split())
+        assert sim.current_line() in announced
+        if index and ROUTE_GOOD[index - 1][1] != "RECORD":
+            previous = sim.nodes[ROUTE_GOOD[index - 1][0]]
+            feedback = next(c["feedback"] for c in previous["choices"] if c["id"] == ROUTE_GOOD[index - 1][1])
+            assert " ".join(feedback.split()) in announced
         _tab_to(page, sim.choice_button(node_id, choice_id))
         key = "Enter" if index % 2 == 0 else "Space"  # both activate a button
         sim._after_action(lambda k=key: page.keyboard.press(k))

@@ -22,3 +22,13 @@ def test_complaint_sim_editor_tabs_are_accessible(open_page, shot, scan, viewpor
         assert tab.get_attribute("aria-selected") == "true"
         shot(page, f"editor-{label}")
         scan(page, f"editor-{label}")
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+def test_course_outline_page_is_accessible(open_page, shot, scan, viewport):
+    """The demo's course outline (course_export) as a whole document, page chrome included."""
+    page = open_page(viewport)
+    page.goto(f"{page.server.url}/")
+    assert page.locator("a[href^='/unit/']").count() > 0
+    shot(page, "outline")
+    scan(page, "outline", include=["html"])
