@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 VIEWPORTS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 # Blocks we own on a workbench page; axe looks inside these only (the workbench's own page
 # chrome is not what the LMS shows, see ``scan``).
-BLOCK_SELECTORS = [".csim", ".rr-block", ".cse"]
+BLOCK_SELECTORS = [".csim", ".rr-block", ".cse", ".rre"]
 BLOCKING_IMPACTS = ("serious", "critical")
 
 

@@ -32,3 +32,14 @@ def test_course_outline_page_is_accessible(open_page, shot, scan, viewport):
     assert page.locator("a[href^='/unit/']").count() > 0
     shot(page, "outline")
     scan(page, "outline", include=["html"])
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
+def test_rubric_editor_is_accessible(open_page, shot, scan, viewport):
+    page = open_page(viewport)
+    page.goto(f"{page.server.url}/scenario/rubric_reflection.0/studio_view/?student=staff_editor")
+    page.locator(".rre").wait_for()
+    page.wait_for_function("() => document.querySelector('.rre').dataset.state !== 'loading'")
+    page.wait_for_load_state("networkidle")
+    shot(page, "rubric-editor")
+    scan(page, "rubric-editor")
