@@ -300,6 +300,7 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         frag.initialize_js("RubricReflectionBlock", {
             "state": self._learner_state() if rubric else None,
             "rubric": rubric.to_dict() if rubric else None,
+            "rubric_version": rubric.version if rubric else None,
             "settings": {"min_words": self.min_words, "max_words": self.max_words,
                          "self_assessment": self.self_assessment, "staff_assessment": self.staff_assessment,
                          "grade_release": self.grade_release, "linked": bool(self.linked_simulation)},

@@ -84,6 +84,18 @@ BROWSER_STRINGS = {
     "back": N_("Back to the list"),
     "submitted_by": N_("{username}, submitted at {time}, {words} words"),
     "loading": N_("Loading…"),
+    "rubric_changed": N_("The rubric was changed after this page was opened. Reload the page to see it."),
+    "result_old_rubric": N_("Your grade was given with an earlier version of the rubric; the levels shown here "
+                            "are the ones it used."),
+    "old_rubric_tag": N_("earlier rubric"),
+    "old_rubric": N_("This grade was given with an earlier version of the rubric ({old}); the current version "
+                     "is {current}. The grade still counts as it is."),
+    "old_grade": N_("Grade given with the earlier rubric"),
+    "reconstructed": N_("That rubric version was not kept: ids are shown instead of labels."),
+    "regrade": N_("Regrade with the current rubric"),
+    "regrade_help": N_("Saving replaces the earlier grade (it stays in the change history)."),
+    "save_regrade": N_("Save the new grade"),
+    "rubric_version": N_("Rubric version {version}"),
 }
 
 

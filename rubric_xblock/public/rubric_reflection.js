@@ -48,6 +48,9 @@ function RubricReflectionBlock(runtime, element, args) {
     for (var i = 0; i < c.levels.length; i += 1) { if (c.levels[i].id === levelId) { return c.levels[i].label + ' (' + c.levels[i].points + ')'; } }
     return levelId;
   }
+  // Each assessment is shown with the rubric version it was made with (kept by the server).
+  function rubricOf(a, rubrics) { return (a && rubrics && rubrics[a.rubric_version]) || rubric; }
+  function critIn(r, id) { for (var i = 0; i < r.criteria.length; i += 1) { if (r.criteria[i].id === id) { return r.criteria[i]; } } return null; }
   function part(a, id) { if (!a) { return null; } for (var i = 0; i < a.parts.length; i += 1) { if (a.parts[i].criterion_id === id) { return a.parts[i]; } } return null; }
   function textBox(text) { return el('div', {'class': 'rr-text', text: text}); }
 
@@ -194,16 +197,18 @@ function RubricReflectionBlock(runtime, element, args) {
 
   function renderResult(wrap) {
     var res = state.result, mine = state.self_assessment;
+    var used = rubricOf(res, state.rubrics), mineUsed = rubricOf(mine, state.rubrics);
     var gapsBy = {};
     (res.gaps || []).forEach(function (g) { gapsBy[g.criterion_id] = g; });
     wrap.appendChild(el('h4', {tabindex: -1, 'class': 'rr-focus', text: S.result_title}));
     wrap.appendChild(el('p', {'class': 'rr-total', text: fmt(S.score, {earned: res.score, possible: res.score_possible})}));
     wrap.appendChild(el('p', {text: fmt(S.total, {earned: res.points_earned, possible: res.points_possible})}));
-    rubric.criteria.forEach(function (c) {
+    if (used !== rubric) { wrap.appendChild(el('p', {'class': 'rr-note', text: S.result_old_rubric})); }
+    used.criteria.forEach(function (c) {
       var st = part(res, c.id), me = part(mine, c.id), g = gapsBy[c.id];
       var dl = el('dl', {'class': 'rr-dl'});
       if (c.levels.length) {
-        if (mine) { dl.appendChild(el('dt', {text: S.you})); dl.appendChild(el('dd', {text: levelText(c, me && me.level_id)})); }
+        if (mine) { dl.appendChild(el('dt', {text: S.you})); dl.appendChild(el('dd', {text: levelText(critIn(mineUsed, c.id), me && me.level_id)})); }
         dl.appendChild(el('dt', {text: S.staff})); dl.appendChild(el('dd', {text: levelText(c, st && st.level_id)}));
         if (g && g.gap !== null) { dl.appendChild(el('dt', {text: S.gap})); dl.appendChild(el('dd', {text: (g.gap > 0 ? '+' : '') + g.gap})); }
       }
@@ -223,7 +228,11 @@ function RubricReflectionBlock(runtime, element, args) {
       var h = el('h4', {tabindex: -1, 'class': 'rr-focus', text: S.self_title});
       wrap.appendChild(h); wrap.appendChild(el('p', {text: S.self_help}));
       wrap.appendChild(rubricForm(null, true, S.save_self, function (d) {
-        return post('self_assess', d).then(function (r) { say(S.waiting); show(r.state); });
+        d.rubric_version = args.rubric_version;
+        return post('self_assess', d).then(function (r) { say(S.waiting); show(r.state); }, function (e) {
+          if (e.code === 'RUBRIC_CHANGED') { e.message = S.rubric_changed; }
+          throw e;
+        });
       }));
       wrap.appendChild(submittedBox());
       h.focus();
@@ -264,8 +273,10 @@ function RubricReflectionBlock(runtime, element, args) {
     if (!q.items.length) { box.appendChild(el('p', {text: S.queue_empty})); return; }
     box.appendChild(el('ul', {'class': 'rr-queue'}, q.items.map(function (it) {
       var status = S['status_' + it.status] + (it.status === 'graded' ? ' · ' + it.points_earned + '/' + it.points_possible + ' · ' + (it.released ? S.released : S.not_released) : '');
+      var old = it.status === 'graded' && it.rubric_current === false;
       return el('li', {}, [el('button', {type: 'button', 'class': 'rr-link', on: {click: function () { openSubmission(it.submission_uuid, false); }}},
-        [el('strong', {text: it.username || '?'}), el('span', {text: ' · ' + when(it.submitted_at) + ' · ' + status})])]);
+        [el('strong', {text: it.username || '?'}), el('span', {text: ' · ' + when(it.submitted_at) + ' · ' + status}),
+          old ? el('span', {'class': 'rr-old', text: S.old_rubric_tag}) : null])]);
     })));
   }
   function downloadCsv() {
@@ -280,6 +291,7 @@ function RubricReflectionBlock(runtime, element, args) {
     return post('staff_submission', {submission_uuid: uuid, reveal: reveal}).then(function (r) { say(''); renderSubmission(r.submission); }, fail);
   }
   function renderSubmission(sub) {
+    if (sub.rubric) { rubric = sub.rubric; }  // the current rubric, as the server has it now
     var box = clear(staffEl);
     box.appendChild(el('button', {type: 'button', text: S.back, on: {click: loadQueue}}));
     var h = el('h4', {tabindex: -1, text: fmt(S.submitted_by, {username: sub.username, time: when(sub.submitted_at), words: sub.words})});
@@ -290,16 +302,32 @@ function RubricReflectionBlock(runtime, element, args) {
     }
     box.appendChild(el('h5', {text: S.learner_self}));
     if (sub.self_assessment) {
-      box.appendChild(el('ul', {}, rubric.criteria.map(function (c) {
+      box.appendChild(el('ul', {}, rubricOf(sub.self_assessment, sub.rubrics).criteria.map(function (c) {
         var p = part(sub.self_assessment, c.id);
         return el('li', {text: c.label + ': ' + (c.levels.length ? levelText(c, p && p.level_id) : '') + (p && p.comment ? ' — ' + p.comment : '')});
       })));
       if (sub.self_assessment.overall_comment) { box.appendChild(textBox(sub.self_assessment.overall_comment)); }
     } else { box.appendChild(el('p', {text: S.none_yet})); }
     if (cfg.linked) { box.appendChild(simView(sub.simulation, nid(), S.sim_title_staff)); }
-    box.appendChild(el('h5', {text: S.grade}));
-    box.appendChild(rubricForm(sub.staff_assessment, true, S.save_grade, function (d) {
-      d.submission_uuid = sub.submission_uuid; d.expected_version = sub.version;
+    var stale = sub.staff_assessment && sub.rubric_current === false;
+    if (stale) {
+      // Graded with an earlier rubric: show that grade as it was given, then a regrade form.
+      var old = sub.staff_assessment, oldRubric = rubricOf(old, sub.rubrics);
+      box.appendChild(el('div', {'class': 'rr-warn rr-stale', role: 'note'}, [
+        el('p', {}, [el('span', {'class': 'rr-old', text: fmt(S.rubric_version, {version: old.rubric_version})}), ' ',
+          fmt(S.old_rubric, {old: old.rubric_version, current: sub.rubric_version})]),
+        oldRubric.reconstructed ? el('p', {'class': 'rr-small', text: S.reconstructed}) : null]));
+      box.appendChild(el('h5', {text: S.old_grade}));
+      box.appendChild(el('ul', {'class': 'rr-oldgrade'}, oldRubric.criteria.map(function (c) {
+        var p = part(old, c.id);
+        return el('li', {text: c.label + ': ' + (c.levels.length ? levelText(c, p && p.level_id) : '') + (p && p.comment ? ' — ' + p.comment : '')});
+      })));
+      box.appendChild(el('p', {text: fmt(S.total, {earned: old.points_earned, possible: old.points_possible})}));
+    }
+    box.appendChild(el('h5', {text: stale ? S.regrade : S.grade}));
+    if (stale) { box.appendChild(el('p', {'class': 'rr-small', text: S.regrade_help})); }
+    box.appendChild(rubricForm(sub.staff_assessment, true, stale ? S.save_regrade : S.save_grade, function (d) {
+      d.submission_uuid = sub.submission_uuid; d.expected_version = sub.version; d.rubric_version = sub.rubric_version;
       return post('staff_grade', d).then(function (r) {
         renderSubmission(r.submission); say(fmt(S.grade_saved, {version: r.submission.version}));
       }, function (e) {
