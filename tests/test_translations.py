@@ -84,12 +84,18 @@ def english_literals(script_text):
     code = re.sub(r"/\*.*?\*/|^\s*//[^\n]*", "", script_text, flags=re.S | re.M)
     literals = [a or b for a, b in re.findall(r"\"([^\"\\\n]*)\"|'([^'\\\n]*)'", code)]
     plain_word = re.compile(r"[A-Za-z]{2,}[.,:;!?…]?")
+
+    def selector_list(text):  # "input, select, textarea": one token between commas
+        return "," in text and all(len(part.split()) == 1 for part in text.split(","))
+
     return [text for text in literals
-            if text != "use strict" and sum(bool(plain_word.fullmatch(w)) for w in text.split()) >= 2]
+            if text != "use strict" and not selector_list(text)
+            and sum(bool(plain_word.fullmatch(w)) for w in text.split()) >= 2]
 
 
 def test_prose_check_finds_english():
-    assert english_literals('el("p", {text: "Start the role-play"}); q(".csim-body .x")') == ["Start the role-play"]
+    script = 'el("p", {text: "Start the role-play"}); q(".csim-body .x"); q("input, select"); "Yes, submit it"'
+    assert english_literals(script) == ["Start the role-play", "Yes, submit it"]
 
 
 def test_scripts_have_no_untranslated_words():

@@ -82,7 +82,12 @@ def test_record_step_is_checked_in_the_debrief(open_page, shot, scan, viewport):
     results = sim.root.locator(".csim-record-results > li")
     assert results.count() == 5
     assert sim.root.locator(".csim-record-results > li.csim-bad").count() == 1
-    assert "Rendah" in sim.root.locator(".csim-record-results > li.csim-bad").inner_text()
+    assert "Rendah" in sim.root.locator(".csim-record-results > li.csim-bad").text_content()
+    # The path may sit in a collapsed <details>: open it and look.
+    for summary in sim.root.locator(".csim-debrief details > summary").all():
+        summary.click()
+    assert sim.root.locator(".csim-record-results > li.csim-bad").is_visible()
+    sim.step("debrief-paths-open")
 
 
 def _tab_to(page, locator, limit=40):
