@@ -79,9 +79,7 @@ def bench_editor(node_count=NODE_COUNT, selections=SELECTIONS):
     """Open and select timings of the editor with a ``node_count``-node scenario (a dict of figures)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.studio.conftest import browser_harness
-
-    harness = browser_harness()
+    from tests import browser_harness as harness
     scenario = generate_scenario(node_count)
     with tempfile.TemporaryDirectory() as workdir:
         server = harness.DemoServer(workdir, language="en").start()

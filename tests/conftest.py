@@ -110,3 +110,8 @@ def workbench(db):
     scenarios.init_scenarios()
     scenarios.get_scenarios.initialized = True
     return scenarios.SCENARIOS
+
+
+# The browser harness's fixtures, declared here once so that every folder's browser tests
+# share one demo server and one Chromium (Playwright allows one sync session per process).
+from tests.browser_harness import axe_source, browser, demo_server, open_page, scan, shot  # noqa: E402,F401

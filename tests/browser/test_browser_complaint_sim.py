@@ -158,7 +158,7 @@ def _keyboard_record(page, sim):
 
 def test_axe_scan_catches_a_planted_violation(open_page, axe_source):
     """The scan is real: a button without a name planted in the block is reported."""
-    from conftest import axe_violations
+    from tests.browser_harness import axe_violations
 
     page = open_page("desktop")
     Sim(page, student=learner("axe")).open()

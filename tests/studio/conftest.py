@@ -8,6 +8,7 @@ from xblock.field_data import DictFieldData
 from xblock.fields import ScopeIds
 
 from complaint_sim_xblock.block import ComplaintSimBlock
+from tests.browser_harness import DemoServer
 from tests.conftest import LmsLikeRuntime, LmsUserService, load_yaml
 
 DATA = Path(__file__).parent / "data"
@@ -61,39 +62,17 @@ def block_as(field_data):
     return build
 
 
-# --- Browser: reuse the browser harness's demo server (tests/browser/conftest.py) -----------------
-
-def browser_harness():
-    """The browser harness module, loaded by path (tests/ is not a package)."""
-    import importlib.util
-    import sys
-
-    name = "_csim_browser_harness"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "browser" / "conftest.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
+# --- Browser: the shared harness (tests/browser_harness.py, fixtures in tests/conftest.py) -----------
 
 @pytest.fixture(scope="module")
 def studio_server(tmp_path_factory):
-    """A demo workbench of our own (fresh database) on a free loopback port."""
-    server = browser_harness().DemoServer(tmp_path_factory.mktemp("studio-demo"), language="en").start()
+    """A demo workbench of our own (fresh database, English) on a free loopback port."""
+    server = DemoServer(tmp_path_factory.mktemp("studio-demo"), language="en").start()
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium, headless (never downloaded)."""
-    from playwright.sync_api import sync_playwright
-
-    harness = browser_harness()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=harness.CHROMIUM, headless=True,
-                                             args=harness.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The session's Chromium (one Playwright session per process)."""
+    return browser
