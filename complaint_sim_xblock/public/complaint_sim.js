@@ -30,7 +30,7 @@ function ComplaintSimBlock(runtime, element, args) {
 
   function paragraphs(text, cls) {
     var box = el("div", {"class": cls || ""});
-    String(text || "").split(/\n\s*\n/).forEach(function (part) {
+    String(text || "").split(/\n+/).forEach(function (part) {
       if (part.trim()) { box.appendChild(el("p", {text: part.trim()})); }
     });
     return box;
