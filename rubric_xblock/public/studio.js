@@ -187,29 +187,29 @@ function RubricReflectionEditor(runtime, element, args) {
     list.splice(to, 0, item);
     return to;
   }
-  // Re-render the rubric and put the focus back on the control the author used.
-  function rerenderRubric(focusKey) {
+  // Re-render the rubric and put the focus back on the control the author used (or, when that
+  // one is now disabled, such as "move up" at the top, on the next candidate).
+  function rerenderRubric(focusKeys) {
     renderCriteria();
     changed(true);
-    if (focusKey) {
-      var target = ed.querySelector('[data-focus="' + focusKey + '"]');
-      if (target && !target.disabled) { target.focus(); }
-      else {
-        var fallback = ed.querySelector(".rre-add-criterion");
-        if (fallback) { fallback.focus(); }
-      }
+    if (!focusKeys) { return; }
+    var keys = [].concat(focusKeys);
+    for (var i = 0; i < keys.length; i += 1) {
+      var target = ed.querySelector('[data-focus="' + keys[i] + '"]');
+      if (target && !target.disabled) { target.focus(); return; }
     }
+    ed.querySelector(".rre-add-criterion").focus();
   }
   function actions(list, index, label, keyPrefix, onDelete) {
     return el("div", {"class": "rre-actions"}, [
       button("↑", function () {
         var to = move(list, index, -1);
-        if (to >= 0) { announce(fmt(S.moved, {name: label, n: to + 1})); rerenderRubric(keyPrefix(to) + "-up"); }
+        if (to >= 0) { announce(fmt(S.moved, {name: label, n: to + 1})); rerenderRubric([keyPrefix(to) + "-up", keyPrefix(to) + "-down"]); }
       }, {"aria-label": fmt(S.move_up_named, {name: label}), title: S.move_up, disabled: index === 0,
           "data-focus": keyPrefix(index) + "-up"}),
       button("↓", function () {
         var to = move(list, index, 1);
-        if (to >= 0) { announce(fmt(S.moved, {name: label, n: to + 1})); rerenderRubric(keyPrefix(to) + "-down"); }
+        if (to >= 0) { announce(fmt(S.moved, {name: label, n: to + 1})); rerenderRubric([keyPrefix(to) + "-down", keyPrefix(to) + "-up"]); }
       }, {"aria-label": fmt(S.move_down_named, {name: label}), title: S.move_down, disabled: index === list.length - 1,
           "data-focus": keyPrefix(index) + "-down"}),
       button(S.delete, function () {
@@ -364,8 +364,10 @@ function RubricReflectionEditor(runtime, element, args) {
       if (node.matches("input, select, textarea")) {
         if (index < problems.length) { node.setAttribute("aria-invalid", "true"); }
         node.setAttribute("aria-describedby", ((node.getAttribute("aria-describedby") || "") + " " + id).trim());
-        var wrap = node.closest(".rre-field") || node;
-        wrap.appendChild(message);
+        // In a row of narrow fields (a level, a criterion's head) the message goes under the row.
+        var row = node.closest(".rre-level-grid, .rre-crit-grid");
+        if (row) { row.parentNode.insertBefore(message, row.nextSibling); }
+        else { (node.closest(".rre-field") || node).appendChild(message); }
       } else {
         node.insertBefore(message, node.firstChild);
       }
