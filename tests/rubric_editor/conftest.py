@@ -15,6 +15,8 @@ if str(RUBRIC_TESTS) not in sys.path:
 
 from rubric_support import GOOD_TEXT, RUBRIC, Course, call  # noqa: E402
 
+from tests import browser_harness  # noqa: E402
+
 PROMPT = "<p>Tulis refleksi Anda tentang <em>pengaduan</em> ini.</p>"
 
 
@@ -47,57 +49,26 @@ def rubric():
     return copy.deepcopy(RUBRIC)
 
 
-# --- Browser: the shared browser harness (tests/browser_harness.py, or tests/browser/conftest.py) --
-
-def _harness():
-    """The browser harness module: ``tests.browser_harness`` where it exists, else the older
-    ``tests/browser/conftest.py`` loaded by path."""
-    try:
-        from tests import browser_harness
-    except ImportError:
-        import importlib.util
-
-        name = "_rubric_editor_browser_harness"
-        if name not in sys.modules:
-            spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / "browser" / "conftest.py")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-        return sys.modules[name]
-    return browser_harness
-
+# --- Browser: the shared harness (tests/browser_harness.py, fixtures in tests/conftest.py) -----------
 
 @pytest.fixture(scope="module")
 def editor_server(tmp_path_factory):
     """A demo workbench of our own (fresh database, English): the test edits a shared rubric."""
-    server = _harness().DemoServer(tmp_path_factory.mktemp("rubric-editor-demo"), language="en").start()
+    server = browser_harness.DemoServer(tmp_path_factory.mktemp("rubric-editor-demo"), language="en").start()
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium(request):
-    """The session's Chromium when the shared harness offers one (Playwright allows one sync
-    session per process), else Debian's Chromium launched here (never downloaded)."""
-    try:
-        yield request.getfixturevalue("browser")
-        return
-    except pytest.FixtureLookupError:
-        pass
-    from playwright.sync_api import sync_playwright
-
-    harness = _harness()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=harness.CHROMIUM, headless=True,
-                                             args=harness.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The session's Chromium (Playwright allows one sync session per process)."""
+    return browser
 
 
 @pytest.fixture(scope="module")
 def axe_editor_source():
     """axe-core, as the browser tests use it (installed by ``make browser-deps``)."""
-    path = _harness().AXE_JS
+    path = browser_harness.AXE_JS
     if not path.exists():
         pytest.fail(f"{path} not found: run `make browser-deps`")
     return path.read_text(encoding="utf-8")
