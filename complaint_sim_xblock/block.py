@@ -17,6 +17,7 @@ from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 
 from . import session
+from .editor import validate_settings
 from .http import HandlerError, json_endpoint
 from .olx import scenario_from_xml, scenario_to_xml
 from .scenario import TIMEOUT_ENDING, ScenarioInvalid, compile_scenario, scenario_digest, validate_scenario
@@ -81,7 +82,10 @@ def _compiled(digest, data):
         while len(_COMPILED) > MEMO_SIZE:
             _COMPILED.popitem(last=False)
     else:
-        _COMPILED.move_to_end(digest)
+        try:
+            _COMPILED.move_to_end(digest)
+        except KeyError:  # another thread evicted it meanwhile; the value in hand is still right
+            pass
     return scenario
 
 
@@ -273,6 +277,10 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         if not run:
             raise HandlerError(409, "NOT_STARTED", _("Start the role-play first."),
                                state=self._state(scenario))
+        if not session.is_finished(run) and any(e.get("attempt") == run["attempt"] for e in self.history):
+            # Another tab already finished this attempt and this tab's stale write reopened it:
+            # the attempt stays over, so an ending can never be played twice.
+            raise HandlerError(409, "ATTEMPT_OVER", _("This attempt has ended."), state=self._state(scenario))
         try:
             updated = action(run)
         except session.ActionError as error:
@@ -408,11 +416,27 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     # --- OLX -------------------------------------------------------------------------------------
     @classmethod
     def parse_xml(cls, node, runtime, keys):
-        """Attributes become settings; the ``<scenario>`` child becomes the scenario."""
+        """Attributes become settings; the ``<scenario>`` child becomes the scenario.
+
+        Settings the editor would refuse (``max_attempts="-1"``, ``weight="nan"``, an unknown
+        ``grading_policy``) fail the import with a ValueError naming them. An invalid scenario
+        is kept, so the author sees its problems in the editor, and learners a notice.
+        """
         block = runtime.construct_xblock_from_class(cls, keys)
+        settings, unreadable = {}, []
         for name, value in node.items():
             if name in cls.fields and cls.fields[name].scope == Scope.settings and name not in DERIVED_FIELDS:
-                setattr(block, name, cls.fields[name].from_string(value))
+                try:
+                    settings[name] = cls.fields[name].from_string(value)
+                except (ValueError, TypeError):
+                    unreadable.append(f"{name}={value!r}")
+        # The editor's own rules: a setting the editor would refuse is refused here too.
+        _clean, problems = validate_settings(settings)
+        if unreadable or problems:
+            found = unreadable + [str(p) for p in problems]
+            raise ValueError(f"complaint_sim {keys.usage_id}: invalid settings in OLX: {'; '.join(found)}")
+        for name, value in settings.items():
+            setattr(block, name, value)
         child = node.find("scenario")
         if child is not None:
             data = scenario_from_xml(child)

@@ -145,10 +145,25 @@ def parse_text(text):
             raise EditorError("BAD_TEXT", N_("The text is not valid YAML or JSON.")) from None
         raise EditorError("BAD_TEXT", N_("The text is not valid YAML or JSON (line {line}, column {column})."),
                           line=mark.line + 1, column=mark.column + 1) from None
+    except (ValueError, RecursionError):  # numbers past Python's digit limit, nesting too deep
+        raise EditorError("BAD_TEXT", N_("The text is not valid YAML or JSON.")) from None
     if not isinstance(data, dict):
         raise EditorError("BAD_TEXT", N_("The text must describe one scenario (a mapping of keys to values)."))
-    # Dates and other YAML types become text, so the scenario is plain JSON data.
-    return json.loads(json.dumps(data, default=str))
+    # Dates, non-text keys and other YAML types become text, so the scenario is plain JSON data;
+    # an anchor that refers to itself cannot.
+    try:
+        return json.loads(json.dumps(_text_keys(data), default=str))
+    except (ValueError, RecursionError):
+        raise EditorError("BAD_TEXT", N_("The text is not valid YAML or JSON.")) from None
+
+
+def _text_keys(value):
+    """``value`` with every mapping key turned into text (JSON allows no other keys)."""
+    if isinstance(value, dict):
+        return {str(key): _text_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_text_keys(item) for item in value]
+    return value
 
 
 def dump_text(data, fmt="yaml"):

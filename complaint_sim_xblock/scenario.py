@@ -35,7 +35,8 @@ OPERATORS = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt,
     ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
 }
-CLAUSE_RE = re.compile(r"^\s*([a-z0-9][a-z0-9_-]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+)\s*$")
+CLAUSE_RE = re.compile(r"^\s*([a-z0-9][a-z0-9_-]*)\s*(<=|>=|==|!=|<|>)\s*(-?[0-9]{1,6})\s*$")
+MAX_POINTS = 1000  # bound on any score, effect, weight or variable bound an author types
 
 
 @dataclass(frozen=True)
@@ -255,8 +256,9 @@ class _Reader:
 
     def number(self, data, key, path, default):
         value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            self.add("not_positive", N_("'{key}' must be a number above 0"), f"{path}.{key}", key=key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_POINTS:
+            self.add("not_positive", N_("'{key}' must be a number above 0 and at most {high}"),
+                     f"{path}.{key}", key=key, high=MAX_POINTS)
             return default
         return value
 
@@ -323,9 +325,9 @@ def _read(data):
         path = f"variables[{i}]"
         item = r.mapping(item, path)
         var = {"id": r.ident(item, "id", path), "label": r.text(item, "label", path),
-               "min": r.integer(item, "min", path, default=0),
-               "max": r.integer(item, "max", path, default=10)}
-        var["initial"] = r.integer(item, "initial", path, default=var["min"])
+               "min": r.integer(item, "min", path, default=0, low=-MAX_POINTS, high=MAX_POINTS),
+               "max": r.integer(item, "max", path, default=10, low=-MAX_POINTS, high=MAX_POINTS)}
+        var["initial"] = r.integer(item, "initial", path, default=var["min"], low=-MAX_POINTS, high=MAX_POINTS)
         if var["min"] >= var["max"]:
             r.add("bad_bounds", N_("'min' must be below 'max'"), f"{path}.min")
         elif not var["min"] <= var["initial"] <= var["max"]:
@@ -337,10 +339,11 @@ def _read(data):
     variable_ids = {v["id"] for v in variables}
 
     mood = data.get("mood_variable")
-    if mood is not None and mood not in variable_ids:
+    known_mood = isinstance(mood, str) and mood in variable_ids
+    if mood is not None and not known_mood:
         r.add("unknown_variable", N_("'{name}' is not a declared variable"), "scenario.mood_variable",
               name=str(mood))
-    canon["mood_variable"] = mood if mood in variable_ids else None
+    canon["mood_variable"] = mood if known_mood else None
 
     duties = []
     for i, item in enumerate(r.sequence(data.get("duties"), "duties")):
@@ -413,13 +416,16 @@ def _read_choice(r, item, path, node_id, refs):
             elif isinstance(amount, bool) or not isinstance(amount, int):
                 r.add("not_integer", N_("'{key}' must be a whole number"), f"{path}.{key}.{name}",
                       node_id, key=name)
+            elif abs(amount) > MAX_POINTS:
+                r.add("out_of_range", N_("'{key}' must be between {low} and {high}"), f"{path}.{key}.{name}",
+                      node_id, key=name, low=-MAX_POINTS, high=MAX_POINTS)
             else:
                 amounts[name] = amount
         choice[key] = amounts
     for key in ("fulfils", "breaches"):
         duties = []
         for name in r.sequence(item.get(key), f"{path}.{key}", node_id):
-            if name not in refs["duties"]:
+            if not isinstance(name, str) or name not in refs["duties"]:
                 r.add("unknown_reference", N_("'{name}' is not a declared {kind} entry"),
                       f"{path}.{key}", node_id, name=str(name), kind="duties")
             elif name not in duties:

@@ -81,7 +81,7 @@ def clean_record(node, values):
             raise ActionError("BAD_RECORD", 400, N_("The complaint record is incomplete or malformed."))
         clean[key] = value
     deadline = values.get("deadline_days")
-    if isinstance(deadline, str) and deadline.strip().isdigit():
+    if isinstance(deadline, str) and re.fullmatch(r"[0-9]{1,3}", deadline.strip()):
         deadline = int(deadline.strip())
     if isinstance(deadline, bool) or not isinstance(deadline, int) or not 0 <= deadline <= 365:
         raise ActionError("BAD_DEADLINE", 400, N_("The follow-up deadline must be a number of days (0-365)."))

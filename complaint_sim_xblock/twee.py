@@ -119,7 +119,7 @@ def parse_passages(source):
                     if not isinstance(value, dict):
                         raise ValueError("not an object")
                     current["metadata"] = value
-                except ValueError:
+                except (ValueError, RecursionError):
                     current["warnings"].append(("bad_metadata", N_("its metadata is not a JSON object and was "
                                                                  "ignored: {snippet}"), meta[:80]))
             passages.append(current)
@@ -273,7 +273,7 @@ def import_twee(source):
                 data = json.loads(passage["text"] or "{}")
                 if not isinstance(data, dict):
                     raise ValueError("not an object")
-            except ValueError:
+            except (ValueError, RecursionError):
                 add("StoryData", None, "bad_story_data", N_("StoryData is not a JSON object and was ignored"))
                 data = {}
             story.update({"ifid": str(data.get("ifid", "")), "format": str(data.get("format", "")),

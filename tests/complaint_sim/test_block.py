@@ -220,3 +220,55 @@ class TestLmsContract:
         assert row["last_ending"] == "Tertangani" and row["competency_empati"] == "2/2"
         assert row["path"] == "datang > tanya > rekam > tutup"
         assert list(report_block.generate_report_data(iter(states * 3), limit_responses=2)).__len__() == 2
+
+
+class TestHostileInput:
+    """Inputs found by fuzzing: each is a clear 4xx (or a located problem), never a 500."""
+
+    def test_lone_surrogate_is_refused_before_it_is_stored(self, block):
+        post(block, "start", {"attempt": 1})
+        post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})
+        post(block, "choose", {"node": "tanya", "step": 1, "choice": "catat"})
+        raw = json.dumps({"node": "rekam", "step": 2, "record": {**GOOD_RECORD, "summary": "printer \ud800 antre"}})
+        status, body = post(block, "record", None, raw=raw.encode("utf-8"))
+        assert status == 400 and body["error"]["code"] == "BAD_JSON"
+        assert block.run["node"] == "rekam"
+        assert post(block, "state", {})[0] == 200
+
+    @pytest.mark.parametrize("deadline", ["²", "٣", "1" * 5000, "3.5"])
+    def test_deadline_must_be_plain_digits(self, block, deadline):
+        post(block, "start", {"attempt": 1})
+        post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})
+        post(block, "choose", {"node": "tanya", "step": 1, "choice": "catat"})
+        status, body = post(block, "record", {"node": "rekam", "step": 2,
+                                              "record": {**GOOD_RECORD, "deadline_days": deadline}})
+        assert status == 400 and body["error"]["code"] == "BAD_DEADLINE"
+
+    def test_deeply_nested_and_oversized_bodies(self, block):
+        assert post(block, "choose", None, raw=b"[" * 100_000)[1]["error"]["code"] == "BAD_JSON"
+        status, body = post(block, "choose", None, raw=b" " * (5 * 1024 * 1024))
+        assert status == 400 and body["error"]["code"] == "REQUEST_TOO_LARGE"
+
+    def test_a_stale_tab_cannot_reopen_a_finished_attempt(self, block):
+        post(block, "start", {"attempt": 1})
+        post(block, "choose", {"node": "datang", "step": 0, "choice": "ketus"})
+        reopened = copy.deepcopy(block.run)  # what a second tab still holds
+        post(block, "choose", {"node": "tanya", "step": 1, "choice": "usir"})  # tab 1 reaches an ending
+        block.run = reopened  # tab 2's stale write lands last
+        status, body = post(block, "choose", {"node": "tanya", "step": 1, "choice": "catat"})
+        assert status in (400, 409)
+        status, body = post(block, "choose", {"node": "tanya", "step": 1, "choice": "jelaskan"})
+        assert status == 409 and body["error"]["code"] == "ATTEMPT_OVER"
+        assert len(block.history) == 1 and len(block.runtime.events("grade")) == 1
+
+
+@pytest.mark.parametrize("attributes", [
+    'max_attempts="abc"', 'max_attempts="-1"', 'weight="[1]"', 'weight="nan"', 'weight="-1"',
+    'grading_policy="worst"',
+])
+def test_olx_import_refuses_settings_the_editor_would_refuse(attributes):
+    from tests.complaint_sim.test_olx import runtime  # noqa: PLC0415
+
+    rt = runtime()
+    with pytest.raises(ValueError, match="invalid settings in OLX"):
+        rt.parse_xml_string(f"<complaint_sim {attributes}/>")

@@ -146,3 +146,18 @@ def test_digest_changes_with_content_only(mini_data):
     assert scenario_digest(compile_scenario(mini_data).data) == scenario_digest(compile_scenario(same).data)
     same["title"] = "Lain"
     assert scenario_digest(compile_scenario(mini_data).data) != scenario_digest(compile_scenario(same).data)
+
+
+@pytest.mark.parametrize("change, code", [
+    (lambda d: d.update(mood_variable=[]), "unknown_variable"),
+    (lambda d: d.update(mood_variable={}), "unknown_variable"),
+    (lambda d: node(d, "datang")["choices"][0].update(fulfils=[[1]]), "unknown_reference"),
+    (lambda d: node(d, "datang")["choices"][0].update(breaches=[{}]), "unknown_reference"),
+    (lambda d: node(d, "tanya")["choices"][1].update(condition="mood > " + "9" * 5000), "bad_condition"),
+    (lambda d: node(d, "datang")["choices"][0].update(scores={"empati": 10**400}), "out_of_range"),
+    (lambda d: node(d, "datang")["choices"][0].update(effects={"mood": -(10**30)}), "out_of_range"),
+    (lambda d: d["competencies"][0].update(weight=float("inf")), "not_positive"),
+    (lambda d: d["variables"][0].update(max=10**30), "out_of_range"),
+])
+def test_hostile_values_are_located_problems(mini_data, change, code):
+    assert code in [p.code for p in validate_scenario(mutate(mini_data, change))]

@@ -202,7 +202,9 @@ def test_export_without_a_scenario_gives_the_stored_one(block_as, mini):
 
 @pytest.mark.parametrize(("text", "code"), [
     ("id: [unclosed", "BAD_TEXT"), ("- just\n- a list\n", "BAD_TEXT"), (None, "BAD_REQUEST"),
-    ("x" * (editor.MAX_TEXT_CHARS + 1), "TOO_LARGE")])
+    ("x" * (editor.MAX_TEXT_CHARS + 1), "TOO_LARGE"),
+    # Found by fuzzing: YAML that parses but is no JSON, or that Python cannot hold.
+    ("a: &x [*x]", "BAD_TEXT"), ("a: " + "1" * 5000, "BAD_TEXT"), ("[" * 5000, "BAD_TEXT")])
 def test_text_that_is_not_a_scenario_is_refused(block_as, text, code):
     status, body = post(block_as("staff"), "editor_import_text", {"text": text})
     assert status == 400 and body["error"]["code"] == code
@@ -211,6 +213,11 @@ def test_text_that_is_not_a_scenario_is_refused(block_as, text, code):
 def test_yaml_error_names_the_line(block_as):
     body = post(block_as("staff"), "editor_import_text", {"text": "id: mini\ntitle: [oops\n"})[1]
     assert "line 3" in body["error"]["message"] or "line 2" in body["error"]["message"]
+
+
+def test_yaml_keys_that_are_not_text_become_text(block_as):
+    status, body = post(block_as("staff"), "editor_import_text", {"text": "id: x\n2020-01-01: y\n3: z\n"})
+    assert status == 200 and body["scenario"]["2020-01-01"] == "y" and body["scenario"]["3"] == "z"
 
 
 def test_yaml_dates_become_text(block_as):

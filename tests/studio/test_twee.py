@@ -124,3 +124,12 @@ def test_duplicate_names_and_missing_targets_are_reported():
     assert ("B", "duplicate_passage") in {(r["passage"], r["code"]) for r in report}
     assert ("A", "missing_passage") in {(r["passage"], r["code"]) for r in report}
     assert [n["id"] for n in result["scenario"]["nodes"]] == ["a", "b", "b-2"]
+
+
+def test_deeply_nested_metadata_and_story_data_are_reported_not_raised():
+    source = (':: StoryData\n' + '[' * 100_000 + '\n\n'
+              ':: Start {"position":' + '[' * 100_000 + '}\nHalo. [[Lanjut]]\n\n:: Lanjut\nSelesai.\n')
+    result = import_twee(source)
+    found = {item["code"] for item in result["report"]}
+    assert {"bad_story_data", "bad_metadata"} <= found
+    assert "start" in [n["id"] for n in result["scenario"]["nodes"]]
