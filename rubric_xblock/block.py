@@ -4,13 +4,14 @@ A thin layer: fields, views and handlers that parse input, call ``rubric`` (pure
 and ``store`` (edx-submissions and this app's models), and map refusals to HTTP.
 """
 import logging
+import re
 
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from . import compat
+from . import compat, editor
 from .http import ApiError, json_api
 from .olx import prompt_from_element, prompt_to_element, rubric_from_element, rubric_to_element
 from .rubric import (
@@ -53,6 +54,24 @@ DEFAULT_RUBRIC = {
 ATTRIBUTE_FIELDS = ("display_name", "min_words", "max_words", "self_assessment", "staff_assessment",
                     "grade_release", "linked_simulation", "weight")
 QUEUE_PAGE = 50
+
+
+def _attribute_value(field, raw):
+    """The value of OLX attribute ``raw`` for ``field``; ValueError when it is not one.
+
+    Stricter than ``field.from_string``: a Boolean is ``true`` or ``false`` (not "anything
+    else is false"), an Integer is written in ASCII digits (not "1.5" truncated to 1).
+    """
+    text = raw.strip()
+    if isinstance(field, Boolean):
+        if text.lower() not in ("true", "false"):
+            raise ValueError(raw)
+        return text.lower() == "true"
+    if isinstance(field, Integer):
+        if not re.fullmatch(r"-?[0-9]{1,9}", text):
+            raise ValueError(raw)
+        return int(text)
+    return field.enforce_type(field.from_string(raw))
 
 
 def _(text):
@@ -617,9 +636,8 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         values = {}
         for name, raw in node.items():
             if name in ATTRIBUTE_FIELDS:
-                field = cls.fields[name]
                 try:
-                    values[name] = field.enforce_type(field.from_string(raw))
+                    values[name] = _attribute_value(cls.fields[name], raw)
                 except (TypeError, ValueError) as err:
                     raise RubricError("INVALID_SETTINGS", N_("%(where)s has an invalid value."), where=name) \
                         from err
@@ -636,6 +654,16 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         merged = {name: values.get(name, cls.fields[name].default) for name in ATTRIBUTE_FIELDS}
         validate_settings(merged["min_words"], merged["max_words"], merged["self_assessment"],
                           merged["staff_assessment"], merged["grade_release"], merged["weight"])
+        # Then the editor's checks of the settings, so OLX cannot hold what the editor refuses.
+        # The prompt may be empty here (an empty block imports), and the link is not held
+        # to this course: an imported course has new keys; the block ignores a link into
+        # another course when it reads the run.
+        _clean, problems, _warnings = editor.check_candidate(
+            merged, {"prompt": values.get("prompt", ""), "rubric": values.get("rubric", cls.rubric.default)})
+        for problem in problems:
+            if problem.path in ATTRIBUTE_FIELDS:
+                raise RubricError("INVALID_SETTINGS", N_("%(where)s has an invalid value."), where=problem.path) \
+                    from problem
         for name, value in values.items():
             setattr(block, name, value)
         return block

@@ -22,6 +22,7 @@ from .rubric import (
     RubricError,
     check_rubric,
     final_score,
+    storable,
     validate_settings,
 )
 from .sanitize import sanitize_prompt
@@ -33,6 +34,8 @@ MAX_PROMPT_CHARS = 20000
 MAX_LINK_CHARS = 255
 MAX_WEIGHT = 1000
 LINK = re.compile(r"^[^\s\x00-\x1f]{1,255}$")
+# A lone surrogate ("\\ud800" in the JSON) cannot be stored in the course (nor shown).
+UNSTORABLE = N_("This text contains characters that cannot be saved; remove them.")
 _PATH_PART = re.compile(r"(\w+)(?:\[(\d+)\])?")
 
 # Names of the places a rubric problem can be, for the author (not ``criteria[0].levels[1]``).
@@ -103,6 +106,8 @@ def check_candidate(data, current, roleplays=None):
     name = merged["display_name"]
     if not isinstance(name, str) or not name.strip():
         problems.append(_problem("INVALID_FIELD", N_("Give the reflection a name."), "display_name"))
+    elif not storable(name):
+        problems.append(_problem("INVALID_FIELD", UNSTORABLE, "display_name"))
     elif len(name.strip()) > MAX_DISPLAY_NAME:
         problems.append(_problem("INVALID_FIELD", N_("The name is longer than %(limit)s characters."),
                                  "display_name", limit=MAX_DISPLAY_NAME))
@@ -112,6 +117,8 @@ def check_candidate(data, current, roleplays=None):
     prompt = merged["prompt"]
     if not isinstance(prompt, str):
         problems.append(_problem("INVALID_FIELD", N_("The prompt must be text."), "prompt"))
+    elif not storable(prompt):
+        problems.append(_problem("INVALID_FIELD", UNSTORABLE, "prompt"))
     elif len(prompt) > MAX_PROMPT_CHARS:
         problems.append(_problem("INVALID_FIELD", N_("The prompt is longer than %(limit)s characters."),
                                  "prompt", limit=MAX_PROMPT_CHARS))
@@ -162,7 +169,7 @@ def check_candidate(data, current, roleplays=None):
     link = merged["linked_simulation"]
     if link in (None, ""):
         clean["linked_simulation"] = ""
-    elif not isinstance(link, str) or not LINK.match(link.strip()):
+    elif not isinstance(link, str) or not LINK.match(link.strip()) or not storable(link):
         problems.append(_problem("INVALID_FIELD", N_("A role-play id is one word of at most %(limit)s "
                                                      "characters, without spaces."),
                                  "linked_simulation", limit=MAX_LINK_CHARS))

@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# Points written as text (OLX attributes, a form field): ASCII digits only, and few of them.
+# ``str.isdigit`` also accepts "²" and other digits ``int`` refuses, and a very long string
+# of digits exceeds Python's int conversion limit; both must be a located problem, not a 500.
+POINTS_TEXT = re.compile(r"[0-9]{1,6}")
 
 MAX_CRITERIA = 12
 MAX_LEVELS = 8
@@ -26,6 +30,19 @@ MAX_WORDS_LIMIT = 5000
 RELEASE_IMMEDIATE = "immediate"
 RELEASE_STAFF = "staff"
 RELEASE_MODES = (RELEASE_IMMEDIATE, RELEASE_STAFF)
+
+
+def storable(text):
+    """True when ``text`` can be stored and shown: it encodes as UTF-8.
+
+    A JSON body may carry lone surrogates (``"\\ud800"``); Python decodes them into a ``str``
+    that every database driver, edx-submissions and report then fails to encode (a 500).
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def N_(message):  # noqa: N802  (the gettext marker convention)
@@ -157,6 +174,9 @@ def _text(value, where, limit, required=True):
         value = ""
     if not isinstance(value, str):
         raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s must be text."), where=where), where)
+    if not storable(value):
+        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s contains characters that cannot be saved."),
+                                   where=where), where)
     value = value.strip()
     if required and not value:
         raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s is required."), where=where), where)
@@ -198,7 +218,7 @@ def _check_levels(levels_raw, where, problems):
             ok = False
         level_ids.add(level_id)
         points = level_raw.get("points")
-        if isinstance(points, str) and points.strip().isdigit():
+        if isinstance(points, str) and POINTS_TEXT.fullmatch(points.strip()):
             points = int(points.strip())
         if isinstance(points, bool) or not isinstance(points, int) or not 0 <= points <= MAX_LEVEL_POINTS:
             problems.append(_problem(N_("%(where)s must be a whole number from 0 to %(limit)s."),
@@ -401,6 +421,9 @@ def _comment(value, where):
         return ""
     if not isinstance(value, str):
         raise RubricError("BAD_COMMENT", N_("The comment for %(where)s must be text."), where=where)
+    if not storable(value):
+        raise RubricError("BAD_COMMENT", N_("The comment for %(where)s contains characters that cannot be saved."),
+                          where=where)
     value = value.strip()
     if len(value) > MAX_COMMENT_CHARS:
         raise RubricError("COMMENT_TOO_LONG", N_("The comment for %(where)s is longer than %(limit)s characters."),
@@ -517,6 +540,9 @@ def check_text(text, min_words, max_words, final):
     """
     if not isinstance(text, str):
         raise RubricError("BAD_TEXT", N_("The text must be a string."))
+    if not storable(text):
+        raise RubricError("BAD_TEXT", N_("The text contains characters that cannot be saved; remove them and "
+                                         "try again."))
     if len(text) > MAX_TEXT_CHARS:
         raise RubricError("TEXT_TOO_LONG", N_("The text is longer than %(limit)s characters."),
                           limit=MAX_TEXT_CHARS)

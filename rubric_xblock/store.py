@@ -13,7 +13,7 @@ from django.utils import timezone
 from . import compat
 from .models import Assessment, AssessmentChange, CriterionAssessment, Reflection, RubricVersion
 from .rubric import Assessment as RubricAssessment
-from .rubric import CriterionResult, final_score, rubric_from_assessment
+from .rubric import CriterionResult, final_score, rubric_from_assessment, storable
 
 ITEM_TYPE = "rubric_reflection"
 
@@ -42,8 +42,9 @@ def get_reflection(course_id, item_id, student_id):
 
 def find_reflection(course_id, item_id, submission_uuid):
     """The reflection of this block with ``submission_uuid``, or None (also for other blocks)."""
-    if not isinstance(submission_uuid, str) or not submission_uuid or len(submission_uuid) > 64:
-        return None
+    if not isinstance(submission_uuid, str) or not submission_uuid or len(submission_uuid) > 64 \
+            or not storable(submission_uuid):
+        return None  # a lone surrogate cannot even be sent to the database: no such submission
     return Reflection.objects.filter(course_id=course_id, item_id=item_id,
                                      submission_uuid=submission_uuid).first()
 
