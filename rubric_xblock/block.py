@@ -606,9 +606,12 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         releaser_id, releaser = self._require_staff()
         store = self._store()
         released = 0
-        for model in store.unreleased_staff_assessments(*self._ids()):
-            store.publish_score(model.reflection, model, self.weight, releaser_id, releaser)
-            released += 1
+        # Only the ids are taken from this read: each row is re-read and released under a
+        # lock (store.release_score), so a regrade saved meanwhile is the grade sent, and a
+        # row released meanwhile (a double click, another tab) is not sent or audited twice.
+        for pk in [model.pk for model in store.unreleased_staff_assessments(*self._ids())]:
+            if store.release_score(pk, self.weight, releaser_id, releaser):
+                released += 1
         self._event("released", {"count": released, "by": releaser,
                                  "mode": RELEASE_STAFF if self.grade_release == RELEASE_STAFF else RELEASE_IMMEDIATE})
         return {"released": released}

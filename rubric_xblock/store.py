@@ -197,24 +197,56 @@ def save_staff_assessment(reflection, assessment, grader_id, grader_username, ex
     return model
 
 
-def publish_score(reflection, model, weight, released_by_id, released_by_username):
-    """Send ``model``'s points to the gradebook through edx-submissions ``set_score``.
+def _publish(pk, weight, released_by_id, released_by_username, only_unreleased):
+    """Send the stored points of assessment ``pk`` to the gradebook; the fresh row, or None.
 
-    The LMS turns the ``score_set`` signal into the course grade. Marks the assessment
-    released and records who released it.
+    One transaction: a conditional update marks the row released (and locks it, so a
+    regrade waits until this commits), then the row is read again and *its* points are
+    sent. A regrade saved after the caller read the row is therefore never overwritten by
+    older points. ``only_unreleased``: do nothing (None) when the row is already released,
+    so a repeated or concurrent release publishes once and audits once.
     """
-    earned, possible = final_score(model.points_earned, model.points_possible, weight)
     now = timezone.now()
     with transaction.atomic():
-        compat.submissions_api().set_score(reflection.submission_uuid, earned, possible)
-        first_release = model.released_at is None
-        model.released_at = now
-        model.save(update_fields=["released_at"])
-        if first_release and model.kind == Assessment.STAFF:
-            AssessmentChange.objects.create(assessment=model, action=AssessmentChange.RELEASED,
-                                            version=model.version, changed_by_id=released_by_id,
+        first_release = bool(Assessment.objects.filter(pk=pk, released_at__isnull=True).update(released_at=now))
+        if not first_release:
+            if only_unreleased:
+                return None
+            if not Assessment.objects.filter(pk=pk).update(released_at=now):
+                return None  # deleted meanwhile
+        fresh = Assessment.objects.select_for_update().select_related("reflection").get(pk=pk)
+        earned, possible = final_score(fresh.points_earned, fresh.points_possible, weight)
+        compat.submissions_api().set_score(fresh.reflection.submission_uuid, earned, possible)
+        if first_release and fresh.kind == Assessment.STAFF:
+            AssessmentChange.objects.create(assessment=fresh, action=AssessmentChange.RELEASED,
+                                            version=fresh.version, changed_by_id=released_by_id,
                                             changed_by_username=released_by_username or "", changed_at=now)
-    return earned, possible
+    return fresh
+
+
+def publish_score(reflection, model, weight, released_by_id, released_by_username):
+    """Send the points stored for ``model`` to the gradebook through edx-submissions ``set_score``.
+
+    The LMS turns the ``score_set`` signal into the course grade. Marks the assessment
+    released and records who released it (once). The points sent are re-read from the
+    database under a lock, not taken from ``model``: if another grader saved meanwhile,
+    their (newer) points are the ones published. ``model.released_at`` is updated.
+    Returns ``(earned, possible)`` sent, or None if the assessment no longer exists.
+    """
+    fresh = _publish(model.pk, weight, released_by_id, released_by_username, only_unreleased=False)
+    if fresh is None:
+        return None
+    model.released_at = fresh.released_at
+    return final_score(fresh.points_earned, fresh.points_possible, weight)
+
+
+def release_score(pk, weight, released_by_id, released_by_username):
+    """Release the staff assessment ``pk`` if it is not released yet; True if this call did.
+
+    Idempotent: a second (double-clicked, concurrent) release of the same row sends nothing
+    and writes no second ``RELEASED`` audit row. The points sent are the row's current ones.
+    """
+    return _publish(pk, weight, released_by_id, released_by_username, only_unreleased=True) is not None
 
 
 def unreleased_staff_assessments(course_id, item_id):
