@@ -178,6 +178,11 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         """The learner's newest run of the linked role-play, or None (no link, no service…)."""
         if not self.linked_simulation or not username:
             return None
+        if not compat.same_context(self.linked_simulation, self.scope_ids.usage_id):
+            # Only a role-play of this block's own course: its staff must not read runs in
+            # another course (the editor refuses such a link; OLX or old data may hold one).
+            log.warning("Ignoring the linked role-play %s: not in this block's course", self.linked_simulation)
+            return None
         service = self.runtime.service(self, "user_state")
         if service is None:
             return None

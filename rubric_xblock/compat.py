@@ -26,3 +26,37 @@ def usage_key_or_string(value):
         return UsageKey.from_string(value)
     except InvalidKeyError:
         return value
+
+
+def _plain_context(key):
+    """``key``'s course (or library) key without branch and version, for comparing."""
+    context = key.context_key
+    for method in ("for_branch", "for_version"):
+        if hasattr(context, method):
+            context = getattr(context, method)(None)
+    return context
+
+
+def same_context(link, own_usage_id):
+    """True when the usage id ``link`` names a block of the same course (context) as ``own_usage_id``.
+
+    The reflection reads the linked role-play's *learner state*, so a link into another
+    course would let that course's staff read learners' runs elsewhere: refused.
+
+    Both ids are parsed as opaque keys. Their course keys (branch and version left out)
+    must be equal. When neither parses (the workbench, where usage ids are plain strings
+    such as ``role-play-….complaint_sim.d0.u0`` and there is only one "course"), the link
+    counts as the same course; when exactly one of them parses, the link cannot be in this
+    block's course and is refused. Never raises.
+    """
+    try:
+        link_key = usage_key_or_string(link) if isinstance(link, str) else None
+        own_key = own_usage_id if hasattr(own_usage_id, "context_key") else usage_key_or_string(str(own_usage_id))
+        if link_key is None:
+            return False
+        link.encode("utf-8")  # a lone surrogate is no block's id (UnicodeEncodeError: refused)
+        if isinstance(link_key, str) or isinstance(own_key, str):
+            return isinstance(link_key, str) and isinstance(own_key, str)
+        return _plain_context(link_key) == _plain_context(own_key)
+    except Exception:  # noqa: BLE001  an odd key is simply not this course's
+        return False

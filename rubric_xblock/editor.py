@@ -92,11 +92,13 @@ def _whole(value):
     return int(value)
 
 
-def check_candidate(data, current, roleplays=None):
+def check_candidate(data, current, roleplays=None, same_course=None):
     """``(clean, problems, warnings)`` for an editor candidate.
 
     ``current`` holds the block's present values (used for keys the candidate leaves out);
-    ``roleplays`` the usage ids of the course's role-plays when the runtime can list them.
+    ``roleplays`` the usage ids of the course's role-plays when the runtime can list them;
+    ``same_course(link)`` tells whether a role-play id is in the block's own course (a link
+    elsewhere is a problem: the reflection reads the learner's state of the linked block).
     ``clean`` has every field in its stored form (sanitised prompt, canonical rubric dict)
     and is complete only when ``problems`` is empty. ``warnings`` never block a save.
     """
@@ -173,6 +175,9 @@ def check_candidate(data, current, roleplays=None):
         problems.append(_problem("INVALID_FIELD", N_("A role-play id is one word of at most %(limit)s "
                                                      "characters, without spaces."),
                                  "linked_simulation", limit=MAX_LINK_CHARS))
+    elif same_course is not None and not same_course(link.strip()):
+        problems.append(_problem("INVALID_FIELD", N_("This role-play is in another course; link a role-play of "
+                                                     "this course."), "linked_simulation"))
     else:
         clean["linked_simulation"] = link.strip()
         if roleplays and clean["linked_simulation"] not in roleplays:

@@ -22,7 +22,7 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.utils.resources import ResourceLoader
 
-from . import editor
+from . import compat, editor
 from .http import ApiError, json_api
 from .rubric import (
     MAX_CRITERIA,
@@ -190,8 +190,9 @@ class RubricEditorMixin(XBlockMixin):
             raise ApiError(400, "BAD_REQUEST", N_("The request is missing the reflection."))
         roleplays = self._roleplays()
         try:
-            clean, problems, warnings = editor.check_candidate(candidate, self._current_values(),
-                                                               {r["id"] for r in roleplays})
+            clean, problems, warnings = editor.check_candidate(
+                candidate, self._current_values(), {r["id"] for r in roleplays},
+                same_course=lambda link: compat.same_context(link, self.scope_ids.usage_id))
         except RubricError as err:  # the block-wide rule disagreed: report it, never 500
             clean, problems, warnings = {}, [err], []
         try:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from rubric_support import SIM_USAGE as SIM
 from rubric_support import Course, call, error_code
 
 from rubric_xblock import editor
@@ -40,7 +41,7 @@ def test_valid_save_writes_every_field_in_its_stored_form(course, form):
         "display_name": "  Refleksi KTP-el  ",
         "prompt": '<p onclick="x()">Tulis <strong>refleksi</strong>.</p><script>alert(1)</script><img src=x>',
         "min_words": 10, "max_words": 300, "self_assessment": False, "staff_assessment": True,
-        "grade_release": "staff", "weight": 20, "linked_simulation": "block-v1:A+B+C+type@complaint_sim+block@x",
+        "grade_release": "staff", "weight": 20, "linked_simulation": SIM,
     })
     form["rubric"]["criteria"].reverse()  # order is the author's
     form["rubric"]["criteria"][0]["levels"] = []  # catatan stays feedback-only
@@ -52,7 +53,7 @@ def test_valid_save_writes_every_field_in_its_stored_form(course, form):
     assert block.prompt == "<p>Tulis <strong>refleksi</strong>.</p>"
     assert (block.min_words, block.max_words, block.self_assessment, block.grade_release, block.weight) == (
         10, 300, False, "staff", 20.0)
-    assert block.linked_simulation == "block-v1:A+B+C+type@complaint_sim+block@x"
+    assert block.linked_simulation == SIM
     assert [c["id"] for c in block.rubric["criteria"]] == ["catatan", "integritas", "empati"]
     assert body["prompt_html"] == block.prompt
     assert body["points_possible"] == 6 and body["max_score"] == 20
@@ -112,6 +113,16 @@ INVALID = [
     (lambda f: f.update(weight="10"), "weight"),
     (lambda f: f.update(linked_simulation="dua kata"), "linked_simulation"),
     (lambda f: f.update(linked_simulation=5), "linked_simulation"),
+    # A role-play of another course: the reflection would read learners' runs there.
+    (lambda f: f.update(linked_simulation="block-v1:Lain+PPM101+2026+type@complaint_sim+block@ktp"),
+     "linked_simulation"),
+    # A workbench-style id in a course whose usage ids are opaque keys cannot be in this course.
+    (lambda f: f.update(linked_simulation="ktp.complaint_sim.d0.u0"), "linked_simulation"),
+    # Lone surrogates (valid JSON, not storable) anywhere an author types text.
+    (lambda f: f.update(display_name="Refleksi \ud800"), "display_name"),
+    (lambda f: f.update(prompt="<p>Tulis \udfff</p>"), "prompt"),
+    (lambda f: f.update(linked_simulation=SIM + "\ud800"), "linked_simulation"),
+    (lambda f: _criteria(f)[0].update(label="Empati \ud800"), "rubric.criteria[0].label"),
     (lambda f: f.update(rubric={"criteria": []}), "rubric.criteria"),
     (lambda f: f.update(rubric="empati"), "rubric.criteria"),
     (lambda f: _criteria(f).__setitem__(slice(None), _criteria(f) * 5), "rubric.criteria"),
@@ -124,6 +135,9 @@ INVALID = [
     (lambda f: _criteria(f)[0]["levels"][1].update(points=-1), "rubric.criteria[0].levels[1].points"),
     (lambda f: _criteria(f)[0]["levels"][1].update(points="dua"), "rubric.criteria[0].levels[1].points"),
     (lambda f: _criteria(f)[0]["levels"][1].update(points=101), "rubric.criteria[0].levels[1].points"),
+    # str.isdigit() accepts "²", which int() refuses; 5000 digits exceed int()'s limit: problems, not 500s.
+    (lambda f: _criteria(f)[0]["levels"][1].update(points="²"), "rubric.criteria[0].levels[1].points"),
+    (lambda f: _criteria(f)[0]["levels"][1].update(points="1" * 5000), "rubric.criteria[0].levels[1].points"),
     (lambda f: _criteria(f)[0]["levels"][2].update(label=" "), "rubric.criteria[0].levels[2].label"),
     (lambda f: [lv.update(points=0) for lv in _criteria(f)[1]["levels"]], "rubric.criteria[1].levels"),
     (lambda f: [c.update(levels=[]) for c in _criteria(f)], "rubric.criteria"),
