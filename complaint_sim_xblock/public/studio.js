@@ -791,6 +791,19 @@ function ComplaintSimEditor(runtime, element, args) {
     pane.appendChild(box);
   }
 
+  // A file input that loads the chosen file's text into ``textarea``.
+  function fileInto(textarea, accept) {
+    var file = el("input", {type: "file", accept: accept, "class": "cse-file"});
+    file.addEventListener("change", function () {
+      var f = file.files && file.files[0];
+      if (!f) { return; }
+      var reader = new FileReader();
+      reader.onload = function () { textarea.value = String(reader.result); };
+      reader.readAsText(f);
+    });
+    return file;
+  }
+
   // --- Text mode ------------------------------------------------------------------------------------
   function renderTextPane() {
     var pane = ed.querySelector('[data-pane="text"]');
@@ -803,14 +816,7 @@ function ComplaintSimEditor(runtime, element, args) {
         if (r.ok) { text.value = r.data.text; } else { notice(errorText(r)); }
       });
     }
-    var file = el("input", {type: "file", accept: ".yaml,.yml,.json,.txt", "class": "cse-file"});
-    file.addEventListener("change", function () {
-      var f = file.files && file.files[0];
-      if (!f) { return; }
-      var reader = new FileReader();
-      reader.onload = function () { text.value = String(reader.result); };
-      reader.readAsText(f);
-    });
+    var file = fileInto(text, ".yaml,.yml,.json,.txt");
     pane.appendChild(el("p", {"class": "cse-help", text: S.text_help}));
     pane.appendChild(el("div", {"class": "cse-bar"}, [
       button(S.show_yaml, function () { show("yaml"); }, {"class": "cse-show-yaml"}),
@@ -839,14 +845,7 @@ function ComplaintSimEditor(runtime, element, args) {
     if (pane.firstChild) { return; }
     var text = el("textarea", {"class": "cse-twee", rows: 14, spellcheck: "false", "aria-label": S.tab_twine});
     var result = el("div", {"class": "cse-twine-result", "aria-live": "polite"});
-    var file = el("input", {type: "file", accept: ".twee,.tw,.txt", "class": "cse-file"});
-    file.addEventListener("change", function () {
-      var f = file.files && file.files[0];
-      if (!f) { return; }
-      var reader = new FileReader();
-      reader.onload = function () { text.value = String(reader.result); };
-      reader.readAsText(f);
-    });
+    var file = fileInto(text, ".twee,.tw,.txt");
     pane.appendChild(el("p", {"class": "cse-help", text: S.twine_help}));
     pane.appendChild(el("div", {"class": "cse-bar"}, [el("label", {"class": "cse-file-label"}, [S.open_file + " ", file])]));
     pane.appendChild(text);
