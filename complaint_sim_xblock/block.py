@@ -184,7 +184,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             return None
         if self.grading_policy == "last":
             return self.history[-1]
-        return max(self.history, key=lambda e: (e["points"] / e["max_points"]) if e["max_points"] else 0)
+        return session.best_attempt(self.history)
 
     def _state(self, scenario, notice=None):
         """Everything the learner's page needs, and nothing of the answer key."""
@@ -397,8 +397,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             run = user_state.state.get("run") or {}
             if not history and not run:
                 continue
-            best = max(history, key=lambda e: e["points"] / e["max_points"] if e["max_points"] else 0,
-                       default=None)
+            best = session.best_attempt(history)
             last = history[-1] if history else None
             row = OrderedDict([
                 ("attempts", run.get("attempt", len(history))),

@@ -304,6 +304,11 @@ def debrief(scenario, run):
             "model_path": model_path}
 
 
+def best_attempt(history):
+    """The finished attempt with the highest share of its maximum (the first on ties), or None."""
+    return max(history, key=lambda e: e["points"] / e["max_points"] if e["max_points"] else 0, default=None)
+
+
 def history_entry(scenario, run):
     """A finished attempt as kept in the learner's history (and read by the reflection block)."""
     summary = result(scenario, run)
