@@ -22,6 +22,13 @@ def export(block):
     return out.getvalue().decode("utf-8")
 
 
+def import_block(data, attributes=""):
+    """A block parsed from ``<complaint_sim {attributes}>`` holding ``data`` as its scenario."""
+    rt = runtime()
+    scenario = etree.tostring(scenario_to_xml(data), encoding="unicode")
+    return rt.get_block(rt.parse_xml_string(f"<complaint_sim {attributes}>{scenario}</complaint_sim>"))
+
+
 def test_scenario_xml_round_trip_is_exact(mini_data):
     canon = compile_scenario(mini_data).data
     element = scenario_to_xml(canon)
@@ -30,11 +37,7 @@ def test_scenario_xml_round_trip_is_exact(mini_data):
 
 
 def test_export_is_readable_child_elements(mini_data):
-    rt = runtime()
-    block = rt.get_block(rt.parse_xml_string(
-        f'<complaint_sim display_name="Loket" max_attempts="2">'
-        f'{etree.tostring(scenario_to_xml(compile_scenario(mini_data).data), encoding="unicode")}'
-        f'</complaint_sim>'))
+    block = import_block(compile_scenario(mini_data).data, 'display_name="Loket" max_attempts="2"')
     xml = export(block)
     root = etree.fromstring(xml.encode("utf-8"))
     assert root.tag == "complaint_sim" and root.get("max_attempts") == "2"
@@ -46,11 +49,8 @@ def test_export_is_readable_child_elements(mini_data):
 
 
 def test_export_then_import_gives_equal_field_values(mini_data):
-    rt = runtime()
-    source = rt.get_block(rt.parse_xml_string(
-        f'<complaint_sim display_name="Loket" weight="2.5" grading_policy="last" max_attempts="0">'
-        f'{etree.tostring(scenario_to_xml(compile_scenario(mini_data).data), encoding="unicode")}'
-        f'</complaint_sim>'))
+    source = import_block(compile_scenario(mini_data).data,
+                          'display_name="Loket" weight="2.5" grading_policy="last" max_attempts="0"')
     rt2 = runtime()
     copy = rt2.get_block(rt2.parse_xml_string(export(source).split("?>", 1)[-1]))
     for name in ("display_name", "weight", "grading_policy", "max_attempts", "scenario", "scenario_digest"):
@@ -60,11 +60,7 @@ def test_export_then_import_gives_equal_field_values(mini_data):
 
 
 def test_import_of_an_invalid_scenario_keeps_it_for_the_author(mini_data):
-    rt = runtime()
-    data = compile_scenario(mini_data).data
-    element = scenario_to_xml({**data, "start": "hilang"})
-    block = rt.get_block(rt.parse_xml_string(
-        f'<complaint_sim>{etree.tostring(element, encoding="unicode")}</complaint_sim>'))
+    block = import_block({**compile_scenario(mini_data).data, "start": "hilang"})
     assert block.scenario["start"] == "hilang"
     assert block.max_score() == 0
     assert "cannot be played" in block.student_view().body_html()
