@@ -21,7 +21,7 @@ from .editor import validate_settings
 from .http import HandlerError, json_endpoint
 from .olx import scenario_from_xml, scenario_to_xml
 from .scenario import TIMEOUT_ENDING, ScenarioInvalid, compile_scenario, scenario_digest, validate_scenario
-from .strings import browser_strings
+from .strings import _, browser_strings
 from .studio import ScenarioEditorMixin
 
 log = logging.getLogger(__name__)
@@ -42,11 +42,6 @@ def template(path):
 def render(path, context):
     """A package template rendered with ``context`` (values are escaped)."""
     return template(path).render(Context(context))
-
-
-def _(text):
-    """Mark a string for extraction; it is translated where it is shown."""
-    return text
 
 
 DEFAULT_SCENARIO_FILE = "ktp_el_terlambat.yaml"

@@ -2,7 +2,7 @@
 
 
 def _(text):
-    """Mark a string for extraction."""
+    """Mark a string for extraction; it is translated where it is shown (used across the package)."""
     return text
 
 

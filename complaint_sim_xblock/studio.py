@@ -35,14 +35,10 @@ from .scenario import (
     SPEAKERS,
     TIMEOUT_ENDING,
 )
+from .strings import _
 
 log = logging.getLogger(__name__)
 loader = ResourceLoader(__name__)
-
-
-def _(text):
-    """Mark a string for extraction; it is translated where it is shown."""
-    return text
 
 
 EDITOR_STRINGS = {
