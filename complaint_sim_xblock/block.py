@@ -65,15 +65,13 @@ def default_scenario():
     return compile_scenario(packaged_scenario(DEFAULT_SCENARIO_FILE))
 
 
-def _compiled(digest, data):
-    """The compiled scenario memoised under ``digest`` (``data`` is read only on a miss).
-
-    ``data`` may be a callable returning the data, so a hit never loads the scenario field.
-    """
-    scenario = _COMPILED.get(digest) if digest else None
+def _compiled(digest, load):
+    """The compiled scenario memoised under ``digest``; ``load()`` gives the data on a miss only,
+    so a hit never loads the scenario field."""
+    scenario = _COMPILED.get(digest)
     if scenario is None:
-        scenario = compile_scenario(data() if callable(data) else data)
-        _COMPILED[digest or scenario.digest] = scenario
+        scenario = compile_scenario(load())
+        _COMPILED[digest] = scenario
         while len(_COMPILED) > MEMO_SIZE:
             _COMPILED.popitem(last=False)
     else:
@@ -158,8 +156,9 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         """The playable scenario (raises ScenarioInvalid if the stored one is broken)."""
         if self.scenario_digest:
             return _compiled(self.scenario_digest, lambda: self.scenario)
-        if self.scenario:
-            return _compiled("", self.scenario)
+        if self.scenario:  # stored without its digest (not through set_scenario): hash it here
+            data = self.scenario
+            return _compiled(scenario_digest(data), lambda: data)
         return default_scenario()
 
     def _safe_compiled(self):
