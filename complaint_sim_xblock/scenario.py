@@ -6,6 +6,7 @@ problem with its location, :func:`compile_scenario` turns valid data into an imm
 :class:`Scenario` that the session code in :mod:`complaint_sim_xblock.session` plays.
 The format is documented in ``scenarios/FORMAT.md``.
 """
+import datetime
 import hashlib
 import json
 import operator
@@ -13,20 +14,22 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import product
 
+from . import schema
+
 
 def N_(text):
     """Mark a message for translation; the XBlock layer translates it."""
     return text
 
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-SPEAKERS = ("citizen", "narrator")
-QUALITIES = ("good", "fair", "poor")
-FEEDBACK_MODES = ("immediate", "debrief")
+ID_RE = re.compile(schema.ID_PATTERN)
+SPEAKERS = schema.SPEAKERS
+QUALITIES = schema.QUALITIES
+FEEDBACK_MODES = schema.FEEDBACK_MODES
 RECORD_CHOICE_FIELDS = ("category", "urgency", "referral")
 RECORD_FIELDS = (*RECORD_CHOICE_FIELDS, "deadline_days", "summary")
 MIN_CHOICES, MAX_CHOICES = 2, 5
-MAX_STEPS_LIMIT = 500
+MAX_STEPS_LIMIT = schema.MAX_STEPS_LIMIT
 MAX_TEXT = 5000
 MAX_CONDITION_ASSIGNMENTS = 200_000
 TIMEOUT_ENDING = "__timeout__"
@@ -36,7 +39,7 @@ OPERATORS = {
     ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
 }
 CLAUSE_RE = re.compile(r"^\s*([a-z0-9][a-z0-9_-]*)\s*(<=|>=|==|!=|<|>)\s*(-?[0-9]{1,6})\s*$")
-MAX_POINTS = 1000  # bound on any score, effect, weight or variable bound an author types
+MAX_POINTS = schema.MAX_POINTS  # bound on any score, effect, weight or variable bound an author types
 
 
 @dataclass(frozen=True)
@@ -254,13 +257,75 @@ class _Reader:
                      f"{path}.{key}", node, key=key, low=low, high=high)
         return value
 
-    def number(self, data, key, path, default):
+    def number(self, data, key, path, default, node=None, high=MAX_POINTS):
         value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_POINTS:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= high:
             self.add("not_positive", N_("'{key}' must be a number above 0 and at most {high}"),
-                     f"{path}.{key}", key=key, high=MAX_POINTS)
+                     f"{path}.{key}", node, key=key, high=high)
             return default
         return value
+
+    def fraction(self, data, key, path, default, node=None):
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            self.add("not_fraction", N_("'{key}' must be a number from 0 to 1"), f"{path}.{key}", node, key=key)
+            return default
+        return value
+
+    def boolean(self, data, key, path, default, node=None):
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.add("not_boolean", N_("'{key}' must be true or false"), f"{path}.{key}", node, key=key)
+            return default
+        return value
+
+    def date(self, data, key, path, node=None, required=False):
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.add("missing", N_("'{key}' is required"), f"{path}.{key}", node, key=key)
+            return None
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value.isoformat()
+        try:
+            if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+                return datetime.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+        self.add("not_date", N_("'{key}' must be a date written YYYY-MM-DD"), f"{path}.{key}", node, key=key)
+        return None
+
+    def field(self, f, data, path, node=None, siblings=None):
+        """The value of schema field ``f`` in ``data`` (problems recorded), or None when absent."""
+        if f.kind == "id":
+            return self.ident(data, f.name, path, node, required=f.required)
+        if f.kind == "text":
+            return self.text(data, f.name, path, node, required=f.required, default=f.default or "")
+        if f.kind == "int":
+            default = (siblings or {}).get(f.default_from) if f.default_from else f.default
+            return self.integer(data, f.name, path, node, default=default, low=f.low, high=f.high)
+        if f.kind == "number":
+            return self.number(data, f.name, path, f.default, node, high=f.high)
+        if f.kind == "fraction":
+            return self.fraction(data, f.name, path, f.default, node)
+        if f.kind == "choice":
+            return self.choice_of(data, f.name, f.allowed, path, node, default=f.default)
+        if f.kind == "bool":
+            return self.boolean(data, f.name, path, f.default, node)
+        if f.kind == "date":
+            return self.date(data, f.name, path, node, required=f.required)
+        raise ValueError(f"unknown field kind {f.kind}")
+
+    def fields(self, spec, data, path, node=None):
+        """Canonical values of every schema field in ``spec`` (a part of :mod:`schema`)."""
+        out = {}
+        for f in spec:
+            if f.manual:
+                continue
+            if f.omit_default and data.get(f.name) in (None, "", f.default):
+                continue
+            out[f.name] = self.field(f, data, path, node, out)
+        return out
 
     def choice_of(self, data, key, allowed, path, node=None, default=None):
         value = data.get(key, default)
@@ -294,27 +359,13 @@ def _read(data):
     """Canonical data and the problems found in it (structure and references)."""
     r = _Reader()
     data = r.mapping(data, "scenario")
-    canon = {
-        "id": r.ident(data, "id", "scenario"),
-        "title": r.text(data, "title", "scenario"),
-        "situation": r.text(data, "situation", "scenario"),
-        "start": r.ident(data, "start", "scenario"),
-        "max_steps": r.integer(data, "max_steps", "scenario", default=40, low=1, high=MAX_STEPS_LIMIT),
-        "feedback": r.choice_of(data, "feedback", FEEDBACK_MODES, "scenario", default="immediate"),
-    }
-    persona = r.mapping(data.get("persona", {}), "persona")
-    canon["persona"] = {
-        "name": r.text(persona, "name", "persona"),
-        "role": r.text(persona, "role", "persona", required=False),
-        "wants": r.text(persona, "wants", "persona", required=False),
-    }
+    canon = r.fields(schema.SCENARIO, data, "scenario")
+    canon["persona"] = r.fields(schema.PERSONA, r.mapping(data.get("persona", {}), "persona"), "persona")
 
     competencies = []
     for i, item in enumerate(r.sequence(data.get("competencies"), "competencies")):
         path = f"competencies[{i}]"
-        item = r.mapping(item, path)
-        competencies.append({"id": r.ident(item, "id", path), "label": r.text(item, "label", path),
-                             "weight": r.number(item, "weight", path, 1)})
+        competencies.append(r.fields(schema.COMPETENCY, r.mapping(item, path), path))
     if not competencies:
         r.add("no_competencies", N_("at least one competency is required"), "competencies")
     r.unique([c["id"] for c in competencies], "competencies", "competency")
@@ -323,11 +374,7 @@ def _read(data):
     variables = []
     for i, item in enumerate(r.sequence(data.get("variables"), "variables")):
         path = f"variables[{i}]"
-        item = r.mapping(item, path)
-        var = {"id": r.ident(item, "id", path), "label": r.text(item, "label", path),
-               "min": r.integer(item, "min", path, default=0, low=-MAX_POINTS, high=MAX_POINTS),
-               "max": r.integer(item, "max", path, default=10, low=-MAX_POINTS, high=MAX_POINTS)}
-        var["initial"] = r.integer(item, "initial", path, default=var["min"], low=-MAX_POINTS, high=MAX_POINTS)
+        var = r.fields(schema.VARIABLE, r.mapping(item, path), path)
         if var["min"] >= var["max"]:
             r.add("bad_bounds", N_("'min' must be below 'max'"), f"{path}.min")
         elif not var["min"] <= var["initial"] <= var["max"]:
@@ -349,9 +396,9 @@ def _read(data):
     for i, item in enumerate(r.sequence(data.get("duties"), "duties")):
         path = f"duties[{i}]"
         item = r.mapping(item, path)
-        duties.append({"id": r.ident(item, "id", path), "label": r.text(item, "label", path),
-                       "basis": r.text(item, "basis", path),
-                       "points": r.integer(item, "points", path, default=1, low=0, high=100)})
+        duty = r.fields(schema.DUTY, item, path)
+        duty["basis"] = r.text(item, "basis", path)
+        duties.append(duty)
     r.unique([d["id"] for d in duties], "duties", "duty")
     canon["duties"] = duties
 
@@ -369,10 +416,10 @@ def _read(data):
 
 def _read_node(r, item, path, refs):
     node_id = r.ident(item, "id", path)
-    kind = r.choice_of(item, "type", ("dialogue", "record", "ending"), path, node_id, default="dialogue")
-    node = {"id": node_id, "type": kind, "text": r.text(item, "text", path, node_id)}
+    node = r.fields(schema.NODE, item, path, node_id)
+    kind = node["type"]
+    node.update(r.fields(schema.NODE_PARTS[kind], item, path, node_id))
     if kind == "dialogue":
-        node["speaker"] = r.choice_of(item, "speaker", SPEAKERS, path, node_id, default="citizen")
         choices = [
             _read_choice(r, r.mapping(c, f"{path}.choices[{j}]", node_id), f"{path}.choices[{j}]",
                          node_id, refs)
@@ -389,24 +436,13 @@ def _read_node(r, item, path, refs):
             r.add("several_models", N_("more than one choice is marked 'model'"), f"{path}.choices", node_id)
         node["choices"] = choices
     elif kind == "record":
-        node["next"] = r.ident(item, "next", path, node_id)
-        node["feedback"] = r.text(item, "feedback", path, node_id, required=False)
         node["record"] = _read_record(r, r.mapping(item.get("record", {}), f"{path}.record", node_id),
                                       f"{path}.record", node_id)
-    else:
-        node["title"] = r.text(item, "title", path, node_id)
-        node["quality"] = r.choice_of(item, "quality", QUALITIES, path, node_id, default="fair")
     return node
 
 
 def _read_choice(r, item, path, node_id, refs):
-    choice = {
-        "id": r.ident(item, "id", path, node_id),
-        "text": r.text(item, "text", path, node_id),
-        "target": r.ident(item, "target", path, node_id),
-        "feedback": r.text(item, "feedback", path, node_id, required=False),
-        "model": bool(item.get("model", False)),
-    }
+    choice = r.fields(schema.CHOICE, item, path, node_id)
     for key, kind in (("scores", "competencies"), ("effects", "variables")):
         amounts = {}
         for name, amount in r.mapping(item.get(key) or {}, f"{path}.{key}", node_id).items():
@@ -460,10 +496,7 @@ def _read_record(r, record, path, node_id):
                   f"{path}.{key}.expected", node_id, value=expected)
         canon[key] = {"options": options, "expected": expected}
     spec = r.mapping(record.get("deadline_days", {}), f"{path}.deadline_days", node_id)
-    canon["deadline_days"] = {
-        "expected": r.integer(spec, "expected", f"{path}.deadline_days", node_id, low=0, high=365),
-        "tolerance": r.integer(spec, "tolerance", f"{path}.deadline_days", node_id, default=0, low=0, high=365),
-    }
+    canon["deadline_days"] = r.fields(schema.DEADLINE, spec, f"{path}.deadline_days", node_id)
     spec = r.mapping(record.get("summary", {}), f"{path}.summary", node_id)
     groups = []
     for k, group in enumerate(r.sequence(spec.get("keywords"), f"{path}.summary.keywords", node_id)):
@@ -472,10 +505,7 @@ def _read_record(r, record, path, node_id):
         if not words:
             r.add("empty_keywords", N_("a keyword group is empty"), f"{path}.summary.keywords[{k}]", node_id)
         groups.append(words)
-    canon["summary"] = {
-        "min_words": r.integer(spec, "min_words", f"{path}.summary", node_id, default=5, low=0, high=500),
-        "keywords": groups,
-    }
+    canon["summary"] = {**r.fields(schema.SUMMARY, spec, f"{path}.summary", node_id), "keywords": groups}
     return canon
 
 
@@ -642,35 +672,39 @@ def trace_model_route(scenario):
     return tuple(route), False
 
 
-def validate_scenario(data):
-    """Every problem in a scenario's data, each with its location; empty when it is valid."""
+def _analyse(data):
+    """``(scenario, problems)``: every step run once; the scenario is None when there are problems."""
     canon, problems = _read(data)
     if problems:
-        return problems
+        return None, problems
     problems = _graph_problems(canon)
     if problems:
-        return problems
-    scenario = _build(canon, "")
-    _route, ends = trace_model_route(scenario)
+        return None, problems
+    scenario = _build(canon, scenario_digest(canon))
+    route, ends = trace_model_route(scenario)
     if not ends:
-        return [Problem("model_route_no_ending",
-                        N_("the model route does not reach an ending within max_steps ({limit})"),
-                        "scenario.max_steps", scenario.start, (("limit", scenario.max_steps),))]
-    return []
+        return None, [Problem("model_route_no_ending",
+                              N_("the model route does not reach an ending within max_steps ({limit})"),
+                              "scenario.max_steps", scenario.start, (("limit", scenario.max_steps),))]
+    return replace(scenario, model_route=route), []
+
+
+def validate_scenario(data):
+    """Every problem in a scenario's data, each with its location; empty when it is valid."""
+    return _analyse(data)[1]
 
 
 def normalize_scenario(data):
     """The canonical form of valid scenario data (raises :class:`ScenarioInvalid`)."""
-    problems = validate_scenario(data)
-    if problems:
-        raise ScenarioInvalid(problems)
-    canon, _problems = _read(data)
-    return canon
+    return compile_scenario(data).data
 
 
 def compile_scenario(data):
-    """A playable :class:`Scenario` from valid data (raises :class:`ScenarioInvalid`)."""
-    canon = normalize_scenario(data)
-    scenario = _build(canon, scenario_digest(canon))
-    route, _ends = trace_model_route(scenario)
-    return replace(scenario, model_route=route)
+    """A playable :class:`Scenario` from valid data (raises :class:`ScenarioInvalid`).
+
+    Reading, the graph rules, building and the model route each run once.
+    """
+    scenario, problems = _analyse(data)
+    if problems:
+        raise ScenarioInvalid(problems)
+    return scenario

@@ -23,7 +23,7 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.utils.resources import ResourceLoader
 
-from . import editor, twee
+from . import editor, schema, twee
 from .http import HandlerError, json_endpoint
 from .scenario import (
     FEEDBACK_MODES,
@@ -285,6 +285,7 @@ class ScenarioEditorMixin(XBlockMixin):
                        "speakers": list(SPEAKERS), "qualities": list(QUALITIES),
                        "feedback_modes": list(FEEDBACK_MODES), "record_fields": list(RECORD_CHOICE_FIELDS),
                        "grading_policies": list(editor.GRADING_POLICIES)},
+            "schema": schema.editor_schema(),
         })
         return frag
 

@@ -714,9 +714,7 @@ function ComplaintSimEditor(runtime, element, args) {
     var start = targetSelect(scenario.start, function (v) { scenario.start = v; changed(true); }, S.start);
     start.setAttribute("data-path", "scenario.start");
     general.appendChild(field(S.start, start));
-    general.appendChild(field(S.max_steps, numberInput(scenario.max_steps, function (v) {
-      if (v === null) { delete scenario.max_steps; } else { scenario.max_steps = v; } changed(false);
-    }, {min: 1, max: L.max_steps, "data-path": "scenario.max_steps"}), "cse-small"));
+    schemaFields("scenario", ["max_steps"]).forEach(function (f) { general.appendChild(schemaControl(scenario, "scenario", f)); });
     general.appendChild(field(S.feedback_mode, select([["immediate", S.feedback_immediate], ["debrief", S.feedback_debrief]],
       scenario.feedback || "immediate", function (v) { scenario.feedback = v; changed(false); }, {"data-path": "scenario.feedback"})));
     general.appendChild(field(S.mood_variable, select([["", S.none]].concat((scenario.variables || []).map(function (v) {
@@ -740,6 +738,34 @@ function ComplaintSimEditor(runtime, element, args) {
     pane.appendChild(table("duties", S.duties_panel, [["id", S.id], ["label", S.label], ["basis", S.basis],
                                                       ["points", S.points, "number"]],
                            function () { return {id: uniqueId("duty", taken("duties")), label: "", basis: "", points: 1}; }));
+  }
+  // Controls that follow from the scenario schema (complaint_sim_xblock/schema.py): bounds,
+  // defaults and the kind of control come from there, the label from the strings.
+  function schemaFields(part, names) {
+    return (args.schema[part] || []).filter(function (f) { return names.indexOf(f.name) >= 0; });
+  }
+  function schemaControl(item, path, f) {
+    var label = S[f.name] || f.name;
+    var set = function (v) {
+      if (v === null || v === "" || (v === false && !f.required)) { delete item[f.name]; } else { item[f.name] = v; }
+      changed(false);
+    };
+    var attrs = {"data-path": path + "." + f.name};
+    if (f.editor === "checkbox") {
+      var box = el("input", {type: "checkbox", "data-path": attrs["data-path"]});
+      box.checked = item[f.name] === true;
+      box.addEventListener("change", function () { set(box.checked); });
+      return el("label", {"class": "cse-check"}, [box, document.createTextNode(" " + label)]);
+    }
+    if (f.editor === "date") {
+      attrs.type = "date";
+      return field(label, input(item[f.name], function (v) { set(v.trim()); }, attrs), "cse-small");
+    }
+    if (f.low !== null) { attrs.min = f.low; }
+    if (f.high !== null) { attrs.max = f.high; }
+    attrs.step = f.kind === "int" ? 1 : "any";
+    attrs.placeholder = f.default === null ? "" : String(f.default);
+    return field(label, numberInput(item[f.name], set, attrs), "cse-small");
   }
   function taken(key) {
     return function (id) { return list(key).some(function (item) { return item && item.id === id; }); };
