@@ -150,6 +150,7 @@ EDITOR_STRINGS = {
     "situation": _("Situation (what the learner is told first)"),
     "start": _("Start node"),
     "max_steps": _("Step limit"),
+    "critical_cap": _("Score cap after a critical breach (0–1 of the maximum)"),
     "feedback_mode": _("When feedback is shown"),
     "feedback_immediate": _("Immediately after each choice"),
     "feedback_debrief": _("In the debrief only"),

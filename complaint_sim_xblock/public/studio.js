@@ -714,7 +714,7 @@ function ComplaintSimEditor(runtime, element, args) {
     var start = targetSelect(scenario.start, function (v) { scenario.start = v; changed(true); }, S.start);
     start.setAttribute("data-path", "scenario.start");
     general.appendChild(field(S.start, start));
-    schemaFields("scenario", ["max_steps"]).forEach(function (f) { general.appendChild(schemaControl(scenario, "scenario", f)); });
+    schemaFields("scenario", ["max_steps", "critical_cap"]).forEach(function (f) { general.appendChild(schemaControl(scenario, "scenario", f)); });
     general.appendChild(field(S.feedback_mode, select([["immediate", S.feedback_immediate], ["debrief", S.feedback_debrief]],
       scenario.feedback || "immediate", function (v) { scenario.feedback = v; changed(false); }, {"data-path": "scenario.feedback"})));
     general.appendChild(field(S.mood_variable, select([["", S.none]].concat((scenario.variables || []).map(function (v) {

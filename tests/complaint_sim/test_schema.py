@@ -81,3 +81,14 @@ def test_compiling_runs_each_step_once(mini_data, monkeypatch):
         monkeypatch.setattr(engine, name, counted)
     engine.compile_scenario(mini_data)
     assert calls == {"read": 1, "graph": 1, "build": 1, "route": 1}
+
+
+def test_critical_cap_is_declared_once_and_read_written_and_bounded(mini_data):
+    assert normalize_scenario(mini_data).get("critical_cap") is None, "absent stays absent (old scenarios)"
+    canon = normalize_scenario({**mini_data, "critical_cap": 0.5})
+    assert canon["critical_cap"] == 0.5
+    assert scenario_to_xml(canon).get("critical_cap") == "0.5"
+    assert normalize_scenario(scenario_from_xml(scenario_to_xml(canon))) == canon
+    for bad in (1.5, -0.1, "half", True):
+        problems = validate_scenario({**mini_data, "critical_cap": bad})
+        assert [(p.code, p.path) for p in problems] == [("not_fraction", "scenario.critical_cap")], bad
