@@ -291,7 +291,8 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         self.history = [*self.history, entry]
         self.runtime.publish(self, "edx.complaint_sim.ending", {
             "attempt": run["attempt"], "ending": run["ending"], "quality": entry["quality"],
-            "points": entry["points"], "max_points": entry["max_points"]})
+            "points": entry["points"], "max_points": entry["max_points"],
+            "critical_breaches": entry["critical_breaches"]})
         counted = self._counted_entry()
         if counted["max_points"]:
             self.runtime.publish(self, "grade", {"value": counted["points"], "max_value": counted["max_points"]})
@@ -399,6 +400,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
                 ("last_score", f"{last['points']}/{last['max_points']}" if last else ""),
                 ("last_ending", last["ending_title"] if last else ""),
                 ("last_quality", last["quality"] if last else ""),
+                ("last_critical_breaches", " ".join(last.get("critical_breaches", ())) if last else ""),
             ])
             for comp_id, comp in (last or {}).get("competencies", {}).items():
                 row[f"competency_{comp_id}"] = f"{comp['earned']}/{comp['max']}"

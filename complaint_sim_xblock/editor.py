@@ -103,9 +103,9 @@ def route_detail(scenario):
     variables = scenario.initial_variables()
     for node_id, choice_id in scenario.model_route:
         detail.append({"node": node_id, "choice": choice_id, "vars": dict(variables)})
-        if choice_id is not None:
-            choice = scenario.node(node_id).choice(choice_id)
-            variables = scenario.apply_effects(variables, choice.effects)
+        node = scenario.node(node_id)
+        effects = node.choice(choice_id).effects if choice_id is not None else node.effects
+        variables = scenario.apply_effects(variables, effects)
     return detail
 
 

@@ -123,6 +123,7 @@ class Node:
     feedback: str = ""
     title: str = ""
     quality: str = ""
+    effects: dict = field(default_factory=dict)  # narration: variable changes on "Lanjut"
 
     def choice(self, choice_id):
         """The choice with this id, or None."""
@@ -135,7 +136,7 @@ class Node:
         """Ids of the nodes this node leads to."""
         if self.type == "dialogue":
             return [choice.target for choice in self.choices]
-        if self.type == "record":
+        if self.type in ("record", "narration"):
             return [self.next]
         return []
 
@@ -154,7 +155,7 @@ class Scenario:
     mood_variable: str | None
     competencies: tuple  # of dicts {id, label, weight}
     variables: tuple  # of dicts {id, label, min, max, initial}
-    duties: tuple  # of dicts {id, label, basis, points}
+    duties: tuple  # of dicts {id, label, basis, points[, critical, maladministration]}
     nodes: dict  # id -> Node, in document order
     data: dict  # the canonical source data
     digest: str
@@ -181,6 +182,16 @@ class Scenario:
                 value = updated[var["id"]] + effects[var["id"]]
                 updated[var["id"]] = max(var["min"], min(var["max"], value))
         return updated
+
+    @property
+    def critical_duties(self):
+        """Ids of the duties marked ``critical``."""
+        return frozenset(d["id"] for d in self.duties if d.get("critical"))
+
+    @property
+    def critical_cap(self):
+        """The share of the maximum an attempt with a critical breach can score."""
+        return self.data.get("critical_cap", 0)
 
     def choice_value(self, choice):
         """Points a choice is worth on its own: weighted competencies and duties."""
@@ -397,7 +408,7 @@ def _read(data):
         path = f"duties[{i}]"
         item = r.mapping(item, path)
         duty = r.fields(schema.DUTY, item, path)
-        duty["basis"] = r.text(item, "basis", path)
+        duty["basis"] = _read_basis(r, item.get("basis"), f"{path}.basis")
         duties.append(duty)
     r.unique([d["id"] for d in duties], "duties", "duty")
     canon["duties"] = duties
@@ -412,6 +423,30 @@ def _read(data):
     r.unique([n["id"] for n in nodes], "nodes", "node")
     canon["nodes"] = nodes
     return canon, r.problems
+
+
+def _read_basis(r, value, path):
+    """A duty's legal basis: citations ``[{law, article}|{note}]``, or (legacy) one text, a note."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return r.text({"basis": value}, "basis", path.rsplit(".", 1)[0])
+    if value in (None, "", []):
+        r.add("missing", N_("'{key}' is required"), path, key="basis")
+        return ""
+    citations = []
+    for k, item in enumerate(r.sequence(value, path)):
+        where = f"{path}[{k}]"
+        item = r.mapping(item, where)
+        if set(item) == {"note"}:
+            citations.append({"note": r.text(item, "note", where)})
+        elif "law" in item and set(item) <= {"law", "article"}:
+            citation = {"law": r.ident(item, "law", where)}
+            article = r.text(item, "article", where, required=False)
+            if article:
+                citation["article"] = article
+            citations.append(citation)
+        else:
+            r.add("bad_citation", N_("a citation is either {{law: id, article: text}} or {{note: text}}"), where)
+    return citations
 
 
 def _read_node(r, item, path, refs):
@@ -435,6 +470,10 @@ def _read_node(r, item, path, refs):
         if sum(1 for c in choices if c["model"]) > 1:
             r.add("several_models", N_("more than one choice is marked 'model'"), f"{path}.choices", node_id)
         node["choices"] = choices
+    elif kind == "narration":
+        effects = _read_amounts(r, item.get("effects"), f"{path}.effects", node_id, refs, "variables")
+        if effects:
+            node["effects"] = effects
     elif kind == "record":
         node["record"] = _read_record(r, r.mapping(item.get("record", {}), f"{path}.record", node_id),
                                       f"{path}.record", node_id)
@@ -444,20 +483,7 @@ def _read_node(r, item, path, refs):
 def _read_choice(r, item, path, node_id, refs):
     choice = r.fields(schema.CHOICE, item, path, node_id)
     for key, kind in (("scores", "competencies"), ("effects", "variables")):
-        amounts = {}
-        for name, amount in r.mapping(item.get(key) or {}, f"{path}.{key}", node_id).items():
-            if name not in refs[kind]:
-                r.add("unknown_reference", N_("'{name}' is not a declared {kind} entry"),
-                      f"{path}.{key}.{name}", node_id, name=str(name), kind=kind)
-            elif isinstance(amount, bool) or not isinstance(amount, int):
-                r.add("not_integer", N_("'{key}' must be a whole number"), f"{path}.{key}.{name}",
-                      node_id, key=name)
-            elif abs(amount) > MAX_POINTS:
-                r.add("out_of_range", N_("'{key}' must be between {low} and {high}"), f"{path}.{key}.{name}",
-                      node_id, key=name, low=-MAX_POINTS, high=MAX_POINTS)
-            else:
-                amounts[name] = amount
-        choice[key] = amounts
+        choice[key] = _read_amounts(r, item.get(key), f"{path}.{key}", node_id, refs, kind)
     for key in ("fulfils", "breaches"):
         duties = []
         for name in r.sequence(item.get(key), f"{path}.{key}", node_id):
@@ -480,6 +506,23 @@ def _read_choice(r, item, path, node_id, refs):
                           f"{path}.condition", node_id, name=clause.variable)
             choice["condition"] = " and ".join(f"{c.variable} {c.op} {c.value}" for c in clauses)
     return choice
+
+
+def _read_amounts(r, value, path, node_id, refs, kind):
+    """A mapping of declared ids (competencies or variables) to whole numbers."""
+    amounts = {}
+    for name, amount in r.mapping(value or {}, path, node_id).items():
+        if name not in refs[kind]:
+            r.add("unknown_reference", N_("'{name}' is not a declared {kind} entry"),
+                  f"{path}.{name}", node_id, name=str(name), kind=kind)
+        elif isinstance(amount, bool) or not isinstance(amount, int):
+            r.add("not_integer", N_("'{key}' must be a whole number"), f"{path}.{name}", node_id, key=name)
+        elif abs(amount) > MAX_POINTS:
+            r.add("out_of_range", N_("'{key}' must be between {low} and {high}"), f"{path}.{name}",
+                  node_id, key=name, low=-MAX_POINTS, high=MAX_POINTS)
+        else:
+            amounts[name] = amount
+    return amounts
 
 
 def _read_record(r, record, path, node_id):
@@ -532,7 +575,7 @@ def _graph_problems(canon):
                         f"{path}.choices[{j}].target", node["id"], target=choice["target"])
                 elif choice["target"]:
                     targets.append(choice["target"])
-        elif node["type"] == "record" and node.get("next"):
+        elif node["type"] in ("record", "narration") and node.get("next"):
             if node["next"] not in by_id:
                 add("missing_target", N_("target '{target}' is not a node"), f"{path}.next", node["id"],
                     target=node["next"])
@@ -627,7 +670,8 @@ def _build(canon, digest):
         nodes[item["id"]] = Node(
             id=item["id"], type=item["type"], text=item["text"], speaker=item.get("speaker", "narrator"),
             choices=choices, next=item.get("next"), record=item.get("record", {}),
-            feedback=item.get("feedback", ""), title=item.get("title", ""), quality=item.get("quality", ""))
+            feedback=item.get("feedback", ""), title=item.get("title", ""), quality=item.get("quality", ""),
+            effects=dict(item.get("effects", {})))
     return Scenario(
         id=canon["id"], title=canon["title"], situation=canon["situation"], start=canon["start"],
         max_steps=canon["max_steps"], feedback_mode=canon["feedback"], persona=dict(canon["persona"]),
@@ -656,8 +700,9 @@ def trace_model_route(scenario):
         if node.type == "ending":
             route.append((node.id, None))
             return tuple(route), True
-        if node.type == "record":
+        if node.type in ("record", "narration"):
             route.append((node.id, None))
+            variables = scenario.apply_effects(variables, node.effects)
             node = scenario.node(node.next)
             continue
         choice = model_choice(scenario, node, variables)
@@ -686,7 +731,140 @@ def _analyse(data):
         return None, [Problem("model_route_no_ending",
                               N_("the model route does not reach an ending within max_steps ({limit})"),
                               "scenario.max_steps", scenario.start, (("limit", scenario.max_steps),))]
-    return replace(scenario, model_route=route), []
+    scenario = replace(scenario, model_route=route)
+    problems = _critical_route_problems(scenario) + _critical_reach_problems(scenario)
+    if problems:
+        return None, problems
+    return scenario, []
+
+
+MAX_REACH_STATES = 250_000  # bound on the states the critical-breach check explores
+
+
+def _route_text(steps):
+    return " > ".join(f"{node}:{choice}" if choice else node for node, choice in steps)
+
+
+def _critical_route_problems(scenario):
+    """The model route may breach no critical duty."""
+    critical = scenario.critical_duties
+    index = {node_id: i for i, node_id in enumerate(scenario.nodes)}
+    problems = []
+    for node_id, choice_id in scenario.model_route:
+        if choice_id is None:
+            continue
+        node = scenario.node(node_id)
+        choice = node.choice(choice_id)
+        for duty in choice.breaches:
+            if duty in critical:
+                j = node.choices.index(choice)
+                problems.append(Problem(
+                    "model_route_breaches_critical",
+                    N_("the recommended route breaches the critical duty '{duty}' at choice '{choice}'"),
+                    f"nodes[{index[node_id]}].choices[{j}].breaches", node_id,
+                    (("choice", choice_id), ("duty", duty))))
+    return problems
+
+
+def critical_reach(scenario, limit=MAX_REACH_STATES):
+    """``(found, complete)``: for each good or fair ending reachable after a critical breach,
+    the shortest such path ``[(node, choice or None), ...]`` and the first duty breached on it.
+
+    Explores states ``(node, variables, breached)`` breadth first from the start, each once
+    (a memo), never past ``max_steps`` actions: conditions depend on the variables, so the
+    node alone does not say which choices are open. ``complete`` is False when more than
+    ``limit`` states would be needed.
+    """
+    critical = scenario.critical_duties
+    if not critical:
+        return {}, True
+    names = [v["id"] for v in scenario.variables]
+    bounds = [(v["min"], v["max"]) for v in scenario.variables]
+    effect_cache = {}
+
+    def effects_of(effects):
+        key = id(effects)
+        if key not in effect_cache:
+            effect_cache[key] = [(i, effects[n]) for i, n in enumerate(names) if n in effects]
+        return effect_cache[key]
+
+    def apply(values, effects):
+        if not effects:
+            return values
+        out = list(values)
+        for i, change in effects_of(effects):
+            low, high = bounds[i]
+            out[i] = max(low, min(high, out[i] + change))
+        return tuple(out)
+
+    start = (scenario.start, tuple(scenario.initial_variables()[n] for n in names), False)
+    parent = {start: None}
+    frontier = [start]
+    found = {}
+    wanted = {n.id for n in scenario.nodes.values() if n.type == "ending" and n.quality in ("good", "fair")}
+    for _depth in range(scenario.max_steps):
+        following = []
+        for state in frontier:
+            node_id, values, breached = state
+            node = scenario.nodes[node_id]
+            if node.type == "dialogue":
+                variables = dict(zip(names, values, strict=True))
+                moves = [(c.id, c.target, apply(values, c.effects), breached or any(d in critical for d in c.breaches))
+                         for c in node.choices if c.visible(variables)]
+            elif node.type in ("record", "narration"):
+                moves = [(None, node.next, apply(values, node.effects), breached)]
+            else:
+                continue
+            for choice_id, target, new_values, new_breached in moves:
+                nxt = (target, new_values, new_breached)
+                if nxt in parent:
+                    continue
+                parent[nxt] = (state, choice_id)
+                if len(parent) > limit:
+                    return found, False
+                if scenario.nodes[target].type == "ending":
+                    if new_breached and target in wanted and target not in found:
+                        found[target] = _reach_path(parent, nxt)
+                    continue
+                following.append(nxt)
+        frontier = following
+        if not frontier or len(found) == len(wanted):
+            break
+    result = {}
+    for ending, steps in found.items():
+        duty = next(d for node_id, choice_id in steps if choice_id
+                    for d in scenario.node(node_id).choice(choice_id).breaches if d in critical)
+        result[ending] = {"path": steps, "duty": duty}
+    return result, True
+
+
+def _reach_path(parent, state):
+    steps = [(state[0], None)]
+    while parent[state] is not None:
+        state, choice_id = parent[state]
+        steps.append((state[0], choice_id))
+    return steps[::-1]
+
+
+def _critical_reach_problems(scenario):
+    found, complete = critical_reach(scenario)
+    index = {node_id: i for i, node_id in enumerate(scenario.nodes)}
+    problems = []
+    for ending, hit in sorted(found.items(), key=lambda item: index[item[0]]):
+        node = scenario.node(ending)
+        problems.append(Problem(
+            "breach_reaches_good_ending",
+            N_("the {quality} ending '{node}' can be reached after breaching the critical duty '{duty}': {route}"),
+            f"nodes[{index[ending]}]", ending,
+            (("duty", hit["duty"]), ("node", ending), ("quality", node.quality),
+             ("route", _route_text(hit["path"])))))
+    if not complete:
+        problems.append(Problem(
+            "breach_check_too_large",
+            N_("the scenario has too many combinations of node and variable values to check that no "
+               "critical breach reaches a good or fair ending (more than {limit})"),
+            "scenario.max_steps", scenario.start, (("limit", MAX_REACH_STATES),)))
+    return problems
 
 
 def validate_scenario(data):

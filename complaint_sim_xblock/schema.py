@@ -112,6 +112,10 @@ DUTY = (
     Field("label", "text", "what the duty asks", required=True, editor="input"),
     Field("points", "int", "added when met, subtracted when breached", default=1, low=0, high=100,
           editor="number"),
+    Field("critical", "bool", "an integrity duty: breaching it caps the attempt and leads the debrief",
+          default=False, editor="checkbox", omit_default=True),
+    Field("maladministration", "id", "Ombudsman maladministration category (an id from the register)",
+          editor="select", omit_default=True),
 )
 LAW = (
     Field("id", "id", "register id, kind-number-year (uu-25-2009)", required=True),

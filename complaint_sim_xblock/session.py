@@ -6,7 +6,7 @@ validate an action completely before it writes anything.
 """
 import re
 
-from .scenario import N_, RECORD_CHOICE_FIELDS, TIMEOUT_ENDING
+from .scenario import N_, RECORD_CHOICE_FIELDS, TIMEOUT_ENDING, model_choice
 
 MAX_SUMMARY = 2000
 
@@ -181,16 +181,58 @@ def max_points(scenario):
     return scenario.cache["max_points"]
 
 
+def critical_breaches(scenario, run):
+    """Each critical duty the run breached, first time only: ``{duty, label, basis, turn, node,
+    choice, model_choice}`` (turn counts the learner's actions from 1; ``model_choice`` is what
+    the recommended route picks at that node with the same variable values)."""
+    critical = scenario.critical_duties
+    if not critical:
+        return []
+    duties = {d["id"]: d for d in scenario.duties}
+    found, seen = [], set()
+    variables = scenario.initial_variables()
+    for turn, entry in enumerate(run["path"], start=1):
+        node = scenario.nodes.get(entry["node"])
+        if node is None:
+            continue
+        choice = node.choice(entry["choice"]) if "choice" in entry and node.type == "dialogue" else None
+        if choice is not None:
+            for duty_id in choice.breaches:
+                if duty_id in critical and duty_id not in seen:
+                    seen.add(duty_id)
+                    model = model_choice(scenario, node, variables)
+                    found.append({"duty": duty_id, "label": duties[duty_id]["label"],
+                                  "basis": duties[duty_id]["basis"], "turn": turn, "node": node.id,
+                                  "text": node.text, "choice": choice.text,
+                                  "model_choice": model.text if model and model.id != choice.id else None})
+            variables = scenario.apply_effects(variables, choice.effects)
+        elif node.type == "narration":
+            variables = scenario.apply_effects(variables, node.effects)
+    return found
+
+
+def capped_quality(quality, breached):
+    """The ending quality shown: at most ``poor`` after a critical breach."""
+    return "poor" if breached else quality
+
+
 def result(scenario, run):
-    """Score, competency bars, duty statuses and record results of a run."""
+    """Score, competency bars, duty statuses and record results of a run.
+
+    A run that breached a critical duty scores at most ``critical_cap`` of the maximum.
+    """
     earned, fulfilled, breached, records = _tally(scenario, run)
     model_earned = _tally(scenario, model_run(scenario))[0]
     maximum = max_points(scenario)
     points = round(min(maximum, max(0, raw_points(scenario, run))), 2)
+    critical = sorted(breached & scenario.critical_duties)
+    if critical:
+        points = min(points, round(scenario.critical_cap * maximum, 2))
     duties = []
     for duty in scenario.duties:
         status = "breached" if duty["id"] in breached else "met" if duty["id"] in fulfilled else "missed"
-        duties.append({"id": duty["id"], "label": duty["label"], "basis": duty["basis"], "status": status})
+        duties.append({"id": duty["id"], "label": duty["label"], "basis": duty["basis"], "status": status,
+                       "critical": bool(duty.get("critical"))})
     competencies = [
         {"id": c["id"], "label": c["label"], "earned": max(0, earned[c["id"]]),
          "max": max(0, model_earned[c["id"]])}
@@ -198,7 +240,8 @@ def result(scenario, run):
     ]
     return {"points": points, "max_points": maximum,
             "percent": round(100 * points / maximum) if maximum else 0,
-            "competencies": competencies, "duties": duties, "records": records}
+            "competencies": competencies, "duties": duties, "records": records,
+            "critical_breaches": critical}
 
 
 def _mood(scenario, variables):
@@ -288,11 +331,13 @@ def debrief(scenario, run):
             model_choices.setdefault(node_id, scenario.node(node_id).choice(choice_id))
     summary = result(scenario, run)
     ending_id = run.get("ending")
+    breaches = critical_breaches(scenario, run)
     if ending_id in scenario.nodes:
         node = scenario.node(ending_id)
-        ending = {"id": node.id, "title": node.title, "text": node.text, "quality": node.quality}
+        ending = {"id": node.id, "title": node.title, "text": node.text,
+                  "quality": capped_quality(node.quality, breaches), "reached_quality": node.quality}
     else:
-        ending = {"id": TIMEOUT_ENDING, "title": None, "text": None, "quality": "poor"}
+        ending = {"id": TIMEOUT_ENDING, "title": None, "text": None, "quality": "poor", "reached_quality": "poor"}
     model_path = []
     for node_id, choice_id in scenario.model_route:
         node = scenario.node(node_id)
@@ -301,7 +346,8 @@ def debrief(scenario, run):
     return {"ending": ending, "points": summary["points"], "max_points": summary["max_points"],
             "percent": summary["percent"], "competencies": summary["competencies"],
             "duties": summary["duties"], "turns": _turns(scenario, run, model_choices),
-            "model_path": model_path}
+            "model_path": model_path, "breaches": breaches,
+            "capped": bool(breaches), "critical_cap": scenario.critical_cap}
 
 
 def best_attempt(history):
@@ -319,8 +365,10 @@ def history_entry(scenario, run):
             for step, entry, choice in _steps(scenario, run)]
     return {
         "attempt": run["attempt"], "ending": ending_id,
-        "ending_title": node.title if node else "", "quality": node.quality if node else "poor",
+        "ending_title": node.title if node else "",
+        "quality": capped_quality(node.quality if node else "poor", summary["critical_breaches"]),
         "points": summary["points"], "max_points": summary["max_points"],
+        "critical_breaches": summary["critical_breaches"],
         "competencies": {c["id"]: {"label": c["label"], "earned": c["earned"], "max": c["max"]}
                          for c in summary["competencies"]},
         "duties": {d["id"]: {"label": d["label"], "status": d["status"]} for d in summary["duties"]},
