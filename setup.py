@@ -41,7 +41,7 @@ setup(
     ],
     package_data={
         "complaint_sim_xblock": package_data(
-            "complaint_sim_xblock", ["templates", "public", "translations", "scenarios"]),
+            "complaint_sim_xblock", ["templates", "public", "translations", "scenarios", "law"]),
         "rubric_xblock": package_data("rubric_xblock", ["templates", "public", "translations", "scenarios"]),
         "course_export": package_data("course_export", ["sources"]),
     },

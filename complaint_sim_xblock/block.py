@@ -376,7 +376,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             "valid": True, "display_name": self.display_name, "title": scenario.title,
             "situation": scenario.situation, "persona": scenario.persona,
             "competencies": [{"id": c["id"], "label": c["label"]} for c in scenario.competencies],
-            "duties": [{"id": d["id"], "label": d["label"], "basis": d["basis"]} for d in scenario.duties],
+            "duties": [{"id": d["id"], "label": d["label"], "basis": d["citations"]} for d in scenario.duties],
             "max_steps": scenario.max_steps, "max_attempts": self.max_attempts,
             "grading_policy": self.grading_policy, "max_score": session.max_points(scenario),
             "weight": self.weight, "handlers": ["state", "start", "choose", "record"],

@@ -54,6 +54,8 @@ def scenario_to_xml(data):
         _write(etree.SubElement(root, "competency"), schema.COMPETENCY, comp)
     for var in data.get("variables", ()):
         _write(etree.SubElement(root, "variable"), schema.VARIABLE, var)
+    for law in data.get("laws", ()):
+        root.append(_law_to_xml(law))
     for duty in data.get("duties", ()):
         element = etree.SubElement(root, "duty")
         _write(element, schema.DUTY, duty)
@@ -64,7 +66,25 @@ def scenario_to_xml(data):
 
 
 def _basis_to_xml(element, basis):
-    _text_child(element, "basis", basis)
+    """A legacy text basis as ``<basis>``; citations as ``<cite law article/>`` and ``<note>``."""
+    if isinstance(basis, str):
+        _text_child(element, "basis", basis)
+        return
+    for citation in basis or ():
+        if "note" in citation:
+            etree.SubElement(element, "note").text = citation["note"]
+        else:
+            cite = etree.SubElement(element, "cite", law=citation.get("law") or "")
+            if citation.get("article"):
+                cite.set("article", citation["article"])
+
+
+def _law_to_xml(law):
+    element = etree.Element("law")
+    _write(element, schema.LAW, law)
+    for other in law.get("amended_by", ()):
+        etree.SubElement(element, "amended_by", law=other)
+    return element
 
 
 def _node_to_xml(node):
@@ -115,6 +135,8 @@ def scenario_from_xml(root):
         data["persona"] = _read(persona, schema.PERSONA)
     data["competencies"] = [_read(e, schema.COMPETENCY) for e in root.iterchildren("competency")]
     data["variables"] = [_read(e, schema.VARIABLE) for e in root.iterchildren("variable")]
+    if root.find("law") is not None:
+        data["laws"] = [_law_from_xml(e) for e in root.iterchildren("law")]
     data["duties"] = [{**_read(e, schema.DUTY), **_basis_from_xml(e)} for e in root.iterchildren("duty")]
     data["nodes"] = [_node_from_xml(e) for e in root.iterchildren("node")]
     return data
@@ -122,7 +144,26 @@ def scenario_from_xml(root):
 
 def _basis_from_xml(element):
     text = _child_text(element, "basis")
-    return {} if text is None else {"basis": text}
+    if text is not None:
+        return {"basis": text}
+    citations = []
+    for child in element:
+        if child.tag == "note":
+            citations.append({"note": (child.text or "").strip()})
+        elif child.tag == "cite":
+            citation = {"law": child.get("law")}
+            if child.get("article"):
+                citation["article"] = child.get("article")
+            citations.append(citation)
+    return {"basis": citations} if citations else {}
+
+
+def _law_from_xml(element):
+    law = _read(element, schema.LAW)
+    amended = [e.get("law") for e in element.iterchildren("amended_by")]
+    if amended:
+        law["amended_by"] = amended
+    return law
 
 
 def _node_from_xml(element):

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import product
 
-from . import schema
+from . import register, schema
 
 
 def N_(text):
@@ -403,12 +403,20 @@ def _read(data):
               name=str(mood))
     canon["mood_variable"] = mood if known_mood else None
 
+    if data.get("laws") is not None:
+        canon["laws"] = read_laws(r, data.get("laws"), "laws")
+    laws = register.laws_by_id(canon.get("laws"))
+    categories = register.maladministration()
+
     duties = []
     for i, item in enumerate(r.sequence(data.get("duties"), "duties")):
         path = f"duties[{i}]"
         item = r.mapping(item, path)
         duty = r.fields(schema.DUTY, item, path)
-        duty["basis"] = _read_basis(r, item.get("basis"), f"{path}.basis")
+        duty["basis"] = _read_basis(r, item.get("basis"), f"{path}.basis", laws)
+        if duty.get("maladministration") and duty["maladministration"] not in categories:
+            r.add("unknown_maladministration", N_("'{name}' is not a maladministration category of the register"),
+                  f"{path}.maladministration", name=duty["maladministration"])
         duties.append(duty)
     r.unique([d["id"] for d in duties], "duties", "duty")
     canon["duties"] = duties
@@ -425,7 +433,68 @@ def _read(data):
     return canon, r.problems
 
 
-def _read_basis(r, value, path):
+def read_laws(r, value, path):
+    """Register entries (a scenario's ``laws:`` or a register file's ``laws``), canonical."""
+    laws = []
+    for i, item in enumerate(r.sequence(value, path)):
+        where = f"{path}[{i}]"
+        item = r.mapping(item, where)
+        law = r.fields(schema.LAW, item, where)
+        if item.get("amended_by") is not None:
+            amended = [a for a in r.sequence(item.get("amended_by"), f"{where}.amended_by")
+                       if isinstance(a, str) and ID_RE.match(a)]
+            if len(amended) != len(item["amended_by"]):
+                r.add("bad_id", N_("'{key}' must be an id: lowercase letters, digits, '-' or '_'"),
+                      f"{where}.amended_by", key="amended_by")
+            law["amended_by"] = amended
+        if law.get("status") == "diganti" and not law.get("replaced_by"):
+            r.add("missing", N_("'{key}' is required"), f"{where}.replaced_by", key="replaced_by")
+        laws.append(law)
+    r.unique([law.get("id") for law in laws], path, "law")
+    return laws
+
+
+def read_register(data):
+    """``(register, problems)`` for a register file's data (``laws``, ``cuti_bersama``, ...)."""
+    r = _Reader()
+    data = r.mapping(data, "register")
+    out = {"laws": read_laws(r, data.get("laws"), "laws")}
+    known = register.laws_by_id(out["laws"])
+    for i, law in enumerate(out["laws"]):
+        for key in ("replaced_by",):
+            if law.get(key) and law[key] not in known:
+                r.add("unknown_law", N_("'{law}' is not in the law register"), f"laws[{i}].{key}", law=law[key])
+    days = []
+    for i, item in enumerate(r.sequence(data.get("cuti_bersama"), "cuti_bersama")):
+        item = r.mapping(item, f"cuti_bersama[{i}]")
+        days.append({"date": r.date(item, "date", f"cuti_bersama[{i}]", required=True),
+                     "label": r.text(item, "label", f"cuti_bersama[{i}]"),
+                     "source": r.text(item, "source", f"cuti_bersama[{i}]")})
+    out["cuti_bersama"] = days
+    out["maladministration"] = [
+        {"id": r.ident(m, "id", f"maladministration[{i}]"), "label": r.text(m, "label", f"maladministration[{i}]")}
+        for i, m in enumerate(r.mapping(m, f"maladministration[{i}]") for m in
+                              r.sequence(data.get("maladministration"), "maladministration"))]
+    return out, r.problems
+
+
+def _check_citation(r, citation, where, laws):
+    law = laws.get(citation["law"])
+    if law is None:
+        r.add("unknown_law", N_("'{law}' is not in the law register"), f"{where}.law", law=citation["law"])
+        return
+    if law["status"] in ("diganti", "dicabut"):
+        nxt = register.successor(law, laws)
+        if law["status"] == "diganti":
+            r.add("law_replaced", N_("'{law}' has been replaced by '{successor}' ({title}): cite that instead"),
+                  f"{where}.law", law=law["id"], successor=law.get("replaced_by", ""),
+                  title=nxt["title"] if nxt else "")
+        else:
+            r.add("law_revoked", N_("'{law}' has been revoked (by '{successor}'): it cannot be a legal basis"),
+                  f"{where}.law", law=law["id"], successor=law.get("replaced_by") or "-")
+
+
+def _read_basis(r, value, path, laws):
     """A duty's legal basis: citations ``[{law, article}|{note}]``, or (legacy) one text, a note."""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return r.text({"basis": value}, "basis", path.rsplit(".", 1)[0])
@@ -443,6 +512,8 @@ def _read_basis(r, value, path):
             article = r.text(item, "article", where, required=False)
             if article:
                 citation["article"] = article
+            if citation["law"]:
+                _check_citation(r, citation, where, laws)
             citations.append(citation)
         else:
             r.add("bad_citation", N_("a citation is either {{law: id, article: text}} or {{note: text}}"), where)
@@ -658,6 +729,7 @@ def _can_hide_all(choices, variables):
 # --- Building the immutable scenario --------------------------------------------------------
 
 def _build(canon, digest):
+    laws = register.laws_by_id(canon.get("laws"))
     nodes = {}
     for item in canon["nodes"]:
         choices = tuple(
@@ -676,7 +748,8 @@ def _build(canon, digest):
         id=canon["id"], title=canon["title"], situation=canon["situation"], start=canon["start"],
         max_steps=canon["max_steps"], feedback_mode=canon["feedback"], persona=dict(canon["persona"]),
         mood_variable=canon["mood_variable"], competencies=tuple(canon["competencies"]),
-        variables=tuple(canon["variables"]), duties=tuple(canon["duties"]), nodes=nodes, data=canon,
+        variables=tuple(canon["variables"]), nodes=nodes, data=canon,
+        duties=tuple({**d, "citations": register.citations(d["basis"], laws)} for d in canon["duties"]),
         digest=digest)
 
 

@@ -127,8 +127,13 @@ LAW = (
           required=True, allowed=LAW_STATUSES),
     Field("replaced_by", "id", "the id that replaces it (status diganti; may be set for dicabut)",
           omit_default=True),
+    Field("amended_by", "id", "ids of the regulations that amend it (status diubah; a list)", omit_default=True,
+          manual=True),
     Field("url", "text", "a public source", default=""),
-    Field("checked", "date", "when the entry was last checked against its source", omit_default=True),
+    Field("checked", "date", "when the entry was last checked against its source (absent: never)",
+          omit_default=True),
+    Field("note", "text", "what the check rested on, what is still unverified", default="", olx="child",
+          omit_default=True),
 )
 NODE = (
     Field("id", "id", "node id", required=True, editor="input"),

@@ -202,7 +202,7 @@ def critical_breaches(scenario, run):
                     seen.add(duty_id)
                     model = model_choice(scenario, node, variables)
                     found.append({"duty": duty_id, "label": duties[duty_id]["label"],
-                                  "basis": duties[duty_id]["basis"], "turn": turn, "node": node.id,
+                                  "basis": duties[duty_id]["citations"], "turn": turn, "node": node.id,
                                   "text": node.text, "choice": choice.text,
                                   "model_choice": model.text if model and model.id != choice.id else None})
             variables = scenario.apply_effects(variables, choice.effects)
@@ -231,7 +231,7 @@ def result(scenario, run):
     duties = []
     for duty in scenario.duties:
         status = "breached" if duty["id"] in breached else "met" if duty["id"] in fulfilled else "missed"
-        duties.append({"id": duty["id"], "label": duty["label"], "basis": duty["basis"], "status": status,
+        duties.append({"id": duty["id"], "label": duty["label"], "basis": duty["citations"], "status": status,
                        "critical": bool(duty.get("critical"))})
     competencies = [
         {"id": c["id"], "label": c["label"], "earned": max(0, earned[c["id"]]),
