@@ -53,6 +53,8 @@ setup(
         "PyYAML",
         "bleach",
         "edx-submissions",
+        # Indonesia's public holidays for working-day (hari kerja) deadlines in the role-play.
+        "holidays",
     ],
     extras_require={
         # Local demo, tests and benchmark (not needed inside Open edX).

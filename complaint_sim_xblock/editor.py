@@ -232,9 +232,13 @@ def clean_run(scenario, run):
         elif isinstance(entry.get("record"), dict):
             if target is not None and target.type == "record":
                 try:
-                    kept.append({"node": entry["node"], "record": session.clean_record(target, entry["record"])})
+                    kept.append({"node": entry["node"],
+                                 "record": session.clean_record(target, entry["record"], scenario.story_date)})
                 except session.ActionError:
                     pass
+        elif entry.get("next") is True:
+            if target is not None and target.type == "narration":
+                kept.append({"node": entry["node"], "next": True})
         else:
             raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
     clean = {"digest": digest, "attempt": attempt, "node": node, "step": step,
@@ -253,6 +257,8 @@ def playtest_turn(scenario, run, action, payload):
             return session.choose(scenario, run, run["node"], run["step"], payload.get("choice"))
         if action == "record":
             return session.submit_record(scenario, run, run["node"], run["step"], payload.get("record"))
+        if action == "next":
+            return session.proceed(scenario, run, run["node"], run["step"])
     except session.ActionError as error:
         raise EditorError(error.code, error.template) from None
     raise EditorError("BAD_REQUEST", N_("Unknown playtest action."))
@@ -273,6 +279,11 @@ def playtest_state(scenario, run):
             author["record"] = {key: {"options": list(node.record[key]["options"]),
                                       "expected": node.record[key]["expected"]} for key in RECORD_CHOICE_FIELDS}
             author["record"]["deadline_days"] = dict(node.record["deadline_days"])
+            if scenario.story_date is not None:
+                author["record"]["deadline_date"] = session.workdays.add_working_days(
+                    scenario.story_date, node.record["deadline_days"]["expected"]).isoformat()
+        elif node.type == "narration":
+            author["next"] = node.next
             author["record"]["summary"] = {"min_words": node.record["summary"]["min_words"],
                                            "keywords": [list(g) for g in node.record["summary"]["keywords"]]}
     variables = [{"id": v["id"], "label": v["label"], "min": v["min"], "max": v["max"],

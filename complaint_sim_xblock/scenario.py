@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import product
 
-from . import register, schema
+from . import register, schema, workdays
 
 
 def N_(text):
@@ -187,6 +187,12 @@ class Scenario:
     def critical_duties(self):
         """Ids of the duties marked ``critical``."""
         return frozenset(d["id"] for d in self.duties if d.get("critical"))
+
+    @property
+    def story_date(self):
+        """The day the story happens (a ``datetime.date``), or None: deadlines are then numbers."""
+        text = self.data.get("story_date")
+        return datetime.date.fromisoformat(text) if text else None
 
     @property
     def critical_cap(self):
@@ -371,6 +377,11 @@ def _read(data):
     r = _Reader()
     data = r.mapping(data, "scenario")
     canon = r.fields(schema.SCENARIO, data, "scenario")
+    if canon.get("story_date"):
+        shut = workdays.closed(datetime.date.fromisoformat(canon["story_date"]))
+        if shut:
+            r.add("story_date_closed", N_("the story's date {date} is not a working day ({why})"),
+                  "scenario.story_date", date=canon["story_date"], why=shut[1] or shut[0])
     canon["persona"] = r.fields(schema.PERSONA, r.mapping(data.get("persona", {}), "persona"), "persona")
 
     competencies = []

@@ -83,6 +83,8 @@ SCENARIO = (
           allowed=FEEDBACK_MODES, editor="select"),
     Field("mood_variable", "id", "the variable shown to the learner as the citizen's mood", editor="select",
           omit_default=True, manual=True),
+    Field("story_date", "date", "the day the story happens; record deadlines are dates counted in working "
+          "days from it (absent: the learner types a number of days)", editor="date", omit_default=True),
     Field("critical_cap", "fraction", "the share of the maximum an attempt that breaches a critical duty "
           "can score at most", default=0, low=0, high=1, editor="number", omit_default=True),
 )

@@ -332,7 +332,8 @@ class ScenarioEditorMixin(XBlockMixin):
 
         ``{"scenario", "action": "start", "from"?: node, "vars"?: {...}}`` or ``{"scenario",
         "action": "choose", "run", "choice"}`` or ``{"scenario", "action": "record", "run",
-        "record"}``. The run travels in the request and the response. Returns ``{run, view,
+        "record"}`` or ``{"scenario", "action": "next", "run"}`` (a narration node). The run
+        travels in the request and the response. Returns ``{run, view,
         node, variables, score, debrief, notice}``. Errors: 400 bad_request, scenario_invalid
         (with ``problems``), bad_origin, bad_run, unknown_choice, bad_record, bad_deadline,
         bad_summary; 403 forbidden; 409 stale, attempt_over.
