@@ -10,7 +10,7 @@ import math
 
 import yaml
 
-from . import session
+from . import register, session
 from .scenario import (
     N_,
     RECORD_CHOICE_FIELDS,
@@ -93,6 +93,19 @@ def validate_settings(data):
         else:
             clean["grading_policy"] = data["grading_policy"]
     return clean, problems
+
+
+# --- The law register for the editor's picker -------------------------------------------------
+
+def register_choices(data=None):
+    """The register entries (the package's and the scenario's ``laws``) and maladministration
+    categories, as the editor's citation picker shows them."""
+    extra = data.get("laws") if isinstance(data, dict) and isinstance(data.get("laws"), list) else ()
+    laws = register.laws_by_id(extra)
+    return {"laws": [{"id": law["id"], "name": register.name(law), "title": law["title"], "status": law["status"],
+                      "replaced_by": law.get("replaced_by")} for law in laws.values()
+                     if isinstance(law.get("title"), str) and law.get("status")],
+            "maladministration": [{"id": k, "label": v} for k, v in register.maladministration().items()]}
 
 
 # --- Validation report ---------------------------------------------------------------------

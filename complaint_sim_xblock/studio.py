@@ -94,6 +94,23 @@ EDITOR_STRINGS = {
     "node_type": _("Type"),
     "type_dialogue": _("Dialogue"),
     "type_record": _("Record step"),
+    "type_narration": _("Narration (Continue button)"),
+    "playtest_next": _("Continue"),
+    "narration_help": _("A narration step only moves the story on: the learner reads it and presses "
+                        "“Continue”. Variable changes go in its effects (text mode)."),
+    "story_date": _("Story date (deadlines count working days from it)"),
+    "critical": _("Critical duty: breaching it caps the score and leads the debrief"),
+    "maladministration": _("Maladministration category"),
+    "duty_basis_panel": _("Duties: critical, category and legal basis"),
+    "citation_law": _("Regulation (from the register)"),
+    "citation_article": _("Article"),
+    "citation_note": _("Note"),
+    "add_citation": _("Cite a regulation"),
+    "add_note": _("Add a note"),
+    "law_berlaku": _("in force"),
+    "law_diubah": _("amended"),
+    "law_diganti": _("replaced"),
+    "law_dicabut": _("revoked"),
     "type_ending": _("Ending"),
     "speaker": _("Speaker"),
     "speaker_citizen": _("Citizen"),
@@ -287,6 +304,7 @@ class ScenarioEditorMixin(XBlockMixin):
                        "feedback_modes": list(FEEDBACK_MODES), "record_fields": list(RECORD_CHOICE_FIELDS),
                        "grading_policies": list(editor.GRADING_POLICIES)},
             "schema": schema.editor_schema(),
+            "register": editor.register_choices(data),
         })
         return frag
 
