@@ -179,3 +179,17 @@ class TestBlock:
             state = {"history": block.history, "run": block.run}
         [(name, row)] = list(block.generate_report_data(iter([UserState()])))
         assert row["last_critical_breaches"] == "tolak-gratifikasi" and row["last_quality"] == "poor"
+
+
+def test_the_editor_report_shows_the_breach_problem_live_and_offers_the_register(suap):
+    from complaint_sim_xblock import editor
+    report = editor.scenario_report(suap)
+    assert not report["valid"]
+    [problem] = report["problems"]
+    assert problem["code"] == "breach_reaches_good_ending" and problem["node"] == "baik"
+    assert "tawar:terima" in problem["message"]
+    choices = editor.register_choices(suap)
+    law = next(law for law in choices["laws"] if law["id"] == "uu-5-2014")
+    assert law["status"] == "diganti" and law["replaced_by"] == "uu-20-2023"
+    assert {"id": "permintaan-imbalan", "label": "Permintaan imbalan uang, barang atau jasa"} in \
+        choices["maladministration"]
