@@ -151,7 +151,12 @@ def test_author_edits_a_rubric_with_submissions_and_staff_see_the_version_marker
     editor.click(".save-button")
     editor.wait_for_function("() => document.querySelector('.rre-notice').textContent.length > 0"
                              " && !document.querySelector('.rre-notice').classList.contains('rre-bad')")
-    editor.wait_for_timeout(200)
+    # "Saving…" already fills the notice, so wait for the save's end notification itself (a
+    # loaded machine can take longer than any fixed pause).
+    for _ in range(150):
+        if [(name, data.get("state")) for name, data in notifications(editor)][-1:] == [("save", "end")]:
+            break
+        editor.wait_for_timeout(100)
     assert [(name, data.get("state")) for name, data in notifications(editor)][-2:] == [("save", "start"),
                                                                                     ("save", "end")]
     new_version = editor.inner_text(".rre-version .rre-badge")
