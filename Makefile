@@ -32,7 +32,7 @@ demo: install ## Install, prepare the workbench database and serve the course on
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) -m django runserver $(HOST):$(PORT) --noreload
 
 lint: install ## Run ruff over the code
-	$(PY) -m ruff check complaint_sim_xblock rubric_xblock course_export tests setup.py
+	$(PY) -m ruff check xblock_json_contract complaint_sim_xblock rubric_xblock course_export tests setup.py
 
 unit: install ## Run the Python tests (no browser)
 	$(PY) -m pytest -q -m "not browser"

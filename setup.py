@@ -31,6 +31,8 @@ setup(
     license="AGPL-3.0",
     python_requires=">=3.12",
     packages=[
+        # The one JSON handler contract (and DOM helper) both blocks use.
+        "xblock_json_contract",
         "complaint_sim_xblock",
         "rubric_xblock",
         "rubric_xblock.migrations",
@@ -40,6 +42,7 @@ setup(
         "course_export.demo",
     ],
     package_data={
+        "xblock_json_contract": package_data("xblock_json_contract", ["public"]),
         "complaint_sim_xblock": package_data(
             "complaint_sim_xblock", ["templates", "public", "translations", "scenarios"]),
         "rubric_xblock": package_data("rubric_xblock", ["templates", "public", "translations", "scenarios"]),

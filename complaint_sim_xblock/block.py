@@ -16,9 +16,18 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 
+from xblock_json_contract import (
+    BAD_REQUEST,
+    NOT_SIGNED_IN,
+    HandlerError,
+    add_client_script,
+    is_course_staff,
+    json_endpoint,
+    user_attrs,
+)
+
 from . import session
 from .editor import validate_settings
-from .http import HandlerError, json_endpoint
 from .olx import scenario_from_xml, scenario_to_xml
 from .scenario import TIMEOUT_ENDING, ScenarioInvalid, compile_scenario, scenario_digest, validate_scenario
 from .strings import _, browser_strings
@@ -123,6 +132,9 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     has_custom_completion = True
     icon_class = "problem"
     editable_fields = ("display_name", "weight", "max_attempts", "grading_policy")
+    # The JSON handlers' body limit (xblock_json_contract): the editor posts whole scenarios
+    # (a 1,000-node one is about 1 MB of JSON).
+    max_body_bytes = 4 * 1024 * 1024
 
     # --- Helpers ---------------------------------------------------------------------------
     def translator(self):
@@ -135,13 +147,10 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         return self.translator()(text)
 
     def _user_attr(self, name, default=None):
-        service = self.runtime.service(self, "user")
-        if service is None:
-            return default
-        return service.get_current_user().opt_attrs.get(name, default)
+        return user_attrs(self).get(name, default)
 
     def _is_staff(self):
-        return bool(self._user_attr("edx-platform.user_is_staff", False))
+        return is_course_staff(self)
 
     def set_scenario(self, data):
         """Store scenario data (already validated) with its digest: the one way to write it."""
@@ -228,6 +237,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             "loading": self.gettext("Loading the role-play…"),
             "noscript": self.gettext("This role-play needs JavaScript."),
         }))
+        add_client_script(frag)
         frag.add_javascript(asset("public/complaint_sim.js"))
         frag.initialize_js("ComplaintSimBlock", {
             "state": self._state(scenario, notice),
@@ -243,7 +253,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     # --- Handlers ----------------------------------------------------------------------------
     def _require_user(self):
         if self._user_attr("edx-platform.is_authenticated", True) is False:
-            raise HandlerError(403, "ANONYMOUS", _("Sign in to play the role-play."))
+            raise HandlerError(403, NOT_SIGNED_IN, _("Sign in to play the role-play."))
 
     def _playable(self):
         self._require_user()
@@ -256,9 +266,9 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def _turn_args(data):
         node, step = data.get("node"), data.get("step")
         if not isinstance(node, str) or not 0 < len(node) <= MAX_ID:
-            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid node id."))
+            raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid node id."))
         if isinstance(step, bool) or not isinstance(step, int) or step < 0:
-            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid step number."))
+            raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid step number."))
         return node, step
 
     def _apply(self, scenario, action, event):
@@ -309,12 +319,12 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def start(self, data):
         """Start attempt ``{"attempt": n}`` (n = attempts used + 1; a repeat of it is stale).
 
-        Errors: 400 BAD_REQUEST; 403 ANONYMOUS; 409 STALE, NO_ATTEMPTS_LEFT, SCENARIO_INVALID.
+        Errors: 400 BAD_REQUEST; 403 NOT_SIGNED_IN; 409 STALE, NO_ATTEMPTS_LEFT, SCENARIO_INVALID.
         """
         scenario = self._playable()
         attempt = data.get("attempt")
         if isinstance(attempt, bool) or not isinstance(attempt, int):
-            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid attempt number."))
+            raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid attempt number."))
         run, _notice = self._current_run(scenario)
         used = run["attempt"] if run else 0
         if attempt != used + 1:
@@ -330,14 +340,14 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def choose(self, data):
         """Pick ``{"node", "step", "choice"}``.
 
-        Errors: 400 BAD_REQUEST, UNKNOWN_CHOICE; 403 ANONYMOUS; 409 STALE, ATTEMPT_OVER,
+        Errors: 400 BAD_REQUEST, UNKNOWN_CHOICE; 403 NOT_SIGNED_IN; 409 STALE, ATTEMPT_OVER,
         NOT_STARTED, SCENARIO_INVALID (409 bodies carry the current ``state``).
         """
         scenario = self._playable()
         node, step = self._turn_args(data)
         choice = data.get("choice")
         if not isinstance(choice, str) or not 0 < len(choice) <= MAX_ID:
-            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid choice id."))
+            raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid choice id."))
         self._apply(scenario, lambda r: session.choose(scenario, r, node, step, choice),
                     lambda r: ("edx.complaint_sim.choice", {
                         "attempt": r["attempt"], "step": step, "node": node, "choice": choice,
@@ -349,7 +359,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         """File the complaint record ``{"node", "step", "record": {category, urgency, referral,
         deadline_days, summary}}``.
 
-        Errors: 400 BAD_REQUEST, BAD_RECORD, BAD_DEADLINE, BAD_SUMMARY; 403 ANONYMOUS; 409 STALE,
+        Errors: 400 BAD_REQUEST, BAD_RECORD, BAD_DEADLINE, BAD_SUMMARY; 403 NOT_SIGNED_IN; 409 STALE,
         ATTEMPT_OVER, NOT_STARTED, SCENARIO_INVALID.
         """
         scenario = self._playable()

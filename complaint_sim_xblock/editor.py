@@ -136,7 +136,7 @@ def parse_text(text):
     if not isinstance(text, str):
         raise EditorError("BAD_REQUEST", N_("The request is missing the text."))
     if len(text) > MAX_TEXT_CHARS:
-        raise EditorError("TOO_LARGE", N_("The text is too long (2,000,000 characters at most)."))
+        raise EditorError("TEXT_TOO_LONG", N_("The text is too long (2,000,000 characters at most)."))
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

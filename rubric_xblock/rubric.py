@@ -173,29 +173,29 @@ def _text(value, where, limit, required=True):
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s must be text."), where=where), where)
+        raise _located(RubricError("RUBRIC_INVALID", N_("%(where)s must be text."), where=where), where)
     if not storable(value):
-        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s contains characters that cannot be saved."),
+        raise _located(RubricError("RUBRIC_INVALID", N_("%(where)s contains characters that cannot be saved."),
                                    where=where), where)
     value = value.strip()
     if required and not value:
-        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s is required."), where=where), where)
+        raise _located(RubricError("RUBRIC_INVALID", N_("%(where)s is required."), where=where), where)
     if len(value) > limit:
-        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s is longer than %(limit)s characters."),
+        raise _located(RubricError("RUBRIC_INVALID", N_("%(where)s is longer than %(limit)s characters."),
                                    where=where, limit=limit), where)
     return value
 
 
 def _slug(value, where):
     if not isinstance(value, str) or not SLUG.match(value):
-        raise _located(RubricError("INVALID_RUBRIC",
+        raise _located(RubricError("RUBRIC_INVALID",
                                    N_("%(where)s must be a short id of lowercase letters, digits, - or _."),
                                    where=where), where)
     return value
 
 
 def _problem(message, path, **params):
-    return _located(RubricError("INVALID_RUBRIC", message, **params), path)
+    return _located(RubricError("RUBRIC_INVALID", message, **params), path)
 
 
 def _check_levels(levels_raw, where, problems):
@@ -304,7 +304,7 @@ def check_rubric(raw):
 def parse_rubric(raw):
     """Validate a plain ``{"criteria": [...]}`` dict and return a :class:`Rubric`.
 
-    Raises :class:`RubricError` (code ``INVALID_RUBRIC``) naming the first bad place
+    Raises :class:`RubricError` (code ``RUBRIC_INVALID``) naming the first bad place
     (:func:`check_rubric` lists them all).
     """
     rubric, problems = check_rubric(raw)
@@ -480,7 +480,7 @@ def final_score(points_earned, points_possible, weight=None):
     rescales here: ``possible`` becomes the weight and ``earned`` is rounded half up.
     """
     if points_possible <= 0:
-        raise RubricError("INVALID_RUBRIC", N_("At least one criterion must carry points."))
+        raise RubricError("RUBRIC_INVALID", N_("At least one criterion must carry points."))
     earned = min(max(points_earned, 0), points_possible)
     if weight is None:
         return int(earned), int(points_possible)

@@ -152,7 +152,7 @@ class TestHandlers:
         b = make_block(ComplaintSimBlock, user=LmsUserService(authenticated=False), block_type="complaint_sim")
         b.set_scenario(mini_data)
         status, body = post(b, "start", {"attempt": 1})
-        assert status == 403 and body["error"]["code"] == "ANONYMOUS"
+        assert status == 403 and body["error"]["code"] == "NOT_SIGNED_IN"
         assert b.run == {}
 
     def test_broken_scenario_gives_409_not_500(self, block, mini_data):

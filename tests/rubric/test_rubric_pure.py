@@ -108,7 +108,7 @@ def test_invalid_rubrics_are_refused(mutate, where):
     mutate(raw)
     with pytest.raises(RubricError) as err:
         parse_rubric(raw)
-    assert err.value.code == "INVALID_RUBRIC"
+    assert err.value.code == "RUBRIC_INVALID"
     if where:
         assert where in str(err.value)
 

@@ -151,7 +151,7 @@ def test_each_kind_of_invalid_is_400_with_located_problems_and_writes_nothing(co
     change(form)
     status, body = save(course, form)
     assert status == 400, body
-    assert body["error"]["code"] == "INVALID_REFLECTION" and body["error"]["message"]
+    assert body["error"]["code"] == "INVALID" and body["error"]["message"]
     assert body["problems"], body
     assert body["problems"][0]["path"] == path, body["problems"]
     assert all(p["message"] and p["code"] for p in body["problems"])
