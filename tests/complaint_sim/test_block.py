@@ -180,8 +180,8 @@ class TestLmsContract:
     """Calls the LMS makes without a user, with the shapes it uses."""
 
     def test_max_score_needs_no_user(self, make_block, mini_data):
-        b = make_block(ComplaintSimBlock, user=None, block_type="complaint_sim")
-        b.runtime._services.pop("user")  # noqa: SLF001  (the grades transformer has no user)
+        b = make_block(ComplaintSimBlock, user=None, block_type="complaint_sim")  # the grades transformer's call
+        assert b.runtime.service(b, "user") is None
         b.set_scenario(mini_data)
         assert b.max_score() == 12
         assert b.has_score and b.weight == 1.0
@@ -205,7 +205,10 @@ class TestLmsContract:
         played.set_scenario(mini_data)
         play(played, POOR_ROUTE, attempt=1)
         play(played, BEST_ROUTE, attempt=2)
+        # The instructor report calls a block that no user is bound to: no user service at all.
+        # (Before, ``user=None`` fell back to a learner, so this could not fail on its name.)
         report_block = make_block(ComplaintSimBlock, user=None, block_type="complaint_sim")
+        assert report_block.runtime.service(report_block, "user") is None
         report_block.set_scenario(mini_data)
         XBlockUserState = namedtuple("XBlockUserState", "username block_key state updated scope")
         states = [
