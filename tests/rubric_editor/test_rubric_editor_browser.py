@@ -10,6 +10,7 @@ Screenshots go to artifacts/browser/rubric-editor/.
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -167,11 +168,13 @@ def _save_new_points(pages, editor, points, old_version):
     assert "Integritas (menolak gratifikasi)" in editor.locator(".rre-preview .rr-criterion h4").first.inner_text()
     pages.shot(editor, "editor-new-version")
     editor.click(".save-button")
-    editor.wait_for_function("() => document.querySelector('.rre-notice').textContent.length > 0"
-                             " && !document.querySelector('.rre-notice').classList.contains('rre-bad')")
-    editor.wait_for_timeout(200)
+    # "Saving…" is in the notice at once: wait for the save's own end, however slow the server.
+    deadline = time.monotonic() + 60
+    while notifications(editor)[-1:] != [("save", {"state": "end"})] and time.monotonic() < deadline:
+        editor.wait_for_timeout(100)
     assert [(name, data.get("state")) for name, data in notifications(editor)][-2:] == [("save", "start"),
                                                                                     ("save", "end")]
+    assert "rre-bad" not in editor.get_attribute(".rre-notice", "class")
     new_version = editor.inner_text(".rre-version .rre-badge")
     assert old_version not in new_version
     pages.shot(editor, "editor-saved")

@@ -1,6 +1,7 @@
 """In Chromium: an author builds a 3-node scenario from scratch on the map, saves, playtests it."""
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -127,10 +128,14 @@ def _fix_them_as_endings(page):
 def _save_and_reload(page):
     """Save: Studio's notify contract, then the saved scenario is what the editor loads again."""
     page.click(".save-button")
-    page.wait_for_function("() => document.querySelector('.cse-notice').textContent.length > 0")
-    page.wait_for_timeout(300)
+    # The notice shows "Saving…" at once: wait for the save's start and end, however slow the server.
+    deadline = time.monotonic() + 60
+    while len([m for m in page.notified if '"save"' in m]) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(300)  # and nothing after them
     saves = [m for m in page.notified if '"save"' in m]
     assert len(saves) == 2, page.notified
+    assert not any('"error"' in m for m in page.notified), page.notified
     page.reload()
     page.wait_for_selector('.cse[data-state="ready"]')
     assert sorted(page.eval_on_selector_all("g.cse-node", "gs => gs.map(g => g.dataset.id)")) == [
