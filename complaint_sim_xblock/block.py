@@ -10,6 +10,7 @@ from collections import OrderedDict
 from importlib import resources
 
 import yaml
+from django.conf import settings as django_settings
 from django.template import Context, Engine
 from lxml import etree
 from web_fragments.fragment import Fragment
@@ -19,6 +20,7 @@ from xblock.fields import Dict, Float, Integer, List, Scope, String
 from . import session
 from .editor import validate_settings
 from .http import HandlerError, json_endpoint
+from .memo import ByteBudgetMemo, MiB
 from .olx import scenario_from_xml, scenario_to_xml
 from .scenario import TIMEOUT_ENDING, ScenarioInvalid, compile_scenario, scenario_digest, validate_scenario
 from .strings import _, browser_strings
@@ -45,11 +47,13 @@ def render(path, context):
 
 
 DEFAULT_SCENARIO_FILE = "ktp_el_terlambat.yaml"
-MEMO_SIZE = 64
-# Compiled scenarios by content digest. A bounded memo of immutable, content-addressed data:
-# no user or course state, any worker rebuilds the same value, and a changed scenario has a
-# new digest, so an entry can never be stale.
-_COMPILED = OrderedDict()
+# Compiled scenarios by content digest, bounded by the memory they take (least recently used
+# go first). Immutable, content-addressed data: no user or course state, any worker rebuilds
+# the same value, and a changed scenario has a new digest, so an entry can never be stale.
+# The budget is per process: XBLOCK_SETTINGS = {"ComplaintSimBlock": {"SCENARIO_MEMO_BYTES": n}}.
+MEMO_SETTING = "SCENARIO_MEMO_BYTES"
+DEFAULT_MEMO_BYTES = 64 * MiB
+_COMPILED = ByteBudgetMemo(DEFAULT_MEMO_BYTES)
 MAX_ID = 64
 DERIVED_FIELDS = ("scenario_digest",)  # recomputed on import, never exported
 
@@ -65,21 +69,36 @@ def default_scenario():
     return compile_scenario(packaged_scenario(DEFAULT_SCENARIO_FILE))
 
 
-def _compiled(digest, load):
+def _outcome(data):
+    """The compiled scenario, or the ScenarioInvalid it raised: either is memoised, so a
+    broken scenario is not validated again on every request either."""
+    try:
+        return compile_scenario(data)
+    except ScenarioInvalid as invalid:
+        return invalid
+
+
+def _compiled(digest, load, budget=None):
     """The compiled scenario memoised under ``digest``; ``load()`` gives the data on a miss only,
     so a hit never loads the scenario field."""
-    scenario = _COMPILED.get(digest)
-    if scenario is None:
-        scenario = compile_scenario(load())
-        _COMPILED[digest] = scenario
-        while len(_COMPILED) > MEMO_SIZE:
-            _COMPILED.popitem(last=False)
-    else:
-        try:
-            _COMPILED.move_to_end(digest)
-        except KeyError:  # another thread evicted it meanwhile; the value in hand is still right
-            pass
-    return scenario
+    outcome = _COMPILED.get(digest, lambda: _outcome(load()), budget)
+    if isinstance(outcome, ScenarioInvalid):
+        raise ScenarioInvalid(outcome.problems)
+    return outcome
+
+
+def memo_budget(bucket):
+    """The memo's byte budget from the block's settings bucket (XBLOCK_SETTINGS), or the default.
+
+    A value that is not a whole number of bytes ≥ 0 is ignored (with a warning): a bad
+    setting must not take the role-plays down.
+    """
+    value = (bucket or {}).get(MEMO_SETTING, DEFAULT_MEMO_BYTES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        log.warning("Ignoring XBLOCK_SETTINGS ComplaintSimBlock %s=%r: not a number of bytes >= 0",
+                    MEMO_SETTING, value)
+        return DEFAULT_MEMO_BYTES
+    return value
 
 
 @XBlock.wants("user", "i18n", "settings", "completion")
@@ -155,11 +174,22 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def compiled(self):
         """The playable scenario (raises ScenarioInvalid if the stored one is broken)."""
         if self.scenario_digest:
-            return _compiled(self.scenario_digest, lambda: self.scenario)
+            return _compiled(self.scenario_digest, lambda: self.scenario, self._memo_budget())
         if self.scenario:  # stored without its digest (not through set_scenario): hash it here
             data = self.scenario
-            return _compiled(scenario_digest(data), lambda: data)
+            return _compiled(scenario_digest(data), lambda: data, self._memo_budget())
         return default_scenario()
+
+    def _memo_budget(self):
+        """The compiled-scenario memo's budget: the settings service's bucket for this block
+        (the LMS's reads Django's XBLOCK_SETTINGS), else Django's XBLOCK_SETTINGS itself."""
+        service = self.runtime.service(self, "settings")
+        if service is not None:
+            return memo_budget(service.get_settings_bucket(self, default={}))
+        if django_settings.configured:
+            return memo_budget(getattr(django_settings, "XBLOCK_SETTINGS", {}).get(
+                getattr(type(self), "unmixed_class", type(self)).__name__))
+        return DEFAULT_MEMO_BYTES
 
     def _safe_compiled(self):
         try:

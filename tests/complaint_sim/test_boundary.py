@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 ENGINE = ["complaint_sim_xblock.scenario", "complaint_sim_xblock.session", "complaint_sim_xblock.olx",
+          "complaint_sim_xblock.memo",
           "complaint_sim_xblock.strings"]
 
 
