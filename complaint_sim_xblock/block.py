@@ -69,11 +69,11 @@ def default_scenario():
     return compile_scenario(packaged_scenario(DEFAULT_SCENARIO_FILE))
 
 
-def _outcome(data):
+def _outcome(data, digest):
     """The compiled scenario, or the ScenarioInvalid it raised: either is memoised, so a
     broken scenario is not validated again on every request either."""
     try:
-        return compile_scenario(data)
+        return compile_scenario(data, digest)
     except ScenarioInvalid as invalid:
         return invalid
 
@@ -81,7 +81,7 @@ def _outcome(data):
 def _compiled(digest, load, budget=None):
     """The compiled scenario memoised under ``digest``; ``load()`` gives the data on a miss only,
     so a hit never loads the scenario field."""
-    outcome = _COMPILED.get(digest, lambda: _outcome(load()), budget)
+    outcome = _COMPILED.get(digest, lambda: _outcome(load(), digest), budget)
     if isinstance(outcome, ScenarioInvalid):
         raise ScenarioInvalid(outcome.problems)
     return outcome

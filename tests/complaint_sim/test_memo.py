@@ -177,7 +177,7 @@ def test_without_a_settings_service_django_settings_are_read(fresh_memo, setting
 def test_a_broken_scenario_is_validated_once_not_per_request(fresh_memo, monkeypatch):
     calls = []
     real = block_module.compile_scenario
-    monkeypatch.setattr(block_module, "compile_scenario", lambda data: calls.append(1) or real(data))
+    monkeypatch.setattr(block_module, "compile_scenario", lambda *args: calls.append(1) or real(*args))
     data = DictFieldData({})
     broken = {**compiled(10).data, "start": "nowhere"}
     author = _block(data=data)
