@@ -20,9 +20,16 @@ from xblock.fields import Dict, Float, Integer, List, Scope, String
 from . import session
 from .editor import validate_settings
 from .http import HandlerError, json_endpoint
-from .memo import ByteBudgetMemo, MiB
+from .memo import ByteBudgetMemo, MiB, deep_size
 from .olx import scenario_from_xml, scenario_to_xml
-from .scenario import TIMEOUT_ENDING, ScenarioInvalid, compile_scenario, scenario_digest, validate_scenario
+from .scenario import (
+    TIMEOUT_ENDING,
+    ScenarioInvalid,
+    build_validated,
+    compile_scenario,
+    scenario_digest,
+    validate_scenario,
+)
 from .strings import _, browser_strings
 from .studio import ScenarioEditorMixin
 
@@ -55,7 +62,7 @@ MEMO_SETTING = "SCENARIO_MEMO_BYTES"
 DEFAULT_MEMO_BYTES = 64 * MiB
 _COMPILED = ByteBudgetMemo(DEFAULT_MEMO_BYTES)
 MAX_ID = 64
-DERIVED_FIELDS = ("scenario_digest",)  # recomputed on import, never exported
+DERIVED_FIELDS = ("scenario_digest", "scenario_checked")  # recomputed on import, never exported
 
 
 def packaged_scenario(name):
@@ -78,10 +85,23 @@ def _outcome(data, digest):
         return invalid
 
 
-def _compiled(digest, load, budget=None):
+def _prevalidated(data, digest):
+    """A scenario validated when it was saved: built without checking it again. Should the
+    data not build (changed behind the editor's back), it is validated like any other."""
+    try:
+        return build_validated(data, digest)
+    except Exception:  # noqa: BLE001  whatever the data, the learner gets a scenario or a notice
+        log.warning("complaint_sim: scenario %s marked valid does not build; validating it", digest, exc_info=True)
+        return _outcome(data, digest)
+
+
+def _compiled(digest, load, budget=None, validated=False, size=None):
     """The compiled scenario memoised under ``digest``; ``load()`` gives the data on a miss only,
-    so a hit never loads the scenario field."""
-    outcome = _COMPILED.get(digest, lambda: _outcome(load(), digest), budget)
+    so a hit never loads the scenario field. ``validated``: the data under ``digest`` was found
+    valid and canonical when it was saved, so a miss only builds it; ``size``: its compiled
+    size as measured then."""
+    build = _prevalidated if validated else _outcome
+    outcome = _COMPILED.get(digest, lambda: build(load(), digest), budget, size)
     if isinstance(outcome, ScenarioInvalid):
         raise ScenarioInvalid(outcome.problems)
     return outcome
@@ -118,6 +138,14 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     scenario_digest = String(
         display_name=_("Scenario digest"), help=_("Hash of the scenario, kept with it (derived)."),
         default="", scope=Scope.settings, enforce_type=True)
+    # {"digest", "bytes"} of the scenario as validated when it was saved (empty: never
+    # validated, or invalid), "bytes" its compiled size. A worker that meets it builds the
+    # scenario without validating or measuring it again: that work ran on the author's
+    # request, not on the learner's (derived, like the digest).
+    scenario_checked = Dict(
+        display_name=_("Validated scenario"),
+        help=_("Digest of the scenario when it was saved and found valid (derived)."),
+        default={}, scope=Scope.settings, enforce_type=True)
     weight = Float(
         display_name=_("Problem weight"), help=_("How many points the role-play is worth in the course."),
         default=1.0, values={"min": 0}, scope=Scope.settings, enforce_type=True)
@@ -163,9 +191,21 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         return bool(self._user_attr("edx-platform.user_is_staff", False))
 
     def set_scenario(self, data):
-        """Store scenario data (already validated) with its digest: the one way to write it."""
+        """Store scenario data with its digest: the one way to write it.
+
+        It is compiled here, on the author's request (and so memoised in this process); when it
+        is valid and canonical, its digest is recorded as validated, so that a learner's request
+        in a fresh worker only builds it.
+        """
+        digest = scenario_digest(data)
         self.scenario = data
-        self.scenario_digest = scenario_digest(data)
+        self.scenario_digest = digest
+        try:
+            scenario = _compiled(digest, lambda: data, self._memo_budget())
+        except ScenarioInvalid:
+            scenario = None
+        valid = scenario is not None and scenario.data == data
+        self.scenario_checked = {"digest": digest, "bytes": deep_size(scenario)} if valid else {}
 
     def scenario_data(self):
         """The stored scenario, or the packaged KTP-el scenario for a block not authored yet."""
@@ -174,7 +214,11 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def compiled(self):
         """The playable scenario (raises ScenarioInvalid if the stored one is broken)."""
         if self.scenario_digest:
-            return _compiled(self.scenario_digest, lambda: self.scenario, self._memo_budget())
+            checked = self.scenario_checked
+            validated = checked.get("digest") == self.scenario_digest
+            size = checked.get("bytes") if validated else None
+            return _compiled(self.scenario_digest, lambda: self.scenario, self._memo_budget(), validated,
+                             size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None)
         if self.scenario:  # stored without its digest (not through set_scenario): hash it here
             data = self.scenario
             return _compiled(scenario_digest(data), lambda: data, self._memo_budget())

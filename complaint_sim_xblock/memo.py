@@ -72,11 +72,13 @@ class ByteBudgetMemo:
         self.budget = int(budget)
         self.hits = self.misses = self.evictions = 0
 
-    def get(self, key, build, budget=None):
+    def get(self, key, build, budget=None, size=None):
         """The value under ``key``, built by ``build()`` (and kept) on a miss.
 
         ``budget`` (bytes), when given, replaces the memo's budget from now on: the setting
-        is read per request, so a changed setting applies without a restart.
+        is read per request, so a changed setting applies without a restart. ``size``: the
+        value's size in bytes when it is known already (measured when it was saved), which
+        saves measuring it here.
         """
         with self._lock:
             if budget is not None and budget != self.budget:
@@ -98,7 +100,8 @@ class ByteBudgetMemo:
             return build()  # the builder failed or hangs: build here, keep nothing
         try:
             value = build()
-            size = self._sizeof(value)
+            if size is None:
+                size = self._sizeof(value)
         except BaseException:
             with self._lock:
                 del self._flights[key]

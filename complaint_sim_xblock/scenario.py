@@ -688,3 +688,14 @@ def compile_scenario(data, digest=None):
     if digest is None or canon != data:
         digest = scenario_digest(canon)
     return replace(scenario, digest=digest)
+
+
+def build_validated(canon, digest):
+    """The playable :class:`Scenario` from canonical data that :func:`compile_scenario` accepted
+    before (the block validates on save and records it): builds and traces only, no checks.
+
+    Data never validated, or changed since, must go through :func:`compile_scenario`.
+    """
+    scenario = _build(canon, digest)
+    route, _ends = trace_model_route(scenario)
+    return replace(scenario, model_route=route)

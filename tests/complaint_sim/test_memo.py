@@ -9,7 +9,7 @@ from xblock.fields import ScopeIds
 from complaint_sim_xblock import block as block_module
 from complaint_sim_xblock.block import ComplaintSimBlock
 from complaint_sim_xblock.memo import ByteBudgetMemo, MiB, deep_size
-from complaint_sim_xblock.scenario import ScenarioInvalid, compile_scenario
+from complaint_sim_xblock.scenario import ScenarioInvalid, build_validated, compile_scenario
 from tests.conftest import LmsLikeRuntime, LmsUserService
 from tests.generated import generated_scenario
 
@@ -188,3 +188,45 @@ def test_a_broken_scenario_is_validated_once_not_per_request(fresh_memo, monkeyp
             _block(data=data).compiled()
         assert any(p.code == "missing_start" for p in raised.value.problems)
     assert len(calls) == 1
+
+
+# --- Validated on the author's save, only built on the learner's request ------------------------
+
+def test_a_prevalidated_build_equals_a_full_compile():
+    for n in (10, 100):
+        full = compiled(n)
+        fast = build_validated(full.data, full.digest)
+        assert fast == full and fast.model_route == full.model_route
+
+
+def test_saving_records_the_validated_digest_and_a_fresh_worker_only_builds(fresh_memo, monkeypatch):
+    data = DictFieldData({})
+    author = _block(data=data)
+    author.set_scenario(compiled(40).data)
+    author.save()
+    assert author.scenario_checked == {"digest": author.scenario_digest, "bytes": deep_size(compiled(40))}
+    fresh_memo.clear()  # a new worker process
+    monkeypatch.setattr(block_module, "compile_scenario", lambda *args: pytest.fail("validated again"))
+    monkeypatch.setattr(block_module._COMPILED, "_sizeof", lambda value: pytest.fail("measured again"))  # noqa: SLF001
+    assert _block(data=data).compiled() == compiled(40)
+    assert fresh_memo.sizes() == {author.scenario_digest: deep_size(compiled(40))}
+
+
+def test_invalid_or_uncanonical_data_is_not_marked_validated(fresh_memo, mini_data):
+    block = _block()
+    block.set_scenario({**compiled(10).data, "start": "nowhere"})
+    assert block.scenario_checked == {}
+    block.set_scenario(mini_data)  # valid, but not in canonical form: validated on every miss
+    assert block.scenario_checked == {} and block.compiled().title
+
+
+def test_data_changed_behind_the_editor_is_validated_not_trusted(fresh_memo):
+    data = DictFieldData({})
+    author = _block(data=data)
+    author.set_scenario(compiled(10).data)
+    author.save()
+    broken = {**compiled(10).data, "nodes": [{"id": "n0"}]}
+    data.set(author, "scenario", broken)  # a raw field write that kept the markers
+    fresh_memo.clear()
+    with pytest.raises(ScenarioInvalid):
+        _block(data=data).compiled()
