@@ -217,12 +217,27 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             checked = self.scenario_checked
             validated = checked.get("digest") == self.scenario_digest
             size = checked.get("bytes") if validated else None
-            return _compiled(self.scenario_digest, lambda: self.scenario, self._memo_budget(), validated,
+            return _compiled(self.scenario_digest, self._stored_scenario, self._memo_budget(), validated,
                              size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None)
         if self.scenario:  # stored without its digest (not through set_scenario): hash it here
             data = self.scenario
             return _compiled(scenario_digest(data), lambda: data, self._memo_budget())
         return default_scenario()
+
+    def _stored_scenario(self):
+        """The stored scenario, read without XBlock's copy-on-read.
+
+        Reading a mutable field keeps a deep copy of it to notice changes: for a 1,000-node
+        scenario that copy costs more than building the scenario, and the memo only reads
+        the value, never changes it. A value set on this instance and not saved yet is read
+        through the field as usual.
+        """
+        if "scenario" in self._field_data_cache:  # noqa: SLF001  (set in this request)
+            return self.scenario
+        try:
+            return self._field_data.get(self, "scenario")  # noqa: SLF001
+        except KeyError:
+            return self.scenario
 
     def _memo_budget(self):
         """The compiled-scenario memo's budget: the settings service's bucket for this block

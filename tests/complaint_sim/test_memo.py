@@ -230,3 +230,24 @@ def test_data_changed_behind_the_editor_is_validated_not_trusted(fresh_memo):
     fresh_memo.clear()
     with pytest.raises(ScenarioInvalid):
         _block(data=data).compiled()
+
+
+def test_a_miss_reads_the_stored_scenario_without_copying_it(fresh_memo):
+    from xblock.runtime import DictKeyValueStore, KvsFieldData  # noqa: PLC0415
+
+    data = KvsFieldData(DictKeyValueStore())  # as the LMS's field data: reads return the stored value
+    author = _block(data=data)
+    author.set_scenario(compiled(10).data)
+    author.save()
+    stored = data.get(author, "scenario")
+    fresh_memo.clear()
+    assert _block(data=data).compiled().data is stored
+
+
+def test_a_scenario_set_and_not_saved_yet_is_the_one_compiled(fresh_memo):
+    block = _block()
+    block.set_scenario(compiled(10).data)
+    block.save()
+    block.set_scenario(compiled(20).data)  # not saved
+    fresh_memo.clear()
+    assert block.compiled() == compiled(20)
