@@ -7,6 +7,7 @@ exported as readable OLX (:mod:`complaint_sim_xblock.olx`).
 import functools
 import logging
 from collections import OrderedDict
+from dataclasses import replace
 from importlib import resources
 
 import yaml
@@ -28,7 +29,6 @@ from .scenario import (
     build_validated,
     compile_scenario,
     scenario_digest,
-    validate_scenario,
 )
 from .strings import _, browser_strings
 from .studio import ScenarioEditorMixin
@@ -190,18 +190,25 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def _is_staff(self):
         return bool(self._user_attr("edx-platform.user_is_staff", False))
 
-    def set_scenario(self, data):
+    def set_scenario(self, data, compiled=None):
         """Store scenario data with its digest: the one way to write it.
 
         It is compiled here, on the author's request (and so memoised in this process); when it
         is valid and canonical, its digest is recorded as validated, so that a learner's request
-        in a fresh worker only builds it.
+        in a fresh worker only builds it. ``compiled``: ``compile_scenario(data)`` when the caller
+        has just made it (saves compiling it again).
         """
         digest = scenario_digest(data)
         self.scenario = data
         self.scenario_digest = digest
+        if compiled is not None and compiled.data == data:
+            compiled = replace(compiled, digest=digest)
+        else:
+            compiled = None
         try:
-            scenario = _compiled(digest, lambda: data, self._memo_budget())
+            scenario = _COMPILED.get(digest, lambda: compiled or _outcome(data, digest), self._memo_budget())
+            if isinstance(scenario, ScenarioInvalid):
+                raise ScenarioInvalid(scenario.problems)
         except ScenarioInvalid:
             scenario = None
         valid = scenario is not None and scenario.data == data
@@ -522,13 +529,14 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         child = node.find("scenario")
         if child is not None:
             data = scenario_from_xml(child)
-            problems = validate_scenario(data)
-            if problems:
+            try:
+                scenario = compile_scenario(data)
+            except ScenarioInvalid as invalid:
                 log.warning("complaint_sim %s imported with an invalid scenario: %s", keys.usage_id,
-                            "; ".join(str(p) for p in problems[:3]))
+                            "; ".join(str(p) for p in invalid.problems[:3]))
+                block.set_scenario(data)
             else:
-                data = compile_scenario(data).data
-            block.set_scenario(data)
+                block.set_scenario(scenario.data, scenario)
         return block
 
     def add_xml_to_node(self, node):

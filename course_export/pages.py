@@ -4,6 +4,7 @@ Raw HTML in the Markdown is not rendered (markdown-it ``html: False``), and the 
 is cleaned with an allow-list, so a page can never carry a script into the course.
 """
 import re
+import threading
 
 import bleach
 from lxml import etree
@@ -20,6 +21,7 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False}).enable("table")
+_CLEANER_LOCK = threading.Lock()
 _CLEANER = bleach.sanitizer.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                                     protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True)
 
@@ -34,7 +36,8 @@ def split_title(text):
 
 def render_markdown(text):
     """Sanitised HTML for Markdown ``text``; raises ValueError if it is not well-formed XML."""
-    html = _CLEANER.clean(_MARKDOWN.render(text)).strip()
+    with _CLEANER_LOCK:  # a bleach Cleaner keeps parser state: one thread at a time (runserver is threaded)
+        html = _CLEANER.clean(_MARKDOWN.render(text)).strip()
     html = html.replace("<br>", "<br/>").replace("<hr>", "<hr/>")
     html = re.sub(r"<img([^>]*?)\s*/?>", r"<img\1/>", html)
     html = html.replace("&nbsp;", "&#160;")

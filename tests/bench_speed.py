@@ -354,14 +354,17 @@ def _version(distribution):
 
 
 def patch_peers():
-    """Let the workbench list scenarios with branching-xblock installed.
+    """Let the workbench list its scenarios with the peers installed: the peers list none.
 
-    branching-xblock 0.3.3 declares ``workbench_scenarios`` without ``@staticmethod``, which
-    stops the workbench listing any block's scenarios; here it lists none of its own.
+    branching-xblock 0.3.3 declares ``workbench_scenarios`` without ``@staticmethod``, and
+    edx-ora2 7.1.2's wheel lacks the XML files its ``workbench_scenarios`` reads; either stops
+    the workbench listing any block's scenarios. The bench builds the peers' blocks itself.
     """
-    branching = _peer("branching_xblock.branching_xblock", "BranchingXBlock")
-    if branching is not None and not isinstance(branching.__dict__.get("workbench_scenarios"), staticmethod):
-        branching.workbench_scenarios = staticmethod(list)
+    for module, name in (("branching_xblock.branching_xblock", "BranchingXBlock"),
+                         ("openassessment.xblock.openassessmentblock", "OpenAssessmentBlock")):
+        peer = _peer(module, name)
+        if peer is not None:
+            peer.workbench_scenarios = staticmethod(list)
 
 
 def bench_speed(runs):
