@@ -73,6 +73,11 @@ setup(
             # `make translations`: extract and compile the blocks' gettext catalogs.
             "babel",
         ],
+        # `make bench-peers`: the peers `make bench` measures beside the blocks. Installed in their
+        # own virtualenv (.venv-bench), never in .venv: edx-ora2's block needs its Django apps,
+        # which the demo and the tests do not install. edx-ora2 7.1.2 imports celery without
+        # declaring it.
+        "bench": ["ora2==7.1.2", "branching-xblock==0.3.3", "celery"],
     },
     entry_points={
         "xblock.v1": [

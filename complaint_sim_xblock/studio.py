@@ -302,9 +302,10 @@ class ScenarioEditorMixin(XBlockMixin):
         if problems:
             raise HandlerError(400, INVALID, _("The scenario has problems; fix them before saving. "
                                                  "Nothing was saved."), problems=problems)
-        canonical = editor.compile_for_playtest(scenario).data
+        compiled = editor.compile_for_playtest(scenario)
+        canonical = compiled.data
         if canonical != self.scenario:
-            self.set_scenario(canonical)
+            self.set_scenario(canonical, compiled)
         for name, value in settings.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)

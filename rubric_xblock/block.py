@@ -3,9 +3,12 @@
 A thin layer: fields, views and handlers that parse input, call ``rubric`` (pure scoring)
 and ``store`` (edx-submissions and this app's models), and map refusals to HTTP.
 """
+import functools
+import json
 import logging
 import re
 
+from django.template import Context, Engine
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
@@ -63,6 +66,62 @@ DEFAULT_RUBRIC = {
 ATTRIBUTE_FIELDS = ("display_name", "min_words", "max_words", "self_assessment", "staff_assessment",
                     "grade_release", "linked_simulation", "weight")
 QUEUE_PAGE = 50
+# Per-process memos of what a render derives from content alone (the same for every learner):
+# keyed by the content itself, immutable, holding no user data; bounded by entry count.
+CONTENT_MEMO = 256
+
+
+@functools.cache
+def asset(path):
+    """A file shipped in the package, read once per process (it never changes)."""
+    return loader.load_unicode(path)
+
+
+@functools.cache
+def template(path):
+    """A package template compiled once per process, with HTML autoescaping."""
+    return Engine(autoescape=True).from_string(asset(path))
+
+
+@functools.lru_cache(maxsize=CONTENT_MEMO)
+def sanitized_prompt(prompt):
+    """``sanitize_prompt(prompt)``, memoised: bleach parses the HTML, the same for every learner."""
+    return sanitize_prompt(prompt)
+
+
+def rubric_key(raw):
+    """The canonical JSON of a ``rubric`` field value: the key of the parsed-rubric memo."""
+    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=CONTENT_MEMO)
+def _parsed_rubric(key):
+    rubric = parse_rubric(json.loads(key))
+    return rubric, rubric.version, rubric.to_dict()
+
+
+def parsed_rubric(raw):
+    """``(Rubric, version, rubric.to_dict())`` of a rubric field value, memoised per process.
+
+    Raises RubricError for an invalid rubric (never memoised). The dict is shared between
+    requests: read it, never change it.
+    """
+    try:
+        key = rubric_key(raw)
+    except (TypeError, ValueError):  # not JSON data: cannot be a valid rubric either
+        rubric = parse_rubric(raw)
+        return rubric, rubric.version, rubric.to_dict()
+    return _parsed_rubric(key)
+
+
+@functools.lru_cache(maxsize=CONTENT_MEMO)
+def _learner_page(display_name, prompt, key, min_words, max_words, is_staff, strings):
+    """The learner page's HTML: a function of content, settings and language only."""
+    rubric = _parsed_rubric(key)[0] if key is not None else None
+    return template("templates/student_view.html").render(Context({
+        "display_name": display_name, "prompt": sanitized_prompt(prompt), "rubric": rubric,
+        "min_words": min_words, "max_words": max_words, "strings": dict(strings), "is_staff": is_staff,
+    }))
 
 
 def _attribute_value(field, raw):
@@ -174,7 +233,7 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
 
     def _rubric(self):
         try:
-            return parse_rubric(self.rubric)
+            return parsed_rubric(self.rubric)[0]
         except RubricError as err:
             raise HandlerError(409, "RUBRIC_INVALID", N_("This reflection's rubric is not valid; ask course staff.")) \
                 from err
@@ -219,7 +278,7 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
     def _current_version(self):
         """The current rubric's version, or None when the rubric is not valid."""
         try:
-            return parse_rubric(self.rubric).version
+            return parsed_rubric(self.rubric)[1]
         except RubricError:
             return None
 
@@ -312,30 +371,28 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
 
     @XBlock.supports("multi_device")
     def student_view(self, context=None):
-        """The learner's page (and, for course staff, the grading panel below it)."""
+        """The learner's page (and, for course staff, the grading panel below it).
+
+        Only the learner's state is built per request; the page's HTML, the parsed rubric and
+        the assets are memoised per process by content (they are the same for every learner).
+        """
         try:
-            rubric = parse_rubric(self.rubric)
-        except RubricError:
-            rubric = None
+            key = rubric_key(self.rubric)
+            rubric, version, rubric_dict = _parsed_rubric(key)
+        except (TypeError, ValueError):  # not JSON, or RubricError: an invalid rubric
+            key = rubric = version = rubric_dict = None
         strings = browser_strings(self.gettext)
         is_staff = self._is_staff()
-        html = loader.render_django_template("templates/student_view.html", {
-            "display_name": self.display_name,
-            "prompt": sanitize_prompt(self.prompt),
-            "rubric": rubric,
-            "min_words": self.min_words,
-            "max_words": self.max_words,
-            "strings": strings,
-            "is_staff": is_staff,
-        })
+        html = _learner_page(self.display_name, self.prompt, key, self.min_words, self.max_words, is_staff,
+                             tuple(strings.items()))
         frag = Fragment(html)
-        frag.add_css(loader.load_unicode("public/rubric_reflection.css"))
+        frag.add_css(asset("public/rubric_reflection.css"))
         add_client_script(frag)
-        frag.add_javascript(loader.load_unicode("public/rubric_reflection.js"))
+        frag.add_javascript(asset("public/rubric_reflection.js"))
         frag.initialize_js("RubricReflectionBlock", {
             "state": self._learner_state() if rubric else None,
-            "rubric": rubric.to_dict() if rubric else None,
-            "rubric_version": rubric.version if rubric else None,
+            "rubric": rubric_dict,
+            "rubric_version": version,
             "settings": {"min_words": self.min_words, "max_words": self.max_words,
                          "self_assessment": self.self_assessment, "staff_assessment": self.staff_assessment,
                          "grade_release": self.grade_release, "linked": bool(self.linked_simulation)},

@@ -53,7 +53,8 @@ def _free_port():
 class DemoServer:
     """A demo workbench served by ``runserver`` in a subprocess."""
 
-    def __init__(self, workdir, language=None):
+    def __init__(self, workdir, language=None, python=sys.executable):
+        self.python = python
         self.workdir = Path(workdir)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -66,11 +67,11 @@ class DemoServer:
 
     def start(self):
         """Migrate the empty database, start the server and wait until it answers."""
-        subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"],
+        subprocess.run([self.python, "-m", "django", "migrate", "--noinput", "-v", "0"],
                        env=self.env, cwd=ROOT, check=True, timeout=180)
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+                [self.python, "-m", "django", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
                 env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         # The first page builds the demo course, which takes a while on a busy machine: wait for
         # that answer rather than stacking new requests on top of it.

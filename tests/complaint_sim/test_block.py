@@ -42,6 +42,7 @@ class TestFields:
                   if name not in ("parent", "children", "tags", "name")}
         assert scopes == {
             "display_name": Scope.settings, "scenario": Scope.content, "scenario_digest": Scope.settings,
+            "scenario_checked": Scope.settings,
             "weight": Scope.settings, "max_attempts": Scope.settings, "grading_policy": Scope.settings,
             "run": Scope.user_state, "history": Scope.user_state}
 
