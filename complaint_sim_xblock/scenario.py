@@ -372,7 +372,7 @@ def _parse_condition(text):
     return tuple(clauses)
 
 
-def _read(data):
+def _read(data):  # noqa: PLR0912, PLR0915  (one part of the format after another; split per part next)
     """Canonical data and the problems found in it (structure and references)."""
     r = _Reader()
     data = r.mapping(data, "scenario")
@@ -636,7 +636,7 @@ def _read_record(r, record, path, node_id):
 
 # --- Graph rules --------------------------------------------------------------------------
 
-def _graph_problems(canon):
+def _graph_problems(canon):  # noqa: PLR0912  (lane A is rewriting this module: split it there)
     problems = []
 
     def add(code, template, path, at=None, **params):
@@ -801,25 +801,29 @@ def trace_model_route(scenario):
     return tuple(route), False
 
 
-def _analyse(data):
-    """``(scenario, problems)``: every step run once; the scenario is None when there are problems."""
+def _check(data):
+    """``(canon, scenario, problems)``: one reading, one graph check, one build and one trace.
+
+    ``scenario`` (with its model route, without a digest) is None when there are problems.
+    Validating and compiling share this, so compiling reads the data once, not twice.
+    """
     canon, problems = _read(data)
     if problems:
-        return None, problems
+        return canon, None, problems
     problems = _graph_problems(canon)
     if problems:
-        return None, problems
-    scenario = _build(canon, scenario_digest(canon))
+        return canon, None, problems
+    scenario = _build(canon, "")
     route, ends = trace_model_route(scenario)
     if not ends:
-        return None, [Problem("model_route_no_ending",
-                              N_("the model route does not reach an ending within max_steps ({limit})"),
-                              "scenario.max_steps", scenario.start, (("limit", scenario.max_steps),))]
+        return canon, None, [Problem("model_route_no_ending",
+                                     N_("the model route does not reach an ending within max_steps ({limit})"),
+                                     "scenario.max_steps", scenario.start, (("limit", scenario.max_steps),))]
     scenario = replace(scenario, model_route=route)
     problems = _critical_route_problems(scenario) + _critical_reach_problems(scenario)
     if problems:
-        return None, problems
-    return scenario, []
+        return canon, None, problems
+    return canon, scenario, []
 
 
 MAX_REACH_STATES = 250_000  # bound on the states the critical-breach check explores
@@ -850,7 +854,7 @@ def _critical_route_problems(scenario):
     return problems
 
 
-def critical_reach(scenario, limit=MAX_REACH_STATES):
+def critical_reach(scenario, limit=MAX_REACH_STATES):  # noqa: PLR0912  (one breadth-first search)
     """``(found, complete)``: for each good or fair ending reachable after a critical breach,
     the shortest such path ``[(node, choice or None), ...]`` and the first duty breached on it.
 
@@ -953,20 +957,37 @@ def _critical_reach_problems(scenario):
 
 def validate_scenario(data):
     """Every problem in a scenario's data, each with its location; empty when it is valid."""
-    return _analyse(data)[1]
+    return _check(data)[2]
 
 
 def normalize_scenario(data):
     """The canonical form of valid scenario data (raises :class:`ScenarioInvalid`)."""
-    return compile_scenario(data).data
-
-
-def compile_scenario(data):
-    """A playable :class:`Scenario` from valid data (raises :class:`ScenarioInvalid`).
-
-    Reading, the graph rules, building and the model route each run once.
-    """
-    scenario, problems = _analyse(data)
+    canon, _scenario, problems = _check(data)
     if problems:
         raise ScenarioInvalid(problems)
-    return scenario
+    return canon
+
+
+def compile_scenario(data, digest=None):
+    """A playable :class:`Scenario` from valid data (raises :class:`ScenarioInvalid`).
+
+    ``digest``: ``scenario_digest(data)`` when the caller already has it (the block stores it
+    beside the scenario); it is used when ``data`` is already canonical, and saves hashing.
+    """
+    canon, scenario, problems = _check(data)
+    if problems:
+        raise ScenarioInvalid(problems)
+    if digest is None or canon != data:
+        digest = scenario_digest(canon)
+    return replace(scenario, digest=digest)
+
+
+def build_validated(canon, digest):
+    """The playable :class:`Scenario` from canonical data that :func:`compile_scenario` accepted
+    before (the block validates on save and records it): builds and traces only, no checks.
+
+    Data never validated, or changed since, must go through :func:`compile_scenario`.
+    """
+    scenario = _build(canon, digest)
+    route, _ends = trace_model_route(scenario)
+    return replace(scenario, model_route=route)

@@ -23,8 +23,8 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typograp
 
 
 def _cleaner():
-    """A new bleach Cleaner: its html5lib parser keeps state while it cleans, so one shared by the
-    demo server's threads fails on concurrent first requests ("list.remove(x): x not in list")."""
+    """A new bleach Cleaner: one holds its html5lib parser's state, so two threads (the demo
+    server's) must not share one (a shared one fails with ``IndexError: pop from empty list``)."""
     return bleach.sanitizer.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                                     protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True)
 
