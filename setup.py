@@ -44,7 +44,7 @@ setup(
     package_data={
         "xblock_json_contract": package_data("xblock_json_contract", ["public"]),
         "complaint_sim_xblock": package_data(
-            "complaint_sim_xblock", ["templates", "public", "translations", "scenarios"]),
+            "complaint_sim_xblock", ["templates", "public", "translations", "scenarios", "law"]),
         "rubric_xblock": package_data("rubric_xblock", ["templates", "public", "translations", "scenarios"]),
         "course_export": package_data("course_export", ["sources"]),
     },
@@ -56,6 +56,8 @@ setup(
         "PyYAML",
         "bleach",
         "edx-submissions",
+        # Indonesia's public holidays for working-day (hari kerja) deadlines in the role-play.
+        "holidays",
     ],
     extras_require={
         # Local demo, tests and benchmark (not needed inside Open edX).

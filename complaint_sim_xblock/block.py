@@ -397,7 +397,8 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         self.history = [*self.history, entry]
         self.runtime.publish(self, "edx.complaint_sim.ending", {
             "attempt": run["attempt"], "ending": run["ending"], "quality": entry["quality"],
-            "points": entry["points"], "max_points": entry["max_points"]})
+            "points": entry["points"], "max_points": entry["max_points"],
+            "critical_breaches": entry["critical_breaches"]})
         counted = self._counted_entry()
         if counted["max_points"]:
             self.runtime.publish(self, "grade", {"value": counted["points"], "max_value": counted["max_points"]})
@@ -453,7 +454,8 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     @json_endpoint
     def record(self, data):
         """File the complaint record ``{"node", "step", "record": {category, urgency, referral,
-        deadline_days, summary}}``.
+        deadline_days | deadline_date, summary}}`` (``deadline_date``, YYYY-MM-DD, when the
+        scenario has a ``story_date``).
 
         Errors: 400 BAD_REQUEST, BAD_RECORD, BAD_DEADLINE, BAD_SUMMARY; 403 NOT_SIGNED_IN; 409 STALE,
         ATTEMPT_OVER, NOT_STARTED, SCENARIO_INVALID.
@@ -464,6 +466,20 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
                     lambda r: ("edx.complaint_sim.record", {
                         "attempt": r["attempt"], "node": node,
                         "correct": session.check_record(scenario.node(node).record, r["path"][-1]["record"])}))
+        return {"state": self._state(scenario)}
+
+    @json_endpoint
+    def proceed(self, data):
+        """Move on from a narration node ``{"node", "step"}`` (the "Lanjut" button).
+
+        Errors: 400 BAD_REQUEST; 403 ANONYMOUS; 409 STALE, ATTEMPT_OVER, NOT_STARTED, SCENARIO_INVALID.
+        """
+        scenario = self._playable()
+        node, step = self._turn_args(data)
+        self._apply(scenario, lambda r: session.proceed(scenario, r, node, step),
+                    lambda r: ("edx.complaint_sim.next", {
+                        "attempt": r["attempt"], "step": step, "node": node, "next": r["node"],
+                        "variables": r["vars"]}))
         return {"state": self._state(scenario)}
 
     # --- Platform contract without a user ------------------------------------------------------
@@ -481,10 +497,10 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             "valid": True, "display_name": self.display_name, "title": scenario.title,
             "situation": scenario.situation, "persona": scenario.persona,
             "competencies": [{"id": c["id"], "label": c["label"]} for c in scenario.competencies],
-            "duties": [{"id": d["id"], "label": d["label"], "basis": d["basis"]} for d in scenario.duties],
+            "duties": [{"id": d["id"], "label": d["label"], "basis": d["citations"]} for d in scenario.duties],
             "max_steps": scenario.max_steps, "max_attempts": self.max_attempts,
             "grading_policy": self.grading_policy, "max_score": session.max_points(scenario),
-            "weight": self.weight, "handlers": ["state", "start", "choose", "record"],
+            "weight": self.weight, "handlers": ["state", "start", "choose", "record", "proceed"],
         }
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
@@ -505,6 +521,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
                 ("last_score", f"{last['points']}/{last['max_points']}" if last else ""),
                 ("last_ending", last["ending_title"] if last else ""),
                 ("last_quality", last["quality"] if last else ""),
+                ("last_critical_breaches", " ".join(last.get("critical_breaches", ())) if last else ""),
             ])
             for comp_id, comp in (last or {}).get("competencies", {}).items():
                 row[f"competency_{comp_id}"] = f"{comp['earned']}/{comp['max']}"

@@ -10,7 +10,7 @@ import math
 
 import yaml
 
-from . import session
+from . import register, session
 from .scenario import (
     N_,
     RECORD_CHOICE_FIELDS,
@@ -110,6 +110,19 @@ def validate_settings(data):
     return clean, problems
 
 
+# --- The law register for the editor's picker -------------------------------------------------
+
+def register_choices(data=None):
+    """The register entries (the package's and the scenario's ``laws``) and maladministration
+    categories, as the editor's citation picker shows them."""
+    extra = data.get("laws") if isinstance(data, dict) and isinstance(data.get("laws"), list) else ()
+    laws = register.laws_by_id(extra)
+    return {"laws": [{"id": law["id"], "name": register.name(law), "title": law["title"], "status": law["status"],
+                      "replaced_by": law.get("replaced_by")} for law in laws.values()
+                     if isinstance(law.get("title"), str) and law.get("status")],
+            "maladministration": [{"id": k, "label": v} for k, v in register.maladministration().items()]}
+
+
 # --- Validation report ---------------------------------------------------------------------
 
 def route_detail(scenario):
@@ -118,9 +131,9 @@ def route_detail(scenario):
     variables = scenario.initial_variables()
     for node_id, choice_id in scenario.model_route:
         detail.append({"node": node_id, "choice": choice_id, "vars": dict(variables)})
-        if choice_id is not None:
-            choice = scenario.node(node_id).choice(choice_id)
-            variables = scenario.apply_effects(variables, choice.effects)
+        node = scenario.node(node_id)
+        effects = node.choice(choice_id).effects if choice_id is not None else node.effects
+        variables = scenario.apply_effects(variables, effects)
     return detail
 
 
@@ -219,7 +232,7 @@ def playtest_start(scenario, origin=None, variables=None):
     return run
 
 
-def clean_run(scenario, run):
+def clean_run(scenario, run):  # noqa: PLR0912  (one branch per kind of path entry; split when the run flow becomes pure)
     """A playtest run posted back by the browser, checked and fitted to ``scenario``.
 
     Malformed input raises EditorError; path entries that no longer fit the scenario (after
@@ -247,9 +260,13 @@ def clean_run(scenario, run):
         elif isinstance(entry.get("record"), dict):
             if target is not None and target.type == "record":
                 try:
-                    kept.append({"node": entry["node"], "record": session.clean_record(target, entry["record"])})
+                    kept.append({"node": entry["node"],
+                                 "record": session.clean_record(target, entry["record"], scenario.story_date)})
                 except session.ActionError:
                     pass
+        elif entry.get("next") is True:
+            if target is not None and target.type == "narration":
+                kept.append({"node": entry["node"], "next": True})
         else:
             raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
     clean = {"digest": digest, "attempt": attempt, "node": node, "step": step,
@@ -268,6 +285,8 @@ def playtest_turn(scenario, run, action, payload):
             return session.choose(scenario, run, run["node"], run["step"], payload.get("choice"))
         if action == "record":
             return session.submit_record(scenario, run, run["node"], run["step"], payload.get("record"))
+        if action == "next":
+            return session.proceed(scenario, run, run["node"], run["step"])
     except session.ActionError as error:
         raise EditorError(error.code, error.template) from None
     raise EditorError("BAD_REQUEST", N_("Unknown playtest action."))
@@ -288,6 +307,11 @@ def playtest_state(scenario, run):
             author["record"] = {key: {"options": list(node.record[key]["options"]),
                                       "expected": node.record[key]["expected"]} for key in RECORD_CHOICE_FIELDS}
             author["record"]["deadline_days"] = dict(node.record["deadline_days"])
+            if scenario.story_date is not None:
+                author["record"]["deadline_date"] = session.workdays.add_working_days(
+                    scenario.story_date, node.record["deadline_days"]["expected"]).isoformat()
+        elif node.type == "narration":
+            author["next"] = node.next
             author["record"]["summary"] = {"min_words": node.record["summary"]["min_words"],
                                            "keywords": [list(g) for g in node.record["summary"]["keywords"]]}
     variables = [{"id": v["id"], "label": v["label"], "min": v["min"], "max": v["max"],

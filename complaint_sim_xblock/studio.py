@@ -26,7 +26,7 @@ from xblock_json_contract import (
     require_author,
 )
 
-from . import editor, twee
+from . import editor, schema, twee
 from .scenario import (
     FEEDBACK_MODES,
     MAX_CHOICES,
@@ -95,6 +95,23 @@ EDITOR_STRINGS = {
     "node_type": _("Type"),
     "type_dialogue": _("Dialogue"),
     "type_record": _("Record step"),
+    "type_narration": _("Narration (Continue button)"),
+    "playtest_next": _("Continue"),
+    "narration_help": _("A narration step only moves the story on: the learner reads it and presses "
+                        "“Continue”. Variable changes go in its effects (text mode)."),
+    "story_date": _("Story date (deadlines count working days from it)"),
+    "critical": _("Critical duty: breaching it caps the score and leads the debrief"),
+    "maladministration": _("Maladministration category"),
+    "duty_basis_panel": _("Duties: critical, category and legal basis"),
+    "citation_law": _("Regulation (from the register)"),
+    "citation_article": _("Article"),
+    "citation_note": _("Note"),
+    "add_citation": _("Cite a regulation"),
+    "add_note": _("Add a note"),
+    "law_berlaku": _("in force"),
+    "law_diubah": _("amended"),
+    "law_diganti": _("replaced"),
+    "law_dicabut": _("revoked"),
     "type_ending": _("Ending"),
     "speaker": _("Speaker"),
     "speaker_citizen": _("Citizen"),
@@ -151,6 +168,7 @@ EDITOR_STRINGS = {
     "situation": _("Situation (what the learner is told first)"),
     "start": _("Start node"),
     "max_steps": _("Step limit"),
+    "critical_cap": _("Score cap after a critical breach (0–1 of the maximum)"),
     "feedback_mode": _("When feedback is shown"),
     "feedback_immediate": _("Immediately after each choice"),
     "feedback_debrief": _("In the debrief only"),
@@ -272,6 +290,8 @@ class ScenarioEditorMixin(XBlockMixin):
                        "speakers": list(SPEAKERS), "qualities": list(QUALITIES),
                        "feedback_modes": list(FEEDBACK_MODES), "record_fields": list(RECORD_CHOICE_FIELDS),
                        "grading_policies": list(editor.GRADING_POLICIES)},
+            "schema": schema.editor_schema(),
+            "register": editor.register_choices(data),
         })
         return frag
 
@@ -318,7 +338,8 @@ class ScenarioEditorMixin(XBlockMixin):
 
         ``{"scenario", "action": "start", "from"?: node, "vars"?: {...}}`` or ``{"scenario",
         "action": "choose", "run", "choice"}`` or ``{"scenario", "action": "record", "run",
-        "record"}``. The run travels in the request and the response. Returns ``{run, view,
+        "record"}`` or ``{"scenario", "action": "next", "run"}`` (a narration node). The run
+        travels in the request and the response. Returns ``{run, view,
         node, variables, score, debrief, notice}``. Errors: 400 ``BAD_REQUEST``,
         ``SCENARIO_INVALID`` (with ``problems``), ``BAD_ORIGIN``, ``BAD_RUN``, ``UNKNOWN_CHOICE``,
         ``BAD_RECORD``, ``BAD_DEADLINE``, ``BAD_SUMMARY``; 403 ``STAFF_ONLY``; 409 ``STALE``,

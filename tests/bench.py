@@ -144,6 +144,9 @@ def main():
         report["rubric_reflection"] = bench_rubric(timed)
         report["editor_500_nodes"] = bench_editor()
         report["issue_16"] = bench_speed(min(RUNS, 60))
+        from tests.bench_validator import bench_validator  # noqa: PLC0415
+
+        report["validator"] = bench_validator()
     print(json.dumps(report, indent=2))
     budget = all(v["render_ratio"] <= 2 and v["choice_ratio"] <= 2 for v in report["complaint_sim"].values())
     print(f"complaint_sim within 2x the floor at every size: {'yes' if budget else 'NO'}")
