@@ -13,6 +13,7 @@ from importlib import resources
 import yaml
 from django.conf import settings as django_settings
 from django.template import Context, Engine
+from django.utils.html import json_script
 from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
@@ -335,11 +336,15 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         }))
         add_client_script(frag)
         frag.add_javascript(asset("public/complaint_sim.js"))
-        frag.initialize_js("ComplaintSimBlock", {
+        # The init data goes into the block's own HTML, escaped for a <script> element (see
+        # json_script), and the runtime's init arguments carry none of it: the workbench writes
+        # those into the page unescaped, so they must hold no author or learner text.
+        frag.add_content(json_script({
             "state": self._state(scenario, notice),
             "intro": {"title": scenario.title, "situation": scenario.situation, "persona": scenario.persona},
             "strings": browser_strings(self.translator()),
-        })
+        }))
+        frag.initialize_js("ComplaintSimBlock", {})
         return frag
 
     def author_view(self, context=None):

@@ -9,6 +9,7 @@ import logging
 import re
 
 from django.template import Context, Engine
+from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
@@ -389,7 +390,9 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         frag.add_css(asset("public/rubric_reflection.css"))
         add_client_script(frag)
         frag.add_javascript(asset("public/rubric_reflection.js"))
-        frag.initialize_js("RubricReflectionBlock", {
+        # Init data in the block's own HTML, escaped for a <script> element; the runtime's
+        # init arguments carry none of it (the workbench writes those unescaped).
+        frag.add_content(json_script({
             "state": self._learner_state() if rubric else None,
             "rubric": rubric_dict,
             "rubric_version": version,
@@ -398,7 +401,8 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
                          "grade_release": self.grade_release, "linked": bool(self.linked_simulation)},
             "strings": strings,
             "is_staff": is_staff,
-        })
+        }))
+        frag.initialize_js("RubricReflectionBlock", {})
         return frag
 
     def student_view_data(self, context=None):

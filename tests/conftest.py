@@ -5,6 +5,7 @@ The runtime keeps field data in memory, records every ``publish`` call, and offe
 exactly the calls a real Open edX would make.
 """
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,18 @@ class LmsLikeRuntime(TestRuntime):
     def events(self, event_type):
         """Payloads published under ``event_type``."""
         return [data for name, data in self.published if name == event_type]
+
+
+INIT_SCRIPT = re.compile(r'<script type="application/json">(.*?)</script>', re.S)
+
+
+def init_data(frag):
+    """The init data a block's view carries in its own escaped ``<script type="application/json">``
+    (the runtime's init arguments stay empty: the workbench writes those unescaped)."""
+    assert not frag.json_init_args, "init data must not go through the runtime's arguments"
+    found = INIT_SCRIPT.findall(frag.body_html())
+    assert len(found) == 1, "one init script per view"
+    return json.loads(found[0])
 
 
 def load_yaml(path):
