@@ -34,6 +34,7 @@ setup(
         # The one JSON handler contract (and DOM helper) both blocks use.
         "xblock_json_contract",
         "complaint_sim_xblock",
+        "complaint_sim_xblock.migrations",
         "rubric_xblock",
         "rubric_xblock.migrations",
         "course_export",
@@ -84,8 +85,10 @@ setup(
             "complaint_sim = complaint_sim_xblock.block:ComplaintSimBlock",
             "rubric_reflection = rubric_xblock.block:RubricReflectionBlock",
         ],
-        "lms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig"],
-        "cms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig"],
+        "lms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig",
+                          "complaint_sim_xblock = complaint_sim_xblock.apps:ComplaintSimConfig"],
+        "cms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig",
+                          "complaint_sim_xblock = complaint_sim_xblock.apps:ComplaintSimConfig"],
         "console_scripts": ["course-export = course_export.cli:main"],
     },
     classifiers=[

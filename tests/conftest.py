@@ -94,10 +94,11 @@ def post(block, handler, payload, raw=None):
 
 
 @pytest.fixture
-def make_block():
+def make_block(db):
     """Build a block of ``cls`` on a fresh LMS-like runtime: ``make_block(cls, user=..., **fields)``.
 
-    ``user`` is a user service (default: a signed-in learner), or None for no user service.
+    ``user`` is a user service (default: a signed-in learner), or None for no user service. With
+    the test database: the role-play keeps learner progress in its run table.
     """
     counter = iter(range(1, 10_000))
 
