@@ -45,7 +45,7 @@ from .rubric import (
     summarise_run,
     validate_settings,
 )
-from .sanitize import sanitize_prompt
+from .sanitize import mask_learner_text, sanitize_prompt
 from .strings import browser_strings
 from .studio import RubricEditorMixin
 
@@ -434,12 +434,15 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """Yield ``(username, row)`` per learner with state: submitted?, when, words, text."""
         count = 0
+        # Submissions come from the rubric table (user state can have lost the uuid in a race).
+        submitted = self._store().reflections_by_username(*self._ids())
         for user_state in user_state_iterator:
             if limit_responses is not None and count >= limit_responses:
                 return
             state = user_state.state or {}
             text = ""
-            uuid = state.get("submission_uuid") or ""
+            reflection = submitted.get(user_state.username)
+            uuid = reflection.submission_uuid if reflection else state.get("submission_uuid") or ""
             if uuid:
                 try:
                     text = compat.submissions_api().get_submission(uuid)["answer"].get("text", "")
@@ -447,9 +450,9 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
                     text = ""
             yield user_state.username, {
                 "Submitted": bool(uuid),
-                "Submitted at": state.get("submitted_at", ""),
+                "Submitted at": reflection.submitted_at.isoformat() if reflection else state.get("submitted_at", ""),
                 "Draft words": count_words(state.get("draft", "")),
-                "Answer": text,
+                "Answer": mask_learner_text(text),  # the report is read by staff: personal data masked
             }
             count += 1
 
@@ -473,9 +476,11 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         """
         from django.utils import timezone
 
-        self._learner()
+        anonymous_id, _username = self._learner()
         check = check_text(data.get("text"), self.min_words, self.max_words, final=False)
-        if self.submission_uuid:
+        # The submission's identity is the rubric table's row, not the user-state field: an
+        # autosave racing the submit read user state before the submit wrote it.
+        if self.submission_uuid or self._store().get_reflection(*self._ids(), anonymous_id) is not None:
             raise HandlerError(409, "ALREADY_SUBMITTED", N_("You have already submitted this reflection."))
         self.draft = data["text"]
         self.draft_saved_at = timezone.now().isoformat()
@@ -557,6 +562,7 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         store = self._store()
         text = store.submission_text(reflection)
         masked = mask_personal_data(text)
+        learner_text = (lambda value: value) if reveal else mask_learner_text
         assessments = store.get_assessments(reflection)
         staff_model = assessments.get("staff")
         mine = store.to_rubric_assessment(assessments.get("self"))
@@ -574,11 +580,12 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
             "text": text if reveal else masked,
             "masked": (not reveal) and masked != text,
             "has_personal_data": masked != text,
-            "self_assessment": self._assessment_json(mine),
+            # The learner's comments and role-play record are masked like the text (until reveal).
+            "self_assessment": learner_text(self._assessment_json(mine)),
             "staff_assessment": store.snapshot(staff_model) if staff_model else None,
             "version": staff_model.version if staff_model else 0,
             "history": store.changes(staff_model),
-            "simulation": self._simulation_run(reflection.username),
+            "simulation": learner_text(self._simulation_run(reflection.username)),
             # Versions: the current rubric (for the grading form), and the rubric of every
             # assessment made with another version, so it shows as it was graded.
             "rubric": current.to_dict() if current else None,
