@@ -73,12 +73,17 @@ setup(
             "olxcleaner",
             # `make translations`: extract and compile the blocks' gettext catalogs.
             "babel",
+            # Property-based fuzzing of the handlers (seeded).
+            "hypothesis",
         ],
         # `make bench-peers`: the peers `make bench` measures beside the blocks. Installed in their
         # own virtualenv (.venv-bench), never in .venv: edx-ora2's block needs its Django apps,
         # which the demo and the tests do not install. edx-ora2 7.1.2 imports celery without
         # declaring it.
         "bench": ["ora2==7.1.2", "branching-xblock==0.3.3", "celery"],
+        # The multi-worker load test (`make db-deps`): the demo under gunicorn on MariaDB. mysqlclient
+        # builds against libmariadb-dev (a Debian package), so it is apart from "dev".
+        "load": ["gunicorn", "mysqlclient"],
     },
     entry_points={
         "xblock.v1": [
