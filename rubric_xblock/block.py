@@ -9,6 +9,7 @@ import logging
 import re
 
 from django.template import Context, Engine
+from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
@@ -44,7 +45,7 @@ from .rubric import (
     summarise_run,
     validate_settings,
 )
-from .sanitize import sanitize_prompt
+from .sanitize import mask_learner_text, sanitize_prompt
 from .strings import browser_strings
 from .studio import RubricEditorMixin
 
@@ -389,7 +390,9 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         frag.add_css(asset("public/rubric_reflection.css"))
         add_client_script(frag)
         frag.add_javascript(asset("public/rubric_reflection.js"))
-        frag.initialize_js("RubricReflectionBlock", {
+        # Init data in the block's own HTML, escaped for a <script> element; the runtime's
+        # init arguments carry none of it (the workbench writes those unescaped).
+        frag.add_content(json_script({
             "state": self._learner_state() if rubric else None,
             "rubric": rubric_dict,
             "rubric_version": version,
@@ -398,7 +401,8 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
                          "grade_release": self.grade_release, "linked": bool(self.linked_simulation)},
             "strings": strings,
             "is_staff": is_staff,
-        })
+        }))
+        frag.initialize_js("RubricReflectionBlock", {})
         return frag
 
     def student_view_data(self, context=None):
@@ -430,12 +434,15 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """Yield ``(username, row)`` per learner with state: submitted?, when, words, text."""
         count = 0
+        # Submissions come from the rubric table (user state can have lost the uuid in a race).
+        submitted = self._store().reflections_by_username(*self._ids())
         for user_state in user_state_iterator:
             if limit_responses is not None and count >= limit_responses:
                 return
             state = user_state.state or {}
             text = ""
-            uuid = state.get("submission_uuid") or ""
+            reflection = submitted.get(user_state.username)
+            uuid = reflection.submission_uuid if reflection else state.get("submission_uuid") or ""
             if uuid:
                 try:
                     text = compat.submissions_api().get_submission(uuid)["answer"].get("text", "")
@@ -443,9 +450,9 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
                     text = ""
             yield user_state.username, {
                 "Submitted": bool(uuid),
-                "Submitted at": state.get("submitted_at", ""),
+                "Submitted at": reflection.submitted_at.isoformat() if reflection else state.get("submitted_at", ""),
                 "Draft words": count_words(state.get("draft", "")),
-                "Answer": text,
+                "Answer": mask_learner_text(text),  # the report is read by staff: personal data masked
             }
             count += 1
 
@@ -469,9 +476,11 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         """
         from django.utils import timezone
 
-        self._learner()
+        anonymous_id, _username = self._learner()
         check = check_text(data.get("text"), self.min_words, self.max_words, final=False)
-        if self.submission_uuid:
+        # The submission's identity is the rubric table's row, not the user-state field: an
+        # autosave racing the submit read user state before the submit wrote it.
+        if self.submission_uuid or self._store().get_reflection(*self._ids(), anonymous_id) is not None:
             raise HandlerError(409, "ALREADY_SUBMITTED", N_("You have already submitted this reflection."))
         self.draft = data["text"]
         self.draft_saved_at = timezone.now().isoformat()
@@ -553,6 +562,7 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         store = self._store()
         text = store.submission_text(reflection)
         masked = mask_personal_data(text)
+        learner_text = (lambda value: value) if reveal else mask_learner_text
         assessments = store.get_assessments(reflection)
         staff_model = assessments.get("staff")
         mine = store.to_rubric_assessment(assessments.get("self"))
@@ -570,11 +580,12 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
             "text": text if reveal else masked,
             "masked": (not reveal) and masked != text,
             "has_personal_data": masked != text,
-            "self_assessment": self._assessment_json(mine),
+            # The learner's comments and role-play record are masked like the text (until reveal).
+            "self_assessment": learner_text(self._assessment_json(mine)),
             "staff_assessment": store.snapshot(staff_model) if staff_model else None,
             "version": staff_model.version if staff_model else 0,
             "history": store.changes(staff_model),
-            "simulation": self._simulation_run(reflection.username),
+            "simulation": learner_text(self._simulation_run(reflection.username)),
             # Versions: the current rubric (for the grading form), and the rubric of every
             # assessment made with another version, so it shows as it was graded.
             "rubric": current.to_dict() if current else None,
