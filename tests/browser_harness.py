@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 # How long a demo server may take to answer its first page (six engineers share two cores).
 STARTUP_SECONDS = 180
+# How long one browser step (a wait, a click) may take on such a machine.
+STEP_SECONDS = 60
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(os.environ.get("AXE_JS", ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"))
 CHROMIUM_ARGS = [
@@ -177,7 +179,7 @@ def open_page(browser, demo_server):
         # emulation would lay it out 980 px wide; the LMS sets that meta, giving 360 px.
         context = browser.new_context(viewport=size, has_touch=viewport == "mobile",
                                       device_scale_factor=1, locale="id-ID")
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(STEP_SECONDS * 1000)
         requests = []
         context.on("request", lambda req: requests.append(req.url))
         contexts.append((context, requests, server))
