@@ -17,6 +17,7 @@ Every editor handler requires course staff. The LMS's user service sets
 either ``user_is_staff`` is true or that service says they can write the course. With
 neither (no user service, a learner in the LMS, an anonymous user) the answer is 403.
 """
+import html
 import logging
 
 from web_fragments.fragment import Fragment
@@ -229,6 +230,12 @@ def editor_strings(gettext):
     return {key: gettext(value) for key, value in EDITOR_STRINGS.items()}
 
 
+def no_edit_rights(title, message):
+    """The editor's place for a user who may not edit: what it is and why, nothing to lose."""
+    return Fragment(f'<section class="cse-no-rights" role="alert"><h2>{html.escape(title)}</h2>'
+                    f'<p>{html.escape(message)}</p></section>')
+
+
 @XBlock.wants("studio_user_permissions")
 class ScenarioEditorMixin(XBlockMixin):
     """Studio editing for the role-play: a map editor with live validation and playtest."""
@@ -267,7 +274,13 @@ class ScenarioEditorMixin(XBlockMixin):
 
     # --- View -------------------------------------------------------------------------------
     def studio_view(self, context=None):
-        """The scenario editor: map, panels, live validation, playtest, text mode, Twine import."""
+        """The scenario editor: map, panels, live validation, playtest, text mode, Twine import.
+
+        A user without edit rights gets a notice instead: no form to fill in and lose on Save.
+        """
+        if not self._can_edit():
+            return no_edit_rights(self.gettext(_("You cannot edit this role-play")), self.gettext(
+                _("Only the course team can edit it. Nothing on this page can be changed or saved.")))
         data = self.scenario_data()
         frag = Fragment()
         frag.add_css(loader.load_unicode("public/studio.css"))

@@ -16,6 +16,7 @@ or levels makes a new one. Saving never touches stored assessments: each keeps t
 it was made with, and the rubric of that version is kept in
 :class:`~rubric_xblock.models.RubricVersion` when the assessment is made.
 """
+import html
 import logging
 
 from web_fragments.fragment import Fragment
@@ -222,7 +223,16 @@ class RubricEditorMixin(XBlockMixin):
 
     # --- View -------------------------------------------------------------------------------
     def studio_view(self, context=None):
-        """The reflection editor: form on the left, the learner's view on the right."""
+        """The reflection editor: form on the left, the learner's view on the right.
+
+        A user without edit rights gets a notice instead: no form to fill in and lose on Save.
+        """
+        if not self._can_edit():
+            title = self.gettext(N_("You cannot edit this reflection"))
+            message = self.gettext(
+                N_("Only the course team can edit it. Nothing on this page can be changed or saved."))
+            return Fragment(f'<section class="rre-no-rights" role="alert"><h2>{html.escape(title)}</h2>'
+                            f'<p>{html.escape(message)}</p></section>')
         strings = editor_strings(self.gettext)
         learner = browser_strings(self.gettext)
         frag = Fragment(loader.render_django_template("templates/studio_view.html", {"s": strings}))
