@@ -31,8 +31,8 @@ AUTHOR = "staff_author"
 CHROME = {
     "id": {
         "demo": "Demo lokal", "outline": "← Daftar isi", "previous": "← Sebelumnya", "next": "Berikutnya →",
-        "course_nav": "Navigasi kursus", "views": "Tampilan",
-        "you_are": "Anda masuk sebagai {who}.",
+        "course_nav": "Navigasi kursus", "views": "Peran Anda", "how_title": "Cara berganti peran",
+        "you_are": "Anda: {who}.",
         "learner": "peserta", "staff": "staf kursus", "author": "penulis (editor)",
         "as_learner": "Lihat sebagai peserta", "as_staff": "Lihat sebagai staf kursus",
         "as_author": "Buka editor (penulis)",
@@ -41,8 +41,8 @@ CHROME = {
     },
     "en": {
         "demo": "Local demo", "outline": "← Outline", "previous": "← Previous", "next": "Next →",
-        "course_nav": "Course navigation", "views": "Views",
-        "you_are": "You are signed in as {who}.",
+        "course_nav": "Course navigation", "views": "Your role", "how_title": "How to switch roles",
+        "you_are": "You: {who}.",
         "learner": "a learner", "staff": "course staff", "author": "an author (editor)",
         "as_learner": "View as a learner", "as_staff": "View as course staff", "as_author": "Open the editor (author)",
         "how": "On any address, ?student=<name> picks the learner; a name starting with “staff” "
@@ -68,8 +68,9 @@ PAGE = Template("""<!DOCTYPE html>
   .demo-bar a, .demo-who a { display: inline-flex; align-items: center; min-height: 44px; min-width: 44px;
               padding: 0 .25rem; color: #0b5d66; }
   .demo-who { padding: .4rem 1rem; font-size: .9rem; background: #f5f7fa; border-bottom: 1px solid #c9d6db; }
-  .demo-who p { margin: .2rem 0; }
-  .demo-who ul { display: flex; flex-wrap: wrap; gap: 0 1rem; list-style: none; margin: 0; padding: 0; }
+  .demo-who p { margin: 0; }
+  .demo-who a { margin-right: .5rem; }
+  .demo-who summary { display: flex; align-items: center; min-height: 44px; cursor: pointer; color: #0b5d66; }
   main { max-width: 48rem; margin: 0 auto; padding: 1rem; }
   main img, main video, main iframe { max-width: 100%; height: auto; }
   main pre { white-space: pre-wrap; }
@@ -93,9 +94,8 @@ PAGE = Template("""<!DOCTYPE html>
   <a href="{{ link.href }}">{{ link.text }}</a>{% endfor %}
 </nav>{% endif %}
 <section class="demo-who" aria-label="{{ c.views }}">
-  <p>{{ you_are }}</p>
-  <ul>{% for link in roles %}<li><a href="{{ link.href }}">{{ link.text }}</a></li>{% endfor %}</ul>
-  <p>{{ c.how }}</p>
+  <p>{{ you_are }}{% for link in roles %} <a href="{{ link.href }}">{{ link.text }}</a>{% endfor %}</p>
+  <details><summary>{{ c.how_title }}</summary><p>{{ c.how }}</p></details>
 </section>
 <main>
 {{ body|safe }}
@@ -129,18 +129,20 @@ def _student(request):
 
 
 def _role(student, view_name):
-    if view_name == "studio_view":
-        return "author"
-    return "staff" if student.startswith(STAFF_PREFIX) else "learner"
+    if not student.startswith(STAFF_PREFIX):
+        return "learner"  # in the editor too: it then says at once that they may not edit
+    return "author" if view_name == "studio_view" else "staff"
 
 
-def _role_links(path, student, editor_path):
-    """Links to the same page as a learner and as staff, and to the editor when there is one."""
+def _role_links(path, role, editor_path):
+    """Links to the same page in the other roles: learner, course staff, author (the editor)."""
     c = chrome()
-    learner = DEFAULT_STUDENT if student.startswith(STAFF_PREFIX) else student
-    links = [{"href": f"{path}?student={quote(learner)}", "text": c["as_learner"]},
-             {"href": f"{path}?student=staff", "text": c["as_staff"]}]
-    if editor_path:
+    links = []
+    if role != "learner":
+        links.append({"href": f"{path}?student={DEFAULT_STUDENT}", "text": c["as_learner"]})
+    if role != "staff":
+        links.append({"href": f"{path}?student=staff", "text": c["as_staff"]})
+    if editor_path and role != "author":
         links.append({"href": f"{editor_path}?student={AUTHOR}", "text": c["as_author"]})
     return links
 
@@ -161,10 +163,11 @@ def render_page(request, name, view_name, title, nav=(), page_path=None):
     learner_path = page_path or f"/scenario/{name}/"
     editor_path = None if name.startswith(SCENARIO_PREFIX) else f"/scenario/{name}/studio_view/"
     root = reverse("workbench_index")
+    role = _role(student, view_name)
     context = {
         "lang": (get_language() or "id").split("-")[0], "title": title, "c": c, "nav": list(nav),
-        "you_are": c["you_are"].format(who=f"“{student}”, {c[_role(student, view_name)]}"),
-        "roles": _role_links(learner_path, student, editor_path),
+        "you_are": c["you_are"].format(who=f"“{student}”, {c[role]}"),
+        "roles": _role_links(learner_path, role, editor_path),
         "static": "/static/workbench/", "jsi18n": reverse("javascript-catalog"),
         "student_json": _script_json(student), "handler_base_json": _script_json(f"{root}handler/"),
         "aside_base_json": _script_json(f"{root}aside_handler/"),

@@ -86,7 +86,7 @@ def test_pages_are_the_demos_own_not_the_workbenchs(client, workbench):
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page, path
         assert "Scenario State" not in page and "<pre>&lt;vertical_demo" not in page, path
         assert 'class="banner"' not in page, path
-        assert "?student=staff" in page, path
+        assert "?student=staff" in page and "Cara berganti peran" in page, path
     learner = client.get("/scenario/complaint_sim.0/?student=asn_demo").content.decode("utf-8")
     assert "“asn_demo”, peserta" in learner
     assert 'href="/scenario/complaint_sim.0/studio_view/?student=staff_author"' in learner
