@@ -11,6 +11,7 @@ from importlib import resources
 
 import yaml
 from django.template import Context, Engine
+from django.utils import translation
 from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
@@ -45,6 +46,8 @@ def render(path, context):
 
 
 DEFAULT_SCENARIO_FILE = "ktp_el_terlambat.yaml"
+# Dates are shown in the course's time zone (Kota Tangerang) unless the learner set their own.
+COURSE_TIME_ZONE = "Asia/Jakarta"
 MEMO_SIZE = 64
 # Compiled scenarios by content digest. A bounded memo of immutable, content-addressed data:
 # no user or course state, any worker rebuilds the same value, and a changed scenario has a
@@ -143,6 +146,14 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def _is_staff(self):
         return bool(self._user_attr("edx-platform.user_is_staff", False))
 
+    def page_locale(self):
+        """``{"language", "time_zone"}`` the browser formats dates and numbers with: the page's
+        language (never the browser's) and the learner's time zone preference, else the course's."""
+        preferences = self._user_attr("edx-platform.user_preferences", {}) or {}
+        time_zone = preferences.get("time_zone") if isinstance(preferences, dict) else None
+        return {"language": translation.get_language() or "en",
+                "time_zone": time_zone if isinstance(time_zone, str) and time_zone else COURSE_TIME_ZONE}
+
     def set_scenario(self, data):
         """Store scenario data (already validated) with its digest: the one way to write it."""
         self.scenario = data
@@ -233,6 +244,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             "state": self._state(scenario, notice),
             "intro": {"title": scenario.title, "situation": scenario.situation, "persona": scenario.persona},
             "strings": browser_strings(self.translator()),
+            "locale": self.page_locale(),
         })
         return frag
 

@@ -294,6 +294,7 @@ class ScenarioEditorMixin(XBlockMixin):
                          "max_attempts": self.max_attempts, "grading_policy": self.grading_policy},
             "report": self._report(data),
             "strings": strings,
+            "locale": self.page_locale(),
             "limits": {"min_choices": MIN_CHOICES, "max_choices": MAX_CHOICES, "max_steps": MAX_STEPS_LIMIT,
                        "speakers": list(SPEAKERS), "qualities": list(QUALITIES),
                        "feedback_modes": list(FEEDBACK_MODES), "record_fields": list(RECORD_CHOICE_FIELDS),

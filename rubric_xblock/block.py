@@ -6,6 +6,7 @@ and ``store`` (edx-submissions and this app's models), and map refusals to HTTP.
 import logging
 import re
 
+from django.utils import translation
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
@@ -54,6 +55,8 @@ DEFAULT_RUBRIC = {
 ATTRIBUTE_FIELDS = ("display_name", "min_words", "max_words", "self_assessment", "staff_assessment",
                     "grade_release", "linked_simulation", "weight")
 QUEUE_PAGE = 50
+# Dates are shown in the course's time zone (Kota Tangerang) unless the learner set their own.
+COURSE_TIME_ZONE = "Asia/Jakarta"
 
 
 def _attribute_value(field, raw):
@@ -142,6 +145,14 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
 
     def _is_staff(self):
         return bool(self._user_attrs().get("edx-platform.user_is_staff"))
+
+    def page_locale(self):
+        """``{"language", "time_zone"}`` the browser formats dates and numbers with: the page's
+        language (never the browser's) and the learner's time zone preference, else the course's."""
+        preferences = self._user_attrs().get("edx-platform.user_preferences") or {}
+        time_zone = preferences.get("time_zone") if isinstance(preferences, dict) else None
+        return {"language": translation.get_language() or "en",
+                "time_zone": time_zone if isinstance(time_zone, str) and time_zone else COURSE_TIME_ZONE}
 
     def _learner(self):
         """``(anonymous_id, username)`` of the current user; 403 when nobody is signed in."""
@@ -330,6 +341,7 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
                          "grade_release": self.grade_release, "linked": bool(self.linked_simulation)},
             "strings": strings,
             "is_staff": is_staff,
+            "locale": self.page_locale(),
         })
         return frag
 

@@ -249,6 +249,7 @@ class RubricEditorMixin(XBlockMixin):
             "rubric_version": current_version,
             "roleplays": self._roleplays(),
             "strings": strings,
+            "locale": self.page_locale(),
             "learner_strings": {key: learner[key] for key in ("rubric", "feedback_only", "your_text", "words",
                                                                "limits", "submit", "sim_title")},
             "limits": {"max_criteria": MAX_CRITERIA, "max_levels": MAX_LEVELS, "max_points": MAX_LEVEL_POINTS,
