@@ -150,7 +150,9 @@ class Shooter:
         height = page.evaluate("() => document.documentElement.scrollHeight")
         page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height, 12_000))})
         try:
-            page.screenshot(path=str(path))
+            # One image pixel per CSS pixel: a tall page at a phone's 3x density is otherwise
+            # too big to capture in time.
+            page.screenshot(path=str(path), scale="css")
         finally:
             page.set_viewport_size(size)
         return path
