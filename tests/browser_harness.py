@@ -46,6 +46,7 @@ DEVICES = {
 # chrome is not what the LMS shows, see ``scan``).
 BLOCK_SELECTORS = [".csim", ".rr-block", ".cse", ".rre"]
 BLOCKING_IMPACTS = ("serious", "critical")
+STARTUP_SECONDS = 240
 
 
 def _free_port():
@@ -76,17 +77,19 @@ class DemoServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
                 env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
+        # The first page loads every scenario and course unit: on a machine shared by several
+        # test runs that alone can take a minute, so wait long, and with one request at a time.
+        deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"demo server exited early:\n{self.log.read_text()}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                with urllib.request.urlopen(self.url + "/", timeout=STARTUP_SECONDS) as response:
                     if response.status == 200:
                         return self
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"demo server did not answer within 60 s:\n{self.log.read_text()}")
+        raise RuntimeError(f"demo server did not answer within {STARTUP_SECONDS} s:\n{self.log.read_text()}")
 
     def stop(self):
         """Stop the server process this object started."""
