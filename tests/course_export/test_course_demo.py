@@ -113,3 +113,16 @@ def test_an_editor_opened_without_edit_rights_says_so_and_offers_nothing(client,
         assert "Hanya tim kursus yang dapat menyuntingnya" in page, path
         assert block not in page and "<textarea" not in page and "<button" not in page, path
         assert block in client.get(f"{path}?student=staff_author").content.decode("utf-8"), path
+
+
+def test_first_requests_at_once_all_load_the_course():
+    """The threaded demo server's first requests arrive together: each gets the course, none a 500
+    (the Markdown cleaner the loader shares is not thread-safe, so loading is serialised)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from course_export.demo import course
+
+    course._load_demo_course.cache_clear()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        loaded = list(pool.map(lambda _n: course.demo_course(), range(6)))
+    assert all(item is loaded[0] for item in loaded)
