@@ -149,7 +149,9 @@ def test_author_edits_a_rubric_with_submissions_and_staff_see_the_version_marker
     assert "Integritas (menolak gratifikasi)" in editor.locator(".rre-preview .rr-criterion h4").first.inner_text()
     pages.shot(editor, "editor-new-version")
     editor.click(".save-button")
+    # "Saving…" shows at once; wait for the answer (slow on a loaded machine), not just any notice.
     editor.wait_for_function("() => document.querySelector('.rre-notice').textContent.length > 0"
+                             " && !document.querySelector('.rre-notice').textContent.includes('…')"
                              " && !document.querySelector('.rre-notice').classList.contains('rre-bad')")
     editor.wait_for_timeout(200)
     assert [(name, data.get("state")) for name, data in notifications(editor)][-2:] == [("save", "start"),

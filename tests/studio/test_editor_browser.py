@@ -106,7 +106,8 @@ def test_author_builds_saves_and_playtests_a_three_node_scenario(editor_page):
     page.locator(".cse-choice").first.locator("summary").click()
     fill(page, "nodes[0].choices[0].scores.empati", "2")
     wait_valid(page)
-    assert page.locator(".cse-max").inner_text().endswith("2")
+    # The maximum is rewritten when the validation answers (slow on a loaded machine): wait for it.
+    page.wait_for_function("() => document.querySelector('.cse-max').textContent.trim().endsWith('2')")
     page.shot("fixed")
 
     # Save: Studio's notify contract, then the saved scenario is what the editor loads again.
