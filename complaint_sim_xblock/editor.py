@@ -50,6 +50,46 @@ def _problem(code, template, path, **params):
 
 # --- Settings --------------------------------------------------------------------------------
 
+def _check_display_name(name):
+    if not isinstance(name, str) or not name.strip():
+        return None, _problem("missing", N_("'{key}' is required"), "settings.display_name", key="display_name")
+    if len(name.strip()) > MAX_DISPLAY_NAME:
+        return None, _problem("too_long", N_("'{key}' is longer than {limit} characters"),
+                              "settings.display_name", key="display_name", limit=MAX_DISPLAY_NAME)
+    return name.strip(), None
+
+
+def _check_weight(weight):
+    if (isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight)
+            or not 0 <= weight <= MAX_WEIGHT):
+        return None, _problem("out_of_range", N_("'{key}' must be between {low} and {high}"),
+                              "settings.weight", key="weight", low=0, high=MAX_WEIGHT)
+    return float(weight), None
+
+
+def _check_max_attempts(attempts):
+    if isinstance(attempts, bool) or not isinstance(attempts, int) or not 0 <= attempts <= MAX_ATTEMPTS:
+        return None, _problem("out_of_range", N_("'{key}' must be between {low} and {high}"),
+                              "settings.max_attempts", key="max_attempts", low=0, high=MAX_ATTEMPTS)
+    return attempts, None
+
+
+def _check_grading_policy(policy):
+    if policy not in GRADING_POLICIES:
+        return None, _problem("not_allowed", N_("'{key}' must be one of: {allowed}"), "settings.grading_policy",
+                              key="grading_policy", allowed=", ".join(GRADING_POLICIES))
+    return policy, None
+
+
+# Each editable setting and its check: ``check(value) -> (clean value, None) | (None, problem)``.
+SETTING_CHECKS = {
+    "display_name": _check_display_name,
+    "weight": _check_weight,
+    "max_attempts": _check_max_attempts,
+    "grading_policy": _check_grading_policy,
+}
+
+
 def validate_settings(data):
     """``(clean, problems)`` for the block settings the editor edits.
 
@@ -60,38 +100,13 @@ def validate_settings(data):
     if not isinstance(data, dict):
         return {}, [_problem("not_mapping", N_("must be a mapping of keys to values"), "settings")]
     clean, problems = {}, []
-    if "display_name" in data:
-        name = data["display_name"]
-        if not isinstance(name, str) or not name.strip():
-            problems.append(_problem("missing", N_("'{key}' is required"), "settings.display_name",
-                                     key="display_name"))
-        elif len(name.strip()) > MAX_DISPLAY_NAME:
-            problems.append(_problem("too_long", N_("'{key}' is longer than {limit} characters"),
-                                     "settings.display_name", key="display_name", limit=MAX_DISPLAY_NAME))
-        else:
-            clean["display_name"] = name.strip()
-    if "weight" in data:
-        weight = data["weight"]
-        if (isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight)
-                or not 0 <= weight <= MAX_WEIGHT):
-            problems.append(_problem("out_of_range", N_("'{key}' must be between {low} and {high}"),
-                                     "settings.weight", key="weight", low=0, high=MAX_WEIGHT))
-        else:
-            clean["weight"] = float(weight)
-    if "max_attempts" in data:
-        attempts = data["max_attempts"]
-        if isinstance(attempts, bool) or not isinstance(attempts, int) or not 0 <= attempts <= MAX_ATTEMPTS:
-            problems.append(_problem("out_of_range", N_("'{key}' must be between {low} and {high}"),
-                                     "settings.max_attempts", key="max_attempts", low=0, high=MAX_ATTEMPTS))
-        else:
-            clean["max_attempts"] = attempts
-    if "grading_policy" in data:
-        if data["grading_policy"] not in GRADING_POLICIES:
-            problems.append(_problem("not_allowed", N_("'{key}' must be one of: {allowed}"),
-                                     "settings.grading_policy", key="grading_policy",
-                                     allowed=", ".join(GRADING_POLICIES)))
-        else:
-            clean["grading_policy"] = data["grading_policy"]
+    for key, check in SETTING_CHECKS.items():
+        if key in data:
+            value, problem = check(data[key])
+            if problem is None:
+                clean[key] = value
+            else:
+                problems.append(problem)
     return clean, problems
 
 
@@ -136,7 +151,7 @@ def parse_text(text):
     if not isinstance(text, str):
         raise EditorError("BAD_REQUEST", N_("The request is missing the text."))
     if len(text) > MAX_TEXT_CHARS:
-        raise EditorError("TOO_LARGE", N_("The text is too long (2,000,000 characters at most)."))
+        raise EditorError("TEXT_TOO_LONG", N_("The text is too long (2,000,000 characters at most)."))
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

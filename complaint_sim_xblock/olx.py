@@ -73,7 +73,7 @@ def scenario_to_xml(data):
     return root
 
 
-def _node_to_xml(node):
+def _node_to_xml(node):  # noqa: PLR0912  (lane A is rewriting this module: split it there)
     element = etree.Element("node")
     for key in ("id", "type", "speaker", "next", "title", "quality"):
         _set(element, key, node.get(key))

@@ -247,7 +247,7 @@ def _report_entry(passage_name, node_id, code, template, snippet):
     return {"passage": passage_name, "node": node_id, "code": code, "template": template, "params": params}
 
 
-def import_twee(source):
+def import_twee(source):  # noqa: PLR0912, PLR0915  (lane A is rewriting this module: split it there)
     """Scenario data and the report of a Twee 3 story: ``{"scenario", "report", "story"}``.
 
     ``report`` lists dicts ``{passage, node, code, template, params}`` (``template`` is an

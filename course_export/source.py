@@ -667,36 +667,39 @@ def _read_quiz(reader, doc, ident, entry, path):
         return []
     if not quiz["questions"]:
         reader.add(qdoc, "a quiz needs at least one question", "questions")
-    questions = []
-    for index, raw in enumerate(quiz["questions"]):
-        q_path = ("questions", index)
-        item = reader.mapping(qdoc, raw, q_path, QUESTION_SPEC)
-        if item is None or not {"id", "question", "choices"} <= set(item):
-            continue
-        if not SLUG.match(item["id"]):
-            reader.add(qdoc, f"id '{item['id']}' must be a slug (lowercase letters, digits, - and _)", *q_path, "id")
-            continue
-        if not reader.claim_id(qdoc, f"{ident}-{item['id']}", *q_path, "id"):
-            continue
-        choices = []
-        for c_index, raw_choice in enumerate(item["choices"]):
-            choice = reader.mapping(qdoc, raw_choice, (*q_path, "choices", c_index), CHOICE_SPEC)
-            if choice and "text" in choice:
-                choices.append(Choice(choice["text"].strip(), choice.get("correct", False),
-                                      choice.get("hint", "").strip()))
-        if not 2 <= len(item["choices"]) <= 6:
-            reader.add(qdoc, "a question needs 2 to 6 choices", *q_path, "choices")
-        elif len(choices) == len(item["choices"]) and sum(c.correct for c in choices) != 1:
-            reader.add(qdoc, "exactly one choice must be marked 'correct: true'", *q_path, "choices")
-        try:
-            text = render_markdown(item["question"])
-            explanation = render_markdown(item.get("explanation", "")) if item.get("explanation") else ""
-        except ValueError as err:
-            reader.add(qdoc, f"the question does not render to valid HTML: {err}", *q_path)
-            continue
-        title = item.get("title") or f"Soal {index + 1}"
-        questions.append(Question(f"{ident}-{item['id']}", title, text, choices, explanation, qdoc.label))
-    return questions
+    questions = [_read_question(reader, qdoc, ident, raw, index) for index, raw in enumerate(quiz["questions"])]
+    return [question for question in questions if question is not None]
+
+
+def _read_question(reader, qdoc, ident, raw, index):
+    """One quiz question (None, with the problems added, when it cannot be used)."""
+    q_path = ("questions", index)
+    item = reader.mapping(qdoc, raw, q_path, QUESTION_SPEC)
+    if item is None or not {"id", "question", "choices"} <= set(item):
+        return None
+    if not SLUG.match(item["id"]):
+        reader.add(qdoc, f"id '{item['id']}' must be a slug (lowercase letters, digits, - and _)", *q_path, "id")
+        return None
+    if not reader.claim_id(qdoc, f"{ident}-{item['id']}", *q_path, "id"):
+        return None
+    choices = []
+    for c_index, raw_choice in enumerate(item["choices"]):
+        choice = reader.mapping(qdoc, raw_choice, (*q_path, "choices", c_index), CHOICE_SPEC)
+        if choice and "text" in choice:
+            choices.append(Choice(choice["text"].strip(), choice.get("correct", False),
+                                  choice.get("hint", "").strip()))
+    if not 2 <= len(item["choices"]) <= 6:
+        reader.add(qdoc, "a question needs 2 to 6 choices", *q_path, "choices")
+    elif len(choices) == len(item["choices"]) and sum(c.correct for c in choices) != 1:
+        reader.add(qdoc, "exactly one choice must be marked 'correct: true'", *q_path, "choices")
+    try:
+        text = render_markdown(item["question"])
+        explanation = render_markdown(item.get("explanation", "")) if item.get("explanation") else ""
+    except ValueError as err:
+        reader.add(qdoc, f"the question does not render to valid HTML: {err}", *q_path)
+        return None
+    title = item.get("title") or f"Soal {index + 1}"
+    return Question(f"{ident}-{item['id']}", title, text, choices, explanation, qdoc.label)
 
 
 def _check_links(reader, sections):

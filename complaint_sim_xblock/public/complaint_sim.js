@@ -29,16 +29,7 @@ function ComplaintSimBlock(runtime, element, args) {
     });
   }
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (key === "text") { node.textContent = attrs[key]; }
-      else if (key === "onclick") { node.addEventListener("click", attrs[key]); }
-      else { node.setAttribute(key, attrs[key]); }
-    });
-    (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
-    return node;
-  }
+  var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
 
   function paragraphs(text, cls) {
     var box = el("div", {"class": cls || ""});
@@ -48,11 +39,6 @@ function ComplaintSimBlock(runtime, element, args) {
     return box;
   }
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
   function post(handler, payload, recordShown) {
     if (busy) { return; }
     busy = true;
@@ -60,25 +46,20 @@ function ComplaintSimBlock(runtime, element, args) {
     notice.textContent = S.working;
     var buttons = root.querySelectorAll("button");
     Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
-    fetch(runtime.handlerUrl(root, handler), {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify(payload)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        busy = false;
-        notice.textContent = "";
-        if (data.state) {
-          moodBefore = response.ok ? before : null;
-          savedRecord = response.ok ? recordShown || null : null;
-          state = data.state;
-          render(true);
-        }
-        if (!response.ok) {
-          notice.textContent = (data.error && data.error.message) || S.error;
-          Array.prototype.forEach.call(root.querySelectorAll("button"), function (b) { b.disabled = false; });
-        }
-      });
+    TangerangXBlocks.postJson(runtime, root, handler, payload).then(function (result) {
+      var data = result.data;
+      busy = false;
+      notice.textContent = "";
+      if (data.state) {
+        moodBefore = result.ok ? before : null;
+        savedRecord = result.ok ? recordShown || null : null;
+        state = data.state;
+        render(true);
+      }
+      if (!result.ok) {
+        notice.textContent = (data.error && data.error.message) || S.error;
+        Array.prototype.forEach.call(root.querySelectorAll("button"), function (b) { b.disabled = false; });
+      }
     }).catch(function () {
       busy = false;
       notice.textContent = S.offline;

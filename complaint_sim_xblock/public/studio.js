@@ -47,23 +47,7 @@ function ComplaintSimEditor(runtime, element, args) {
       return typeof value === "number" && numberFormat ? numberFormat.format(value) : String(value);
     });
   }
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === undefined || value === null || value === false) { return; }
-      if (key === "text") { node.textContent = value; }
-      else if (key.slice(0, 2) === "on") { node.addEventListener(key.slice(2), value); }
-      else if (key === "value") { node.value = value; }
-      else if (key === "checked") { node.checked = !!value; }
-      else { node.setAttribute(key, value === true ? "" : value); }
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) { return; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
+  var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
   function svg(tag, attrs) {
     var node = document.createElementNS(SVGNS, tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
@@ -103,31 +87,13 @@ function ComplaintSimEditor(runtime, element, args) {
     box.addEventListener("change", function () { onchange(box.value, box); });
     return box;
   }
-  function button(text, onclick, attrs) {
-    return el("button", Object.assign({type: "button", text: text, onclick: function (e) {
-      e.preventDefault(); onclick(e);
-    }}, attrs || {}));
-  }
+  var button = TangerangXBlocks.button;
   function notice(text, action) {
     noticeBox.textContent = text || "";
     if (action) { noticeBox.appendChild(document.createTextNode(" ")); noticeBox.appendChild(action); }
   }
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
   function post(handler, payload) {
-    return fetch(runtime.handlerUrl(root, handler), {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify(payload)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return {ok: response.ok, status: response.status, data: data};
-      });
-    }, function () {
-      return {ok: false, status: 0, data: {error: {code: "offline", message: S.offline}}};
-    });
+    return TangerangXBlocks.postJson(runtime, root, handler, payload, S.offline);
   }
   function errorText(result) {
     return (result.data && result.data.error && result.data.error.message) || S.error;
