@@ -24,6 +24,7 @@ from xblock_json_contract import (
     TEXT_TOO_LONG,
     HandlerError,
     add_client_script,
+    can_author,
     json_endpoint,
     require_author,
 )
@@ -265,7 +266,7 @@ class ScenarioEditorMixin(XBlockMixin):
 
         A user without edit rights gets a notice instead: no form to fill in and lose on Save.
         """
-        if not self._can_edit():
+        if not can_author(self):
             return no_edit_rights(self.gettext(_("You cannot edit this role-play")), self.gettext(
                 _("Only the course team can edit it. Nothing on this page can be changed or saved.")))
         data = self.scenario_data()

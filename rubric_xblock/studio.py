@@ -24,7 +24,15 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.utils.resources import ResourceLoader
 
-from xblock_json_contract import BAD_REQUEST, INVALID, HandlerError, add_client_script, json_endpoint, require_author
+from xblock_json_contract import (
+    BAD_REQUEST,
+    INVALID,
+    HandlerError,
+    add_client_script,
+    can_author,
+    json_endpoint,
+    require_author,
+)
 
 from . import compat, editor
 from .rubric import (
@@ -214,7 +222,7 @@ class RubricEditorMixin(XBlockMixin):
 
         A user without edit rights gets a notice instead: no form to fill in and lose on Save.
         """
-        if not self._can_edit():
+        if not can_author(self):
             title = self.gettext(N_("You cannot edit this reflection"))
             message = self.gettext(
                 N_("Only the course team can edit it. Nothing on this page can be changed or saved."))
