@@ -136,7 +136,8 @@ class Sim:
         box = self.root.locator(".csim-debrief")
         box.wait_for()
         quality = box.locator(".csim-quality").get_attribute("class")
-        return box.locator("h3").inner_text(), quality.split("csim-quality-")[-1]
+        # the ending's own heading (a critical breach puts a section with its heading before it)
+        return box.locator(":scope > h3").inner_text(), quality.split("csim-quality-")[-1]
 
     def ending_title(self, ending_id):
         """The title the scenario gives an ending."""

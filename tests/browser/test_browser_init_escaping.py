@@ -208,13 +208,18 @@ def show(open_page, server, html):
 
 def test_roleplay_views_in_an_lms_like_wrapper_run_no_injected_script(open_page, demo_server, make_block, mini_data):
     from complaint_sim_xblock.block import ComplaintSimBlock
-    from tests.conftest import post
+    from tests.conftest import LmsUserService, post
 
-    block = make_block(ComplaintSimBlock, block_type="complaint_sim", display_name="Main " + PAYLOAD)
-    block.set_scenario(poisoned(mini_data))
-    block.save()
+    def poisoned_block(**kwargs):
+        block = make_block(ComplaintSimBlock, block_type="complaint_sim", display_name="Main " + PAYLOAD, **kwargs)
+        block.set_scenario(poisoned(mini_data))
+        block.save()
+        return block
+
+    block = poisoned_block()
     assert post(block, "start", {"attempt": 1})[0] == 200
-    for frag, name in ((block.student_view(), "ComplaintSimBlock"), (block.studio_view(), "ComplaintSimEditor")):
+    author = poisoned_block(user=LmsUserService(staff=True))  # the editor is shown to the course team only
+    for frag, name in ((block.student_view(), "ComplaintSimBlock"), (author.studio_view(), "ComplaintSimEditor")):
         page = show(open_page, demo_server, lms_page(frag, name, "complaint_sim"))
         assert_inert(page)
 
