@@ -5,7 +5,8 @@
   client come from Debian's packages (``make db-deps`` installs them, as ``browser-deps``
   installs Chromium); nothing here skips: a missing ``mariadbd`` is an error.
 * ``Gunicorn`` serves the demo (``workbench.wsgi``, demo settings) with 4 sync workers on a free
-  loopback port, against that database, after ``course_export.demo.dbsetup`` migrated it.
+  loopback port, against that database, after ``course_export.demo.dbsetup`` migrated it;
+  ``Runserver`` serves it as ``make demo`` does (one process, threaded) on a SQLite file.
 * ``Client`` is one browser-like user: a cookie jar (CSRF token), ``?student=`` name, JSON POSTs
   to block handlers; every response's status, handler and duration is recorded.
 """
@@ -83,43 +84,46 @@ class MariaDB:
                 self.process.wait()
 
 
-class Gunicorn:
-    """The demo served by gunicorn with ``workers`` sync workers, with ``env`` (database choice)."""
+class DemoServer:
+    """The demo served by one server process on a free loopback port, with ``env`` (database choice)."""
 
-    def __init__(self, folder, env, workers=4):
+    name = "server"
+
+    def __init__(self, folder, env):
         self.folder = Path(folder)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course_export.demo.settings",
                     "PYTHONUNBUFFERED": "1", **env}
-        self.workers = workers
         self.process = None
-        self.log = self.folder / "gunicorn.log"
+        self.log = self.folder / f"{self.name}.log"
+
+    def command(self):
+        """The server's command line."""
+        raise NotImplementedError
 
     def start(self):
-        """Migrate, start gunicorn and wait until it answers."""
+        """Migrate, start the server and wait until it answers."""
         subprocess.run([sys.executable, "-m", "course_export.demo.dbsetup"], env=self.env, cwd=ROOT,
                        check=True, timeout=300)
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-                 "--timeout", "120", "--graceful-timeout", "5", "--preload", "course_export.demo.wsgi:application"],
-                env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(self.command(), env=self.env, cwd=ROOT, stdout=log,
+                                            stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
+                raise RuntimeError(f"{self.name} exited:\n{self.log.read_text()[-3000:]}")
             try:
                 with urllib.request.urlopen(self.url + "/workbench/", timeout=30) as response:
                     if response.status == 200:
                         return self
             except OSError:
                 time.sleep(0.5)
-        raise RuntimeError(f"gunicorn did not answer within 90 s:\n{self.log.read_text()[-3000:]}")
+        raise RuntimeError(f"{self.name} did not answer within 90 s:\n{self.log.read_text()[-3000:]}")
 
     def stop(self):
-        """Stop the gunicorn master this object started (it stops its workers)."""
+        """Stop the server process this object started (gunicorn's master stops its workers)."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -127,6 +131,29 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+class Gunicorn(DemoServer):
+    """The demo served by gunicorn with ``workers`` sync workers."""
+
+    name = "gunicorn"
+
+    def __init__(self, folder, env, workers=4):
+        super().__init__(folder, env)
+        self.workers = workers
+
+    def command(self):
+        return [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
+                "--timeout", "120", "--graceful-timeout", "5", "--preload", "course_export.demo.wsgi:application"]
+
+
+class Runserver(DemoServer):
+    """The demo as ``make demo`` serves it: Django's runserver, one process, a thread per request."""
+
+    name = "runserver"
+
+    def command(self):
+        return [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{self.port}", "--noreload"]
 
 
 class Client:

@@ -6,8 +6,21 @@ learner's two first page loads) both insert, and every later ``get`` of that key
 ``MultipleObjectsReturned``: a 500 for that learner or page for good. Here every read and write
 of a key goes to its oldest row, so duplicates, when two inserts race, are harmless: both
 requests converge on the same row, and the younger one is never read.
+
+edx-submissions' ``get_submission`` turns every warning of the *process* into an exception while
+it runs (``warnings.filterwarnings("error")``, then ``"default"``): harmless in the LMS's
+single-threaded workers, but under the demo's threaded runserver any other request that warns
+meanwhile (the workbench's runtime warns ``Runtime.user_id is deprecated`` on every request)
+fails with a 500. In the demo that module sees a ``warnings`` whose filter calls do nothing.
 """
+import types
+import warnings
+
 from django.apps import AppConfig
+
+# ``warnings`` for edx-submissions' api module: the same functions, but its process-wide filter
+# switches are no-ops (a RuntimeWarning of a broken JSON answer is then shown, not raised).
+_THREAD_SAFE_WARNINGS = types.SimpleNamespace(**{**vars(warnings), "filterwarnings": lambda *a, **k: None})
 
 
 def _key_fields(key):
@@ -42,6 +55,8 @@ class DemoConfig(AppConfig):
     verbose_name = "Course demo (workbench)"
 
     def ready(self):
+        import submissions.api
         from workbench.models import XBlockState
 
         XBlockState.get_for_key = classmethod(get_for_key)
+        submissions.api.warnings = _THREAD_SAFE_WARNINGS

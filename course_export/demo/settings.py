@@ -23,6 +23,11 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("DEMO_DATABASE", "var/workbench.db"),
+        # One process, many threads (runserver): every transaction takes SQLite's write lock at
+        # BEGIN (IMMEDIATE), so two writers queue on the busy timeout instead of one failing with
+        # "database is locked" when its read lock cannot be upgraded (a deadlock SQLite does not
+        # wait out); the loser of a race then gets the handlers' own 409.
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
     }
 }
 if os.environ.get("DEMO_MYSQL_SOCKET"):
