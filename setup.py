@@ -53,6 +53,8 @@ setup(
         "PyYAML",
         "bleach",
         "edx-submissions",
+        # Agreement figures: quadratic weighted kappa (sklearn.metrics.cohen_kappa_score).
+        "scikit-learn>=1.5",
     ],
     extras_require={
         # Local demo, tests and benchmark (not needed inside Open edX).

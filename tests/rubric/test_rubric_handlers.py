@@ -169,13 +169,13 @@ def test_staff_queue_counts_and_filters(submitted):
     call(submitted.block("sari"), "submit", {"text": GOOD_TEXT, "confirm": True})
     staff = submitted.block("staff1", staff=True)
     body = call(staff, "staff_queue", {"filter": "ungraded"})[1]
-    assert body["counts"] == {"ungraded": 2, "graded": 0, "all": 2}
+    assert {k: body["counts"][k] for k in ("ungraded", "graded", "all")} == {"ungraded": 2, "graded": 0, "all": 2}
     assert [item["username"] for item in body["items"]] == ["budi", "sari"]
     uuid = body["items"][0]["submission_uuid"]
     assert call(staff, "staff_grade", {"submission_uuid": uuid, "selections": FULL_MARKS,
                                        "expected_version": 0})[0] == 200
     body = call(staff, "staff_queue", {"filter": "graded"})[1]
-    assert body["counts"] == {"ungraded": 1, "graded": 1, "all": 2}
+    assert {k: body["counts"][k] for k in ("ungraded", "graded", "all")} == {"ungraded": 1, "graded": 1, "all": 2}
     assert body["items"][0]["points_earned"] == 6 and body["items"][0]["grader"] == "staff1"
     assert error_code(call(staff, "staff_queue", {"filter": "semua"})) == "BAD_FILTER"
 
