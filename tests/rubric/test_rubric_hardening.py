@@ -10,7 +10,7 @@ from xblock.fields import ScopeIds
 from xblock.runtime import DictKeyValueStore, KvsFieldData
 from xblock.test.tools import TestRuntime
 
-from rubric_xblock import compat, grading_store, store
+from rubric_xblock import compat, grading_store
 from rubric_xblock.block import RubricReflectionBlock
 from rubric_xblock.models import Assessment, AssessmentChange, Reflection
 from rubric_xblock.rubric import RubricError
