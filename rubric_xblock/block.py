@@ -321,6 +321,8 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         frag = Fragment(html)
         frag.add_css(loader.load_unicode("public/rubric_reflection.css"))
         frag.add_javascript(loader.load_unicode("public/rubric_reflection.js"))
+        if is_staff:
+            frag.add_javascript(loader.load_unicode("public/rubric_staff.js"))
         frag.initialize_js("RubricReflectionBlock", {
             "state": self._learner_state() if rubric else None,
             "rubric": rubric.to_dict() if rubric else None,
