@@ -558,8 +558,17 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
 
     @staticmethod
     def workbench_scenarios():
-        """The demo reflection (Indonesian) that follows the demo role-play."""
+        """The demo reflection (Indonesian) that follows the demo role-play; the same reflection
+        graded by peers after training, and graded by staff who release grades (appeals open)."""
+        xml = loader.load_unicode("scenarios/refleksi_ktp_el.xml")
+        settings = 'self_assessment="true" staff_assessment="true" grade_release="immediate"'
+        short = xml.replace('min_words="80"', 'min_words="20"')
+        peer = short.replace(settings, 'self_assessment="false" staff_assessment="true" grade_release="immediate" '
+                                       'grading_mode="peer" peer_count="2" peer_minimum="2"')
+        staff = short.replace(settings, 'self_assessment="false" staff_assessment="true" grade_release="staff" '
+                                        'appeal_days="7" appeal_staff_days="5"')
         return [
-            ("Refleksi: pengaduan KTP-el di loket kelurahan",
-             "<vertical_demo>" + loader.load_unicode("scenarios/refleksi_ktp_el.xml") + "</vertical_demo>"),
+            ("Refleksi: pengaduan KTP-el di loket kelurahan", f"<vertical_demo>{xml}</vertical_demo>"),
+            ("Refleksi dinilai sejawat (dengan pelatihan)", f"<vertical_demo>{peer}</vertical_demo>"),
+            ("Refleksi dinilai staf (rilis dan keberatan)", f"<vertical_demo>{staff}</vertical_demo>"),
         ]

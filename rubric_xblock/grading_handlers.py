@@ -126,6 +126,7 @@ class GradingMixin(XBlockMixin):
         if sampled or breached:
             Reflection.objects.filter(pk=reflection.pk).update(sampled=sampled, breached=breached)
             reflection.sampled, reflection.breached = sampled, breached
+        self._gstore().forget_counts(reflection.course_id, reflection.item_id)
 
     def _grading_facts(self, anonymous_id, reflection, assessments):
         """The facts :func:`rubric_xblock.flow.learner_step` needs, read from the store."""
@@ -288,7 +289,7 @@ class GradingMixin(XBlockMixin):
         store, gstore = self._store(), self._gstore()
         if self.grade_release == RELEASE_IMMEDIATE or model.released_at is not None or already_released:
             store.publish_score(reflection, model, self.weight, grader_id, grader)
-            gstore.mark_released([reflection.pk])
+            gstore.mark_released(reflection.course_id, reflection.item_id, [reflection.pk])
             reflection.released = True
 
     @json_api
@@ -381,7 +382,7 @@ class GradingMixin(XBlockMixin):
         for reflection_id, (pk, _kind) in due.items():
             if store.release_score(pk, self.weight, releaser_id, releaser):
                 released.append(reflection_id)
-        gstore.mark_released(released)
+        gstore.mark_released(*self._ids(), released)
         self._event("released", {"count": len(released), "by": releaser, "mode": self.grade_release,
                                  "selection": uuids is not None})
         return {"released": len(released)}

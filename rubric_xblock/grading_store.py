@@ -6,9 +6,12 @@ here they become queries whose cost follows a page, not the number of submission
 Refusals that depend on stored state raise :class:`rubric_xblock.store.Conflict`.
 """
 import csv
+import hashlib
+import json
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -37,17 +40,50 @@ def _block(course_id, item_id):
 # ---------------------------------------------------------------------------
 # The staff queue
 
+# ``field__in=[value]`` rather than ``field=value``: SQLite compiles ``graded=False`` to
+# ``NOT graded``, which no index serves; ``graded IN (0)`` walks the queue index in order.
 FILTER_Q = {
     "all": Q(),
-    "ungraded": Q(graded=False),
-    "graded": Q(graded=True),
-    "released": Q(released=True),
-    "unreleased": Q(graded=True, released=False),
-    "flagged": Q(flagged=True),
-    "breached": Q(breached=True),
-    "appealed": Q(appealed=True),
-    "sampled": Q(sampled=True),
+    "ungraded": Q(graded__in=[False]),
+    "graded": Q(graded__in=[True]),
+    "released": Q(released__in=[True]),
+    "unreleased": Q(graded__in=[True], released__in=[False]),
+    "flagged": Q(flagged__in=[True]),
+    "breached": Q(breached__in=[True]),
+    "appealed": Q(appealed__in=[True]),
+    "sampled": Q(sampled__in=[True]),
 }
+COUNTS_SECONDS = 30  # a count cached by another worker just before a change lives at most this long
+
+
+def _counts_key(course_id, item_id):
+    digest = hashlib.sha256(f"{course_id}|{item_id}".encode()).hexdigest()[:32]
+    return f"rubric_xblock:queue-counts:{digest}"
+
+
+def forget_counts(course_id, item_id):
+    """Drop the cached counts of a block: every change of a queue flag calls this."""
+    cache.delete(_counts_key(course_id, item_id))
+
+
+def _count(rows):
+    counted = rows.aggregate(**{f"n_{name}": Count("id", filter=q) if q else Count("id")
+                                for name, q in FILTER_Q.items()})
+    return {name: counted[f"n_{name}"] for name in FILTER_Q}
+
+
+def block_counts(course_id, item_id):
+    """``(counts per filter, units)`` of the whole block: one aggregate, kept in Django's cache
+    (shared by the LMS workers) until the next change of a flag, at most COUNTS_SECONDS."""
+    key = _counts_key(course_id, item_id)
+    cached = cache.get(key)
+    if cached is None:
+        rows = _block(course_id, item_id)
+        cached = {"counts": _count(rows), "units": sorted(
+            rows.exclude(unit="").order_by().values_list("unit", flat=True).distinct()[:200]),
+            "waiting": rows.filter(needs_second__in=[True]).count()}
+        cache.set(key, cached, COUNTS_SECONDS)
+    return cached["counts"], cached["units"], cached["waiting"]
 SORTS = {"oldest": ("submitted_at", "id"), "newest": ("-submitted_at", "-id"), "username": ("username", "id"),
          "words": ("-word_count", "id")}
 
@@ -64,9 +100,8 @@ def queue_page(course_id, item_id, request, limit, now=None):
         rows = rows.filter(username__icontains=request.search)
     if request.unit:
         rows = rows.filter(unit=request.unit)
-    counted = rows.aggregate(**{f"n_{name}": Count("id", filter=q) if q else Count("id")
-                                for name, q in FILTER_Q.items()})
-    counts = {name: counted[f"n_{name}"] for name in FILTER_Q}
+    whole, units, _waiting = block_counts(course_id, item_id)
+    counts = _count(rows) if request.search or request.unit else whole
     page = list(rows.filter(FILTER_Q[request.filter]).order_by(*SORTS[request.sort])
                 [request.offset:request.offset + limit])
     staff = {model.reflection_id: model for model in
@@ -93,13 +128,7 @@ def queue_page(course_id, item_id, request, limit, now=None):
             "peer_done": reflection.peer_done,
             "locked": bool(holder),
         })
-    return counts, counts[request.filter], items, units(course_id, item_id)
-
-
-def units(course_id, item_id):
-    """The work units stored for this block's learners (empty until units are recorded)."""
-    return sorted(u for u in _block(course_id, item_id).exclude(unit="").values_list("unit", flat=True)
-                  .distinct()[:200])
+    return counts, counts[request.filter], items, units
 
 
 def grade_next(course_id, item_id, grader_id, now=None):
@@ -114,8 +143,8 @@ def grade_next(course_id, item_id, grader_id, now=None):
     free = Q(locked_until__isnull=True) | Q(locked_until__lt=now) | Q(locked_by=grader_id)
     rows = _block(course_id, item_id)
     pools = (
-        rows.filter(graded=False),
-        rows.filter(needs_second=True).exclude(
+        rows.filter(graded__in=[False]),
+        rows.filter(needs_second__in=[True]).exclude(
             pk__in=Assessment.objects.filter(kind=Assessment.STAFF, grader_id=grader_id,
                                              reflection__course_id=course_id, reflection__item_id=item_id)
             .values("reflection_id")),
@@ -162,17 +191,20 @@ def after_staff_grade(reflection, model, mode, second_needed_share):
     Reflection.objects.filter(pk=reflection.pk).update(**updates)
     for name, value in updates.items():
         setattr(reflection, name, value)
+    forget_counts(reflection.course_id, reflection.item_id)
 
 
 def set_flag(reflection, flagged):
     """Mark (or unmark) a reflection for a second look."""
     Reflection.objects.filter(pk=reflection.pk).update(flagged=bool(flagged))
     reflection.flagged = bool(flagged)
+    forget_counts(reflection.course_id, reflection.item_id)
 
 
-def mark_released(reflection_ids):
+def mark_released(course_id, item_id, reflection_ids):
     """Mark reflections released in the queue."""
     Reflection.objects.filter(pk__in=reflection_ids).update(released=True)
+    forget_counts(course_id, item_id)
 
 
 def unreleased_counted(course_id, item_id, submission_uuids=None):
@@ -398,18 +430,30 @@ def record_pairs(reflection, rubric):
 
 
 def agreement(course_id, item_id, rubric):
-    """The agreement summary of this block for the current rubric version (one grouped query)."""
-    rows = (AgreementPair.objects.filter(course_id=course_id, item_id=item_id, rubric_version=rubric.version)
-            .annotate(period=TruncMonth("graded_at"))
-            .values("kind", "criterion_id", "period", "grader_a", "grader_b", "level_a", "level_b")
-            .annotate(count=Count("id")).order_by())
-    counted = [PairCount(row["kind"], row["criterion_id"], row["period"].strftime("%Y-%m"), row["grader_a"],
-                         row["grader_b"], row["level_a"], row["level_b"], row["count"]) for row in rows]
-    summary = summarise(counted, {c.id: len(c.levels) for c in rubric.scored_criteria})
-    sample = _block(course_id, item_id).aggregate(n_sampled=Count("id", filter=Q(sampled=True)),
-                                                  n_waiting=Count("id", filter=Q(needs_second=True)))
-    sample = {"sampled": sample["n_sampled"], "waiting": sample["n_waiting"]}
-    return {**summary, "sample": sample}
+    """The agreement summary of this block for the current rubric version.
+
+    The figures are a pure function of the pair counts, so they are kept in Django's cache
+    under a fingerprint of the pairs (how many, the newest id, the newest grading time): any
+    new or rewritten pair changes it. A request then costs two aggregate queries; the
+    statistics run once per change.
+    """
+    pairs = AgreementPair.objects.filter(course_id=course_id, item_id=item_id, rubric_version=rubric.version)
+    mark = pairs.aggregate(n=Count("id"), last=Max("id"), at=Max("graded_at"))
+    levels = {c.id: len(c.levels) for c in rubric.scored_criteria}
+    fingerprint = hashlib.sha256(json.dumps([course_id, item_id, rubric.version, mark["n"], mark["last"],
+                                             str(mark["at"]), levels]).encode()).hexdigest()[:40]
+    key = f"rubric_xblock:agreement:{fingerprint}"
+    summary = cache.get(key)
+    if summary is None:
+        rows = (pairs.annotate(period=TruncMonth("graded_at"))
+                .values("kind", "criterion_id", "period", "grader_a", "grader_b", "level_a", "level_b")
+                .annotate(count=Count("id")).order_by())
+        counted = [PairCount(row["kind"], row["criterion_id"], row["period"].strftime("%Y-%m"), row["grader_a"],
+                             row["grader_b"], row["level_a"], row["level_b"], row["count"]) for row in rows]
+        summary = summarise(counted, levels)
+        cache.set(key, summary, 24 * 3600)
+    counts, _units, waiting = block_counts(course_id, item_id)
+    return {**summary, "sample": {"sampled": counts["sampled"], "waiting": waiting}}
 
 
 def save_second(reflection, assessment, grader_id, grader_username, rubric):
@@ -429,6 +473,7 @@ def save_second(reflection, assessment, grader_id, grader_username, rubric):
             Reflection.objects.filter(pk=reflection.pk).update(needs_second=False, locked_by="", locked_until=None)
     except IntegrityError as err:
         raise Conflict("STALE_ASSESSMENT") from err
+    forget_counts(reflection.course_id, reflection.item_id)
     record_pairs(reflection, rubric)
     return model
 
@@ -451,6 +496,7 @@ def lodge_appeal(reflection, counted, reason, staff_days, student_id):
             Reflection.objects.filter(pk=reflection.pk).update(appealed=True)
     except IntegrityError as err:
         raise Conflict("ALREADY_APPEALED") from err
+    forget_counts(reflection.course_id, reflection.item_id)
     return appeal
 
 
@@ -473,6 +519,7 @@ def decide_appeal(appeal, status, reason, decider_id, decider_username, counted)
                                         changed_at=now, previous={"status": status, "reason": reason})
         Reflection.objects.filter(pk=appeal.reflection_id).update(appealed=False)
     appeal.refresh_from_db()
+    forget_counts(appeal.reflection.course_id, appeal.reflection.item_id)
     return appeal
 
 

@@ -43,6 +43,7 @@ class Reflection(models.Model):
             models.Index(fields=["course_id", "item_id", "graded", "submitted_at"], name="rubric_xb_queue_graded"),
             models.Index(fields=["course_id", "item_id", "peer_load", "submitted_at"], name="rubric_xb_peer_load"),
             models.Index(fields=["course_id", "item_id", "username"], name="rubric_xb_username"),
+            models.Index(fields=["course_id", "item_id", "locked_by"], name="rubric_xb_locked"),
         ]
         ordering = ["submitted_at", "id"]
 

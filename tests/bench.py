@@ -175,9 +175,10 @@ def main():
         page = client.get("/view/complaint_sim.0/student_view/?student=weight").content.decode("utf-8")
         report["page_weight"] = page_weight(page)
         from tests.bench_editor import bench_editor  # noqa: PLC0415
-        from tests.bench_rubric import bench_rubric  # noqa: PLC0415
+        from tests.bench_rubric import bench_rubric, bench_rubric_scale  # noqa: PLC0415
 
         report["rubric_reflection"] = bench_rubric(timed)
+        report["rubric_grading_at_scale"] = bench_rubric_scale(timed)
         report["editor_500_nodes"] = bench_editor()
     print(json.dumps(report, indent=2))
     budget = all(v["render_ratio"] <= 2 and v["choice_ratio"] <= 2 for v in report["complaint_sim"].values())

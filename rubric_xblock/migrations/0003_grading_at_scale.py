@@ -228,6 +228,10 @@ class Migration(migrations.Migration):
             model_name="reflection",
             index=models.Index(fields=["course_id", "item_id", "username"], name="rubric_xb_username"),
         ),
+        migrations.AddIndex(
+            model_name="reflection",
+            index=models.Index(fields=["course_id", "item_id", "locked_by"], name="rubric_xb_locked"),
+        ),
         migrations.AddConstraint(
             model_name="assessment",
             constraint=models.UniqueConstraint(
