@@ -80,9 +80,6 @@ class GradingMixin(XBlockMixin):
         kind = grading.counted_kind(self.grading_mode, set(assessments))
         return assessments.get(kind) if kind else None
 
-    def _training_required(self, course_id, item_id):
-        return self._peer_mode() and self.peer_training
-
     def _training_state(self, anonymous_id):
         gstore = self._gstore()
         course_id, item_id = self._ids()
@@ -538,12 +535,8 @@ class GradingMixin(XBlockMixin):
         """
         anonymous_id, _username, _reflection = self._peer_learner()
         self._require_training(anonymous_id)
-        gstore = self._gstore()
-        course_id, item_id = self._ids()
-        done = gstore.reviews_done(course_id, item_id, anonymous_id)
-        allocation = gstore.open_allocation(course_id, item_id, anonymous_id)
-        if allocation is None and (done < self.peer_count or data.get("more") is True):
-            allocation = gstore.allocate(course_id, item_id, anonymous_id)
+        allocation, done = self._gstore().review_for(*self._ids(), anonymous_id, self.peer_count,
+                                                     more=data.get("more") is True)
         review = None
         if allocation is not None:
             target = allocation.reflection
@@ -676,6 +669,5 @@ class GradingMixin(XBlockMixin):
             gstore.decide_appeal(appeal, decision, reason, grader_id, grader, counted)
         except store.Conflict as err:
             raise ApiError(409, "APPEAL_DECIDED", N_("This appeal has already been decided.")) from err
-        self._event("appeal_decided", {"submission_uuid": reflection.submission_uuid, "decision": decision,
-                                       "by": grader})
+        self._event("appeal_decided", {"submission_uuid": reflection.submission_uuid, "decision": decision})
         return {"submission": self._staff_payload(reflection, grader_id=grader_id)}

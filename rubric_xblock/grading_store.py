@@ -150,10 +150,8 @@ def grade_next(course_id, item_id, grader_id, now=None):
             .values("reflection_id")),
     )
     for pool in pools:
-        # A grader who already holds one gets it back (a reload, a second tab).
-        mine = pool.filter(locked_by=grader_id, locked_until__gte=now).order_by("submitted_at", "id").first()
-        if mine is not None:
-            return mine
+        # Oldest first among the free ones and the grader's own: a grader who already holds one
+        # gets it back (a reload, a second tab), unless an older one became free meanwhile.
         for _round in range(20):
             candidates = list(pool.filter(free).order_by("submitted_at", "id").values_list("pk", flat=True)[:5])
             if not candidates:
@@ -162,6 +160,8 @@ def grade_next(course_id, item_id, grader_id, now=None):
                 won = Reflection.objects.filter(pk=pk).filter(free).update(
                     locked_by=grader_id, locked_until=grading.lock_expiry(now))
                 if won:
+                    # One submission per grader at a time: any other lock of theirs is let go.
+                    rows.filter(locked_by=grader_id).exclude(pk=pk).update(locked_by="", locked_until=None)
                     return Reflection.objects.get(pk=pk)
     return None
 
@@ -231,6 +231,12 @@ def staff_overrides(reflection_ids):
 # Peer review
 
 
+def _reviewer_allocations(course_id, item_id, reviewer_id):
+    """``[(reflection id, done_at)]`` of the reviewer in this block (a handful of rows)."""
+    return list(PeerAllocation.objects.filter(reviewer_id=reviewer_id, reflection__course_id=course_id,
+                                              reflection__item_id=item_id).values_list("reflection_id", "done_at"))
+
+
 def open_allocation(course_id, item_id, reviewer_id):
     """The reviewer's allocation not yet assessed in this block, or None."""
     return (PeerAllocation.objects.filter(reviewer_id=reviewer_id, done_at__isnull=True,
@@ -240,23 +246,36 @@ def open_allocation(course_id, item_id, reviewer_id):
 
 def reviews_done(course_id, item_id, reviewer_id):
     """How many peer reviews ``reviewer_id`` has given in this block."""
-    return PeerAllocation.objects.filter(reviewer_id=reviewer_id, done_at__isnull=False,
-                                         reflection__course_id=course_id, reflection__item_id=item_id).count()
+    return sum(1 for _pk, done_at in _reviewer_allocations(course_id, item_id, reviewer_id) if done_at)
 
 
-def allocate(course_id, item_id, reviewer_id, now=None):
+def review_for(course_id, item_id, reviewer_id, required, more=False, now=None):
+    """``(allocation or None, reviews done)``: the reviewer's open allocation, else a new one
+    while fewer than ``required`` are done (or ``more``); two queries when one is open."""
+    had = _reviewer_allocations(course_id, item_id, reviewer_id)
+    done = sum(1 for _pk, done_at in had if done_at)
+    if any(done_at is None for _pk, done_at in had):
+        return open_allocation(course_id, item_id, reviewer_id), done
+    if done >= required and not more:
+        return None, done
+    return allocate(course_id, item_id, reviewer_id, now, had=[pk for pk, _done in had]), done
+
+
+def allocate(course_id, item_id, reviewer_id, now=None, had=None):
     """Hand ``reviewer_id`` a reflection to review, or None when there is none for them.
 
     The rule of :func:`rubric_xblock.grading.choose_peer` as one indexed query: never their
-    own, never one they had, fewest allocations first, oldest on a tie. An open allocation
-    is returned again (reload, second tab). Two reviewers may get the same reflection (it
-    needs several reviews); the load is counted with an atomic increment.
+    own, never one they had, fewest allocations first, oldest on a tie. Two reviewers may get
+    the same reflection (it needs several reviews); the load is counted with an atomic
+    increment. ``had``: the reflection ids the reviewer was given before, if already read.
     """
     now = now or timezone.now()
-    existing = open_allocation(course_id, item_id, reviewer_id)
-    if existing is not None:
-        return existing
-    had = PeerAllocation.objects.filter(reviewer_id=reviewer_id).values("reflection_id")
+    if had is None:
+        existing = open_allocation(course_id, item_id, reviewer_id)
+        if existing is not None:
+            return existing
+        had = [pk for pk, _done in _reviewer_allocations(course_id, item_id, reviewer_id)]
+    had = list(had)
     for _round in range(5):
         target = (_block(course_id, item_id).exclude(student_id=reviewer_id).exclude(pk__in=had)
                   .order_by("peer_load", "submitted_at", "id").first())
@@ -267,6 +286,7 @@ def allocate(course_id, item_id, reviewer_id, now=None):
                 allocation = PeerAllocation.objects.create(reflection=target, reviewer_id=reviewer_id, created_at=now)
                 Reflection.objects.filter(pk=target.pk).update(peer_load=F("peer_load") + 1)
         except IntegrityError:
+            had.append(target.pk)
             continue  # the same reviewer's other tab took it first
         allocation.reflection = target
         return allocation
