@@ -78,7 +78,11 @@ function RubricReflectionStaffPanel(ctx) {
     var status = S['status_' + it.status] + (it.status === 'graded' ? ' · ' + it.points_earned + '/' + it.points_possible + ' · ' + (it.released ? S.released : S.not_released) : '');
     var old = it.status === 'graded' && it.rubric_current === false;
     var cid = nid(), box = el('input', {type: 'checkbox', id: cid, checked: !!selected[it.submission_uuid], 'aria-label': fmt(S.select_row, {username: it.username})});
-    box.addEventListener('change', function () { selected[it.submission_uuid] = box.checked; renderQueue(lastQueue); staffEl.querySelector('#' + cid).focus(); });
+    box.addEventListener('change', function () {
+      selected[it.submission_uuid] = box.checked;
+      var n = selectedUuids().length, btn = staffEl.querySelector('.rr-release-sel');
+      btn.textContent = fmt(S.release_selected, {count: n}); btn.disabled = !n;
+    });
     var tags = [];
     if (it.flagged) { tags.push(el('span', {'class': 'rr-tag', text: S.tag_flagged})); }
     if (it.breached) { tags.push(el('span', {'class': 'rr-tag rr-tag-bad', text: S.tag_breached})); }
