@@ -11,7 +11,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SETTINGS := course_export.demo.settings
 
-.PHONY: help install demo test lint unit browser-deps bench course translations clean
+BENCH_VENV := .venv-bench
+
+.PHONY: help install demo test lint unit browser-deps bench bench-peers course translations clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,10 +34,10 @@ demo: install ## Install, prepare the workbench database and serve the course on
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) -m django runserver $(HOST):$(PORT) --noreload
 
 lint: install ## Run ruff over the code
-	$(PY) -m ruff check complaint_sim_xblock rubric_xblock course_export tests setup.py
+	$(PY) -m ruff check xblock_json_contract complaint_sim_xblock rubric_xblock course_export tests setup.py
 
-unit: install ## Run the Python tests (no browser)
-	$(PY) -m pytest -q -m "not browser"
+unit: install ## Run the Python tests (no browser, no wheel build; under a minute)
+	$(PY) -m pytest -q -m "not browser and not wheel"
 
 AXE_VERSION := 4.14.1
 AXE_JS := .cache/axe/node_modules/axe-core/axe.min.js
@@ -55,8 +57,13 @@ translations: install ## Extract strings (Babel), update the id/en .po catalogs 
 	$(PY) -m tests.i18n_catalogs
 	@$(PY) -m tests.i18n_catalogs --check || echo "Translate the strings listed above in <package>/translations/id/LC_MESSAGES/text.po, then run make translations again."
 
-bench: install ## Measure render and handler times against an empty XBlock, and page weight
-	$(PY) -m tests.bench
+bench: install ## Measure render and handler times against an empty XBlock and the peers (if installed), and page weight
+	$(if $(wildcard $(BENCH_VENV)/bin/python),$(BENCH_VENV)/bin/python,$(PY)) -m tests.bench
+
+bench-peers: install ## Install edx-ora2 and branching-xblock into .venv-bench, beside the package, for `make bench`
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON312) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[dev,bench]'
 
 clean: ## Remove the virtualenv, the demo database and build output
-	rm -rf $(VENV) var build dist *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) var build dist *.egg-info

@@ -31,6 +31,8 @@ setup(
     license="AGPL-3.0",
     python_requires=">=3.12",
     packages=[
+        # The one JSON handler contract (and DOM helper) both blocks use.
+        "xblock_json_contract",
         "complaint_sim_xblock",
         "rubric_xblock",
         "rubric_xblock.migrations",
@@ -40,8 +42,9 @@ setup(
         "course_export.demo",
     ],
     package_data={
+        "xblock_json_contract": package_data("xblock_json_contract", ["public"]),
         "complaint_sim_xblock": package_data(
-            "complaint_sim_xblock", ["templates", "public", "translations", "scenarios"]),
+            "complaint_sim_xblock", ["templates", "public", "translations", "scenarios", "law"]),
         "rubric_xblock": package_data("rubric_xblock", ["templates", "public", "translations", "scenarios"]),
         "course_export": package_data("course_export", ["sources"]),
     },
@@ -55,6 +58,8 @@ setup(
         "edx-submissions",
         # Agreement figures: quadratic weighted kappa (sklearn.metrics.cohen_kappa_score).
         "scikit-learn>=1.5",
+        # Indonesia's public holidays for working-day (hari kerja) deadlines in the role-play.
+        "holidays",
     ],
     extras_require={
         # Local demo, tests and benchmark (not needed inside Open edX).
@@ -72,6 +77,11 @@ setup(
             # `make translations`: extract and compile the blocks' gettext catalogs.
             "babel",
         ],
+        # `make bench-peers`: the peers `make bench` measures beside the blocks. Installed in their
+        # own virtualenv (.venv-bench), never in .venv: edx-ora2's block needs its Django apps,
+        # which the demo and the tests do not install. edx-ora2 7.1.2 imports celery without
+        # declaring it.
+        "bench": ["ora2==7.1.2", "branching-xblock==0.3.3", "celery"],
     },
     entry_points={
         "xblock.v1": [

@@ -7,20 +7,38 @@ exported as readable OLX (:mod:`complaint_sim_xblock.olx`).
 import functools
 import logging
 from collections import OrderedDict
+from dataclasses import replace
 from importlib import resources
 
 import yaml
+from django.conf import settings as django_settings
 from django.template import Context, Engine
 from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 
+from xblock_json_contract import (
+    BAD_REQUEST,
+    NOT_SIGNED_IN,
+    HandlerError,
+    add_client_script,
+    is_course_staff,
+    json_endpoint,
+    user_attrs,
+)
+
 from . import session
 from .editor import validate_settings
-from .http import HandlerError, json_endpoint
+from .memo import ByteBudgetMemo, MiB, deep_size
 from .olx import scenario_from_xml, scenario_to_xml
-from .scenario import TIMEOUT_ENDING, ScenarioInvalid, compile_scenario, scenario_digest, validate_scenario
+from .scenario import (
+    TIMEOUT_ENDING,
+    ScenarioInvalid,
+    build_validated,
+    compile_scenario,
+    scenario_digest,
+)
 from .strings import _, browser_strings
 from .studio import ScenarioEditorMixin
 
@@ -45,13 +63,15 @@ def render(path, context):
 
 
 DEFAULT_SCENARIO_FILE = "ktp_el_terlambat.yaml"
-MEMO_SIZE = 64
-# Compiled scenarios by content digest. A bounded memo of immutable, content-addressed data:
-# no user or course state, any worker rebuilds the same value, and a changed scenario has a
-# new digest, so an entry can never be stale.
-_COMPILED = OrderedDict()
+# Compiled scenarios by content digest, bounded by the memory they take (least recently used
+# go first). Immutable, content-addressed data: no user or course state, any worker rebuilds
+# the same value, and a changed scenario has a new digest, so an entry can never be stale.
+# The budget is per process: XBLOCK_SETTINGS = {"ComplaintSimBlock": {"SCENARIO_MEMO_BYTES": n}}.
+MEMO_SETTING = "SCENARIO_MEMO_BYTES"
+DEFAULT_MEMO_BYTES = 64 * MiB
+_COMPILED = ByteBudgetMemo(DEFAULT_MEMO_BYTES)
 MAX_ID = 64
-DERIVED_FIELDS = ("scenario_digest",)  # recomputed on import, never exported
+DERIVED_FIELDS = ("scenario_digest", "scenario_checked")  # recomputed on import, never exported
 
 
 def packaged_scenario(name):
@@ -65,21 +85,49 @@ def default_scenario():
     return compile_scenario(packaged_scenario(DEFAULT_SCENARIO_FILE))
 
 
-def _compiled(digest, load):
+def _outcome(data, digest):
+    """The compiled scenario, or the ScenarioInvalid it raised: either is memoised, so a
+    broken scenario is not validated again on every request either."""
+    try:
+        return compile_scenario(data, digest)
+    except ScenarioInvalid as invalid:
+        return invalid
+
+
+def _prevalidated(data, digest):
+    """A scenario validated when it was saved: built without checking it again. Should the
+    data not build (changed behind the editor's back), it is validated like any other."""
+    try:
+        return build_validated(data, digest)
+    except Exception:  # noqa: BLE001  whatever the data, the learner gets a scenario or a notice
+        log.warning("complaint_sim: scenario %s marked valid does not build; validating it", digest, exc_info=True)
+        return _outcome(data, digest)
+
+
+def _compiled(digest, load, budget=None, validated=False, size=None):
     """The compiled scenario memoised under ``digest``; ``load()`` gives the data on a miss only,
-    so a hit never loads the scenario field."""
-    scenario = _COMPILED.get(digest)
-    if scenario is None:
-        scenario = compile_scenario(load())
-        _COMPILED[digest] = scenario
-        while len(_COMPILED) > MEMO_SIZE:
-            _COMPILED.popitem(last=False)
-    else:
-        try:
-            _COMPILED.move_to_end(digest)
-        except KeyError:  # another thread evicted it meanwhile; the value in hand is still right
-            pass
-    return scenario
+    so a hit never loads the scenario field. ``validated``: the data under ``digest`` was found
+    valid and canonical when it was saved, so a miss only builds it; ``size``: its compiled
+    size as measured then."""
+    build = _prevalidated if validated else _outcome
+    outcome = _COMPILED.get(digest, lambda: build(load(), digest), budget, size)
+    if isinstance(outcome, ScenarioInvalid):
+        raise ScenarioInvalid(outcome.problems)
+    return outcome
+
+
+def memo_budget(bucket):
+    """The memo's byte budget from the block's settings bucket (XBLOCK_SETTINGS), or the default.
+
+    A value that is not a whole number of bytes ≥ 0 is ignored (with a warning): a bad
+    setting must not take the role-plays down.
+    """
+    value = (bucket or {}).get(MEMO_SETTING, DEFAULT_MEMO_BYTES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        log.warning("Ignoring XBLOCK_SETTINGS ComplaintSimBlock %s=%r: not a number of bytes >= 0",
+                    MEMO_SETTING, value)
+        return DEFAULT_MEMO_BYTES
+    return value
 
 
 @XBlock.wants("user", "i18n", "settings", "completion")
@@ -99,6 +147,14 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     scenario_digest = String(
         display_name=_("Scenario digest"), help=_("Hash of the scenario, kept with it (derived)."),
         default="", scope=Scope.settings, enforce_type=True)
+    # {"digest", "bytes"} of the scenario as validated when it was saved (empty: never
+    # validated, or invalid), "bytes" its compiled size. A worker that meets it builds the
+    # scenario without validating or measuring it again: that work ran on the author's
+    # request, not on the learner's (derived, like the digest).
+    scenario_checked = Dict(
+        display_name=_("Validated scenario"),
+        help=_("Digest of the scenario when it was saved and found valid (derived)."),
+        default={}, scope=Scope.settings, enforce_type=True)
     weight = Float(
         display_name=_("Problem weight"), help=_("How many points the role-play is worth in the course."),
         default=1.0, values={"min": 0}, scope=Scope.settings, enforce_type=True)
@@ -123,6 +179,9 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     has_custom_completion = True
     icon_class = "problem"
     editable_fields = ("display_name", "weight", "max_attempts", "grading_policy")
+    # The JSON handlers' body limit (xblock_json_contract): the editor posts whole scenarios
+    # (a 1,000-node one is about 1 MB of JSON).
+    max_body_bytes = 4 * 1024 * 1024
 
     # --- Helpers ---------------------------------------------------------------------------
     def translator(self):
@@ -135,18 +194,34 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         return self.translator()(text)
 
     def _user_attr(self, name, default=None):
-        service = self.runtime.service(self, "user")
-        if service is None:
-            return default
-        return service.get_current_user().opt_attrs.get(name, default)
+        return user_attrs(self).get(name, default)
 
     def _is_staff(self):
-        return bool(self._user_attr("edx-platform.user_is_staff", False))
+        return is_course_staff(self)
 
-    def set_scenario(self, data):
-        """Store scenario data (already validated) with its digest: the one way to write it."""
+    def set_scenario(self, data, compiled=None):
+        """Store scenario data with its digest: the one way to write it.
+
+        It is compiled here, on the author's request (and so memoised in this process); when it
+        is valid and canonical, its digest is recorded as validated, so that a learner's request
+        in a fresh worker only builds it. ``compiled``: ``compile_scenario(data)`` when the caller
+        has just made it (saves compiling it again).
+        """
+        digest = scenario_digest(data)
         self.scenario = data
-        self.scenario_digest = scenario_digest(data)
+        self.scenario_digest = digest
+        if compiled is not None and compiled.data == data:
+            compiled = replace(compiled, digest=digest)
+        else:
+            compiled = None
+        try:
+            scenario = _COMPILED.get(digest, lambda: compiled or _outcome(data, digest), self._memo_budget())
+            if isinstance(scenario, ScenarioInvalid):
+                raise ScenarioInvalid(scenario.problems)
+        except ScenarioInvalid:
+            scenario = None
+        valid = scenario is not None and scenario.data == data
+        self.scenario_checked = {"digest": digest, "bytes": deep_size(scenario)} if valid else {}
 
     def scenario_data(self):
         """The stored scenario, or the packaged KTP-el scenario for a block not authored yet."""
@@ -155,11 +230,41 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def compiled(self):
         """The playable scenario (raises ScenarioInvalid if the stored one is broken)."""
         if self.scenario_digest:
-            return _compiled(self.scenario_digest, lambda: self.scenario)
+            checked = self.scenario_checked
+            validated = checked.get("digest") == self.scenario_digest
+            size = checked.get("bytes") if validated else None
+            return _compiled(self.scenario_digest, self._stored_scenario, self._memo_budget(), validated,
+                             size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None)
         if self.scenario:  # stored without its digest (not through set_scenario): hash it here
             data = self.scenario
-            return _compiled(scenario_digest(data), lambda: data)
+            return _compiled(scenario_digest(data), lambda: data, self._memo_budget())
         return default_scenario()
+
+    def _stored_scenario(self):
+        """The stored scenario, read without XBlock's copy-on-read.
+
+        Reading a mutable field keeps a deep copy of it to notice changes: for a 1,000-node
+        scenario that copy costs more than building the scenario, and the memo only reads
+        the value, never changes it. A value set on this instance and not saved yet is read
+        through the field as usual.
+        """
+        if "scenario" in self._field_data_cache:  # noqa: SLF001  (set in this request)
+            return self.scenario
+        try:
+            return self._field_data.get(self, "scenario")  # noqa: SLF001
+        except KeyError:
+            return self.scenario
+
+    def _memo_budget(self):
+        """The compiled-scenario memo's budget: the settings service's bucket for this block
+        (the LMS's reads Django's XBLOCK_SETTINGS), else Django's XBLOCK_SETTINGS itself."""
+        service = self.runtime.service(self, "settings")
+        if service is not None:
+            return memo_budget(service.get_settings_bucket(self, default={}))
+        if django_settings.configured:
+            return memo_budget(getattr(django_settings, "XBLOCK_SETTINGS", {}).get(
+                getattr(type(self), "unmixed_class", type(self)).__name__))
+        return DEFAULT_MEMO_BYTES
 
     def _safe_compiled(self):
         try:
@@ -228,6 +333,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             "loading": self.gettext("Loading the role-play…"),
             "noscript": self.gettext("This role-play needs JavaScript."),
         }))
+        add_client_script(frag)
         frag.add_javascript(asset("public/complaint_sim.js"))
         frag.initialize_js("ComplaintSimBlock", {
             "state": self._state(scenario, notice),
@@ -243,7 +349,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     # --- Handlers ----------------------------------------------------------------------------
     def _require_user(self):
         if self._user_attr("edx-platform.is_authenticated", True) is False:
-            raise HandlerError(403, "ANONYMOUS", _("Sign in to play the role-play."))
+            raise HandlerError(403, NOT_SIGNED_IN, _("Sign in to play the role-play."))
 
     def _playable(self):
         self._require_user()
@@ -256,9 +362,9 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def _turn_args(data):
         node, step = data.get("node"), data.get("step")
         if not isinstance(node, str) or not 0 < len(node) <= MAX_ID:
-            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid node id."))
+            raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid node id."))
         if isinstance(step, bool) or not isinstance(step, int) or step < 0:
-            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid step number."))
+            raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid step number."))
         return node, step
 
     def _apply(self, scenario, action, event):
@@ -291,7 +397,8 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         self.history = [*self.history, entry]
         self.runtime.publish(self, "edx.complaint_sim.ending", {
             "attempt": run["attempt"], "ending": run["ending"], "quality": entry["quality"],
-            "points": entry["points"], "max_points": entry["max_points"]})
+            "points": entry["points"], "max_points": entry["max_points"],
+            "critical_breaches": entry["critical_breaches"]})
         counted = self._counted_entry()
         if counted["max_points"]:
             self.runtime.publish(self, "grade", {"value": counted["points"], "max_value": counted["max_points"]})
@@ -309,12 +416,12 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def start(self, data):
         """Start attempt ``{"attempt": n}`` (n = attempts used + 1; a repeat of it is stale).
 
-        Errors: 400 BAD_REQUEST; 403 ANONYMOUS; 409 STALE, NO_ATTEMPTS_LEFT, SCENARIO_INVALID.
+        Errors: 400 BAD_REQUEST; 403 NOT_SIGNED_IN; 409 STALE, NO_ATTEMPTS_LEFT, SCENARIO_INVALID.
         """
         scenario = self._playable()
         attempt = data.get("attempt")
         if isinstance(attempt, bool) or not isinstance(attempt, int):
-            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid attempt number."))
+            raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid attempt number."))
         run, _notice = self._current_run(scenario)
         used = run["attempt"] if run else 0
         if attempt != used + 1:
@@ -330,14 +437,14 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     def choose(self, data):
         """Pick ``{"node", "step", "choice"}``.
 
-        Errors: 400 BAD_REQUEST, UNKNOWN_CHOICE; 403 ANONYMOUS; 409 STALE, ATTEMPT_OVER,
+        Errors: 400 BAD_REQUEST, UNKNOWN_CHOICE; 403 NOT_SIGNED_IN; 409 STALE, ATTEMPT_OVER,
         NOT_STARTED, SCENARIO_INVALID (409 bodies carry the current ``state``).
         """
         scenario = self._playable()
         node, step = self._turn_args(data)
         choice = data.get("choice")
         if not isinstance(choice, str) or not 0 < len(choice) <= MAX_ID:
-            raise HandlerError(400, "BAD_REQUEST", _("The request is missing a valid choice id."))
+            raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid choice id."))
         self._apply(scenario, lambda r: session.choose(scenario, r, node, step, choice),
                     lambda r: ("edx.complaint_sim.choice", {
                         "attempt": r["attempt"], "step": step, "node": node, "choice": choice,
@@ -347,9 +454,10 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
     @json_endpoint
     def record(self, data):
         """File the complaint record ``{"node", "step", "record": {category, urgency, referral,
-        deadline_days, summary}}``.
+        deadline_days | deadline_date, summary}}`` (``deadline_date``, YYYY-MM-DD, when the
+        scenario has a ``story_date``).
 
-        Errors: 400 BAD_REQUEST, BAD_RECORD, BAD_DEADLINE, BAD_SUMMARY; 403 ANONYMOUS; 409 STALE,
+        Errors: 400 BAD_REQUEST, BAD_RECORD, BAD_DEADLINE, BAD_SUMMARY; 403 NOT_SIGNED_IN; 409 STALE,
         ATTEMPT_OVER, NOT_STARTED, SCENARIO_INVALID.
         """
         scenario = self._playable()
@@ -358,6 +466,20 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
                     lambda r: ("edx.complaint_sim.record", {
                         "attempt": r["attempt"], "node": node,
                         "correct": session.check_record(scenario.node(node).record, r["path"][-1]["record"])}))
+        return {"state": self._state(scenario)}
+
+    @json_endpoint
+    def proceed(self, data):
+        """Move on from a narration node ``{"node", "step"}`` (the "Lanjut" button).
+
+        Errors: 400 BAD_REQUEST; 403 ANONYMOUS; 409 STALE, ATTEMPT_OVER, NOT_STARTED, SCENARIO_INVALID.
+        """
+        scenario = self._playable()
+        node, step = self._turn_args(data)
+        self._apply(scenario, lambda r: session.proceed(scenario, r, node, step),
+                    lambda r: ("edx.complaint_sim.next", {
+                        "attempt": r["attempt"], "step": step, "node": node, "next": r["node"],
+                        "variables": r["vars"]}))
         return {"state": self._state(scenario)}
 
     # --- Platform contract without a user ------------------------------------------------------
@@ -375,10 +497,10 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             "valid": True, "display_name": self.display_name, "title": scenario.title,
             "situation": scenario.situation, "persona": scenario.persona,
             "competencies": [{"id": c["id"], "label": c["label"]} for c in scenario.competencies],
-            "duties": [{"id": d["id"], "label": d["label"], "basis": d["basis"]} for d in scenario.duties],
+            "duties": [{"id": d["id"], "label": d["label"], "basis": d["citations"]} for d in scenario.duties],
             "max_steps": scenario.max_steps, "max_attempts": self.max_attempts,
             "grading_policy": self.grading_policy, "max_score": session.max_points(scenario),
-            "weight": self.weight, "handlers": ["state", "start", "choose", "record"],
+            "weight": self.weight, "handlers": ["state", "start", "choose", "record", "proceed"],
         }
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
@@ -399,6 +521,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
                 ("last_score", f"{last['points']}/{last['max_points']}" if last else ""),
                 ("last_ending", last["ending_title"] if last else ""),
                 ("last_quality", last["quality"] if last else ""),
+                ("last_critical_breaches", " ".join(last.get("critical_breaches", ())) if last else ""),
             ])
             for comp_id, comp in (last or {}).get("competencies", {}).items():
                 row[f"competency_{comp_id}"] = f"{comp['earned']}/{comp['max']}"
@@ -433,13 +556,14 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         child = node.find("scenario")
         if child is not None:
             data = scenario_from_xml(child)
-            problems = validate_scenario(data)
-            if problems:
+            try:
+                scenario = compile_scenario(data)
+            except ScenarioInvalid as invalid:
                 log.warning("complaint_sim %s imported with an invalid scenario: %s", keys.usage_id,
-                            "; ".join(str(p) for p in problems[:3]))
+                            "; ".join(str(p) for p in invalid.problems[:3]))
+                block.set_scenario(data)
             else:
-                data = compile_scenario(data).data
-            block.set_scenario(data)
+                block.set_scenario(scenario.data, scenario)
         return block
 
     def add_xml_to_node(self, node):

@@ -10,7 +10,7 @@ import math
 
 import yaml
 
-from . import session
+from . import register, session
 from .scenario import (
     N_,
     RECORD_CHOICE_FIELDS,
@@ -50,6 +50,46 @@ def _problem(code, template, path, **params):
 
 # --- Settings --------------------------------------------------------------------------------
 
+def _check_display_name(name):
+    if not isinstance(name, str) or not name.strip():
+        return None, _problem("missing", N_("'{key}' is required"), "settings.display_name", key="display_name")
+    if len(name.strip()) > MAX_DISPLAY_NAME:
+        return None, _problem("too_long", N_("'{key}' is longer than {limit} characters"),
+                              "settings.display_name", key="display_name", limit=MAX_DISPLAY_NAME)
+    return name.strip(), None
+
+
+def _check_weight(weight):
+    if (isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight)
+            or not 0 <= weight <= MAX_WEIGHT):
+        return None, _problem("out_of_range", N_("'{key}' must be between {low} and {high}"),
+                              "settings.weight", key="weight", low=0, high=MAX_WEIGHT)
+    return float(weight), None
+
+
+def _check_max_attempts(attempts):
+    if isinstance(attempts, bool) or not isinstance(attempts, int) or not 0 <= attempts <= MAX_ATTEMPTS:
+        return None, _problem("out_of_range", N_("'{key}' must be between {low} and {high}"),
+                              "settings.max_attempts", key="max_attempts", low=0, high=MAX_ATTEMPTS)
+    return attempts, None
+
+
+def _check_grading_policy(policy):
+    if policy not in GRADING_POLICIES:
+        return None, _problem("not_allowed", N_("'{key}' must be one of: {allowed}"), "settings.grading_policy",
+                              key="grading_policy", allowed=", ".join(GRADING_POLICIES))
+    return policy, None
+
+
+# Each editable setting and its check: ``check(value) -> (clean value, None) | (None, problem)``.
+SETTING_CHECKS = {
+    "display_name": _check_display_name,
+    "weight": _check_weight,
+    "max_attempts": _check_max_attempts,
+    "grading_policy": _check_grading_policy,
+}
+
+
 def validate_settings(data):
     """``(clean, problems)`` for the block settings the editor edits.
 
@@ -60,39 +100,27 @@ def validate_settings(data):
     if not isinstance(data, dict):
         return {}, [_problem("not_mapping", N_("must be a mapping of keys to values"), "settings")]
     clean, problems = {}, []
-    if "display_name" in data:
-        name = data["display_name"]
-        if not isinstance(name, str) or not name.strip():
-            problems.append(_problem("missing", N_("'{key}' is required"), "settings.display_name",
-                                     key="display_name"))
-        elif len(name.strip()) > MAX_DISPLAY_NAME:
-            problems.append(_problem("too_long", N_("'{key}' is longer than {limit} characters"),
-                                     "settings.display_name", key="display_name", limit=MAX_DISPLAY_NAME))
-        else:
-            clean["display_name"] = name.strip()
-    if "weight" in data:
-        weight = data["weight"]
-        if (isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight)
-                or not 0 <= weight <= MAX_WEIGHT):
-            problems.append(_problem("out_of_range", N_("'{key}' must be between {low} and {high}"),
-                                     "settings.weight", key="weight", low=0, high=MAX_WEIGHT))
-        else:
-            clean["weight"] = float(weight)
-    if "max_attempts" in data:
-        attempts = data["max_attempts"]
-        if isinstance(attempts, bool) or not isinstance(attempts, int) or not 0 <= attempts <= MAX_ATTEMPTS:
-            problems.append(_problem("out_of_range", N_("'{key}' must be between {low} and {high}"),
-                                     "settings.max_attempts", key="max_attempts", low=0, high=MAX_ATTEMPTS))
-        else:
-            clean["max_attempts"] = attempts
-    if "grading_policy" in data:
-        if data["grading_policy"] not in GRADING_POLICIES:
-            problems.append(_problem("not_allowed", N_("'{key}' must be one of: {allowed}"),
-                                     "settings.grading_policy", key="grading_policy",
-                                     allowed=", ".join(GRADING_POLICIES)))
-        else:
-            clean["grading_policy"] = data["grading_policy"]
+    for key, check in SETTING_CHECKS.items():
+        if key in data:
+            value, problem = check(data[key])
+            if problem is None:
+                clean[key] = value
+            else:
+                problems.append(problem)
     return clean, problems
+
+
+# --- The law register for the editor's picker -------------------------------------------------
+
+def register_choices(data=None):
+    """The register entries (the package's and the scenario's ``laws``) and maladministration
+    categories, as the editor's citation picker shows them."""
+    extra = data.get("laws") if isinstance(data, dict) and isinstance(data.get("laws"), list) else ()
+    laws = register.laws_by_id(extra)
+    return {"laws": [{"id": law["id"], "name": register.name(law), "title": law["title"], "status": law["status"],
+                      "replaced_by": law.get("replaced_by")} for law in laws.values()
+                     if isinstance(law.get("title"), str) and law.get("status")],
+            "maladministration": [{"id": k, "label": v} for k, v in register.maladministration().items()]}
 
 
 # --- Validation report ---------------------------------------------------------------------
@@ -103,9 +131,9 @@ def route_detail(scenario):
     variables = scenario.initial_variables()
     for node_id, choice_id in scenario.model_route:
         detail.append({"node": node_id, "choice": choice_id, "vars": dict(variables)})
-        if choice_id is not None:
-            choice = scenario.node(node_id).choice(choice_id)
-            variables = scenario.apply_effects(variables, choice.effects)
+        node = scenario.node(node_id)
+        effects = node.choice(choice_id).effects if choice_id is not None else node.effects
+        variables = scenario.apply_effects(variables, effects)
     return detail
 
 
@@ -136,7 +164,7 @@ def parse_text(text):
     if not isinstance(text, str):
         raise EditorError("BAD_REQUEST", N_("The request is missing the text."))
     if len(text) > MAX_TEXT_CHARS:
-        raise EditorError("TOO_LARGE", N_("The text is too long (2,000,000 characters at most)."))
+        raise EditorError("TEXT_TOO_LONG", N_("The text is too long (2,000,000 characters at most)."))
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -204,7 +232,7 @@ def playtest_start(scenario, origin=None, variables=None):
     return run
 
 
-def clean_run(scenario, run):
+def clean_run(scenario, run):  # noqa: PLR0912  (one branch per kind of path entry; split when the run flow becomes pure)
     """A playtest run posted back by the browser, checked and fitted to ``scenario``.
 
     Malformed input raises EditorError; path entries that no longer fit the scenario (after
@@ -232,9 +260,13 @@ def clean_run(scenario, run):
         elif isinstance(entry.get("record"), dict):
             if target is not None and target.type == "record":
                 try:
-                    kept.append({"node": entry["node"], "record": session.clean_record(target, entry["record"])})
+                    kept.append({"node": entry["node"],
+                                 "record": session.clean_record(target, entry["record"], scenario.story_date)})
                 except session.ActionError:
                     pass
+        elif entry.get("next") is True:
+            if target is not None and target.type == "narration":
+                kept.append({"node": entry["node"], "next": True})
         else:
             raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
     clean = {"digest": digest, "attempt": attempt, "node": node, "step": step,
@@ -253,6 +285,8 @@ def playtest_turn(scenario, run, action, payload):
             return session.choose(scenario, run, run["node"], run["step"], payload.get("choice"))
         if action == "record":
             return session.submit_record(scenario, run, run["node"], run["step"], payload.get("record"))
+        if action == "next":
+            return session.proceed(scenario, run, run["node"], run["step"])
     except session.ActionError as error:
         raise EditorError(error.code, error.template) from None
     raise EditorError("BAD_REQUEST", N_("Unknown playtest action."))
@@ -273,6 +307,11 @@ def playtest_state(scenario, run):
             author["record"] = {key: {"options": list(node.record[key]["options"]),
                                       "expected": node.record[key]["expected"]} for key in RECORD_CHOICE_FIELDS}
             author["record"]["deadline_days"] = dict(node.record["deadline_days"])
+            if scenario.story_date is not None:
+                author["record"]["deadline_date"] = session.workdays.add_working_days(
+                    scenario.story_date, node.record["deadline_days"]["expected"]).isoformat()
+        elif node.type == "narration":
+            author["next"] = node.next
             author["record"]["summary"] = {"min_words": node.record["summary"]["min_words"],
                                            "keywords": [list(g) for g in node.record["summary"]["keywords"]]}
     variables = [{"id": v["id"], "label": v["label"], "min": v["min"], "max": v["max"],

@@ -2,17 +2,14 @@
 
 Pure (lxml only). Every part of the scenario is a child element or an attribute that an
 author can read and edit in an exported course; ``scenario_from_xml(scenario_to_xml(d))``
-gives back ``d`` for canonical data. Values that do not parse are kept as text, so the
-validator reports them with their location instead of this module guessing.
+gives back ``d`` for canonical data. Which scalar field is an attribute and which a child
+element follows from :mod:`complaint_sim_xblock.schema`. Values that do not parse are kept
+as text, so the validator reports them with their location instead of this module guessing.
 """
 from lxml import etree
 
+from . import schema
 from .scenario import RECORD_CHOICE_FIELDS
-
-
-def _set(element, name, value):
-    if value is not None and value != "":
-        element.set(name, str(value))
 
 
 def _text_child(parent, tag, text):
@@ -20,73 +17,85 @@ def _text_child(parent, tag, text):
         etree.SubElement(parent, tag).text = text
 
 
-def _number(text, kind=int):
-    """An int/float from attribute text, or the text itself so validation can report it."""
-    if text is None:
-        return None
-    try:
-        return kind(text)
-    except ValueError:
-        if kind is float:
-            return text
-        try:
-            as_float = float(text)
-        except ValueError:
-            return text
-        return int(as_float) if as_float.is_integer() else text
+def _write(element, fields, data):
+    """The schema ``fields`` of ``data`` as attributes and child elements of ``element``."""
+    for f in fields:
+        text = schema.to_olx(f, data.get(f.name))
+        if text is None:
+            continue
+        if f.olx == "attr":
+            element.set(f.name, text)
+        else:
+            etree.SubElement(element, f.name).text = text
 
 
-def _weight(text):
-    value = _number(text, float)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+def _child_text(element, tag):
+    child = element.find(tag)
+    return (child.text or "").strip() if child is not None else None
+
+
+def _read(element, fields):
+    """The schema ``fields`` found on ``element`` (absent ones left out: the validator fills defaults)."""
+    out = {}
+    for f in fields:
+        text = element.get(f.name) if f.olx == "attr" else _child_text(element, f.name)
+        value = schema.from_olx(f, text)
+        if value is not None:
+            out[f.name] = value
+    return out
 
 
 def scenario_to_xml(data):
     """A ``<scenario>`` element holding the canonical scenario ``data``."""
     root = etree.Element("scenario")
-    for key in ("id", "start", "max_steps", "feedback", "mood_variable"):
-        _set(root, key, data.get(key))
-    _text_child(root, "title", data.get("title"))
-    _text_child(root, "situation", data.get("situation"))
-    persona = data.get("persona") or {}
-    element = etree.SubElement(root, "persona")
-    _set(element, "name", persona.get("name"))
-    _set(element, "role", persona.get("role"))
-    _text_child(element, "wants", persona.get("wants"))
+    _write(root, schema.SCENARIO, data)
+    _write(etree.SubElement(root, "persona"), schema.PERSONA, data.get("persona") or {})
     for comp in data.get("competencies", ()):
-        element = etree.SubElement(root, "competency")
-        for key in ("id", "label", "weight"):
-            _set(element, key, comp.get(key))
+        _write(etree.SubElement(root, "competency"), schema.COMPETENCY, comp)
     for var in data.get("variables", ()):
-        element = etree.SubElement(root, "variable")
-        for key in ("id", "label", "min", "max", "initial"):
-            _set(element, key, var.get(key))
+        _write(etree.SubElement(root, "variable"), schema.VARIABLE, var)
+    for law in data.get("laws", ()):
+        root.append(_law_to_xml(law))
     for duty in data.get("duties", ()):
         element = etree.SubElement(root, "duty")
-        for key in ("id", "label", "points"):
-            _set(element, key, duty.get(key))
-        _text_child(element, "basis", duty.get("basis"))
+        _write(element, schema.DUTY, duty)
+        _basis_to_xml(element, duty.get("basis"))
     for node in data.get("nodes", ()):
         root.append(_node_to_xml(node))
     return root
 
 
+def _basis_to_xml(element, basis):
+    """A legacy text basis as ``<basis>``; citations as ``<cite law article/>`` and ``<note>``."""
+    if isinstance(basis, str):
+        _text_child(element, "basis", basis)
+        return
+    for citation in basis or ():
+        if "note" in citation:
+            etree.SubElement(element, "note").text = citation["note"]
+        else:
+            cite = etree.SubElement(element, "cite", law=citation.get("law") or "")
+            if citation.get("article"):
+                cite.set("article", citation["article"])
+
+
+def _law_to_xml(law):
+    element = etree.Element("law")
+    _write(element, schema.LAW, law)
+    for other in law.get("amended_by", ()):
+        etree.SubElement(element, "amended_by", law=other)
+    return element
+
+
 def _node_to_xml(node):
     element = etree.Element("node")
-    for key in ("id", "type", "speaker", "next", "title", "quality"):
-        _set(element, key, node.get(key))
-    _text_child(element, "text", node.get("text"))
-    _text_child(element, "feedback", node.get("feedback"))
+    _write(element, schema.NODE, node)
+    _write(element, schema.NODE_PARTS.get(node.get("type"), ()), node)
     for choice in node.get("choices", ()):
         child = etree.SubElement(element, "choice")
-        for key in ("id", "target", "condition"):
-            _set(child, key, choice.get(key))
-        if choice.get("model"):
-            child.set("model", "true")
-        _text_child(child, "text", choice.get("text"))
-        _text_child(child, "feedback", choice.get("feedback"))
+        _write(child, schema.CHOICE, choice)
+        if choice.get("condition"):
+            child.set("condition", choice["condition"])
         for comp, points in choice.get("scores", {}).items():
             etree.SubElement(child, "score", competency=comp, points=str(points))
         for var, change in choice.get("effects", {}).items():
@@ -100,14 +109,14 @@ def _node_to_xml(node):
         for key in RECORD_CHOICE_FIELDS:
             spec = record.get(key, {})
             field = etree.SubElement(element, "field", name=key)
-            _set(field, "expected", spec.get("expected"))
+            if spec.get("expected"):
+                field.set("expected", spec["expected"])
             for option in spec.get("options", ()):
                 etree.SubElement(field, "option").text = option
-        deadline = record.get("deadline_days", {})
-        etree.SubElement(element, "deadline", expected=str(deadline.get("expected", "")),
-                         tolerance=str(deadline.get("tolerance", 0)))
+        _write(etree.SubElement(element, "deadline"), schema.DEADLINE, record.get("deadline_days", {}))
         summary = record.get("summary", {})
-        child = etree.SubElement(element, "summary", min_words=str(summary.get("min_words", 0)))
+        child = etree.SubElement(element, "summary")
+        _write(child, schema.SUMMARY, summary)
         for group in summary.get("keywords", ()):
             keywords = etree.SubElement(child, "keywords")
             for word in group:
@@ -115,48 +124,55 @@ def _node_to_xml(node):
     return element
 
 
-def _child_text(element, tag):
-    child = element.find(tag)
-    return (child.text or "").strip() if child is not None else None
-
-
 def scenario_from_xml(root):
     """Scenario data read from a ``<scenario>`` element (validate it before use)."""
-    data = {"id": root.get("id"), "start": root.get("start"),
-            "max_steps": _number(root.get("max_steps")), "feedback": root.get("feedback")}
-    if root.get("mood_variable"):
-        data["mood_variable"] = root.get("mood_variable")
-    data = {k: v for k, v in data.items() if v is not None}
-    data["title"] = _child_text(root, "title")
-    data["situation"] = _child_text(root, "situation")
+    data = _read(root, schema.SCENARIO)
+    for f in schema.SCENARIO:  # required text fields stay present (as None) so the validator names them
+        if f.olx == "child":
+            data.setdefault(f.name, None)
     persona = root.find("persona")
     if persona is not None:
-        data["persona"] = {"name": persona.get("name"), "role": persona.get("role", ""),
-                           "wants": _child_text(persona, "wants") or ""}
-    data["competencies"] = [
-        {"id": e.get("id"), "label": e.get("label"), "weight": _weight(e.get("weight", "1"))}
-        for e in root.iterchildren("competency")]
-    data["variables"] = [
-        {"id": e.get("id"), "label": e.get("label"), "min": _number(e.get("min")),
-         "max": _number(e.get("max")), "initial": _number(e.get("initial"))}
-        for e in root.iterchildren("variable")]
-    data["duties"] = [
-        {"id": e.get("id"), "label": e.get("label"), "basis": _child_text(e, "basis"),
-         "points": _number(e.get("points", "1"))}
-        for e in root.iterchildren("duty")]
+        data["persona"] = _read(persona, schema.PERSONA)
+    data["competencies"] = [_read(e, schema.COMPETENCY) for e in root.iterchildren("competency")]
+    data["variables"] = [_read(e, schema.VARIABLE) for e in root.iterchildren("variable")]
+    if root.find("law") is not None:
+        data["laws"] = [_law_from_xml(e) for e in root.iterchildren("law")]
+    data["duties"] = [{**_read(e, schema.DUTY), **_basis_from_xml(e)} for e in root.iterchildren("duty")]
     data["nodes"] = [_node_from_xml(e) for e in root.iterchildren("node")]
     return data
 
 
+def _basis_from_xml(element):
+    text = _child_text(element, "basis")
+    if text is not None:
+        return {"basis": text}
+    citations = []
+    for child in element:
+        if child.tag == "note":
+            citations.append({"note": (child.text or "").strip()})
+        elif child.tag == "cite":
+            citation = {"law": child.get("law")}
+            if child.get("article"):
+                citation["article"] = child.get("article")
+            citations.append(citation)
+    return {"basis": citations} if citations else {}
+
+
+def _law_from_xml(element):
+    law = _read(element, schema.LAW)
+    amended = [e.get("law") for e in element.iterchildren("amended_by")]
+    if amended:
+        law["amended_by"] = amended
+    return law
+
+
 def _node_from_xml(element):
-    node = {"id": element.get("id"), "type": element.get("type"), "text": _child_text(element, "text")}
-    kind = node["type"]
+    node = _read(element, schema.NODE)
+    kind = node.get("type")
+    node.update(_read(element, schema.NODE_PARTS.get(kind, ())))
     if kind == "dialogue":
-        node["speaker"] = element.get("speaker")
         node["choices"] = [_choice_from_xml(c) for c in element.iterchildren("choice")]
     elif kind == "record":
-        node["next"] = element.get("next")
-        node["feedback"] = _child_text(element, "feedback") or ""
         record = {}
         for field in element.iterchildren("field"):
             record[field.get("name")] = {
@@ -164,27 +180,23 @@ def _node_from_xml(element):
                 "expected": field.get("expected")}
         deadline = element.find("deadline")
         if deadline is not None:
-            record["deadline_days"] = {"expected": _number(deadline.get("expected")),
-                                       "tolerance": _number(deadline.get("tolerance", "0"))}
+            record["deadline_days"] = _read(deadline, schema.DEADLINE)
         summary = element.find("summary")
         if summary is not None:
             record["summary"] = {
-                "min_words": _number(summary.get("min_words", "0")),
+                **_read(summary, schema.SUMMARY),
                 "keywords": [[(k.text or "").strip() for k in group.iterchildren("keyword")]
                              for group in summary.iterchildren("keywords")]}
         node["record"] = record
-    elif kind == "ending":
-        node["title"] = element.get("title")
-        node["quality"] = element.get("quality")
     return node
 
 
 def _choice_from_xml(element):
-    choice = {"id": element.get("id"), "target": element.get("target"),
-              "text": _child_text(element, "text"), "feedback": _child_text(element, "feedback") or "",
-              "model": element.get("model", "false").lower() == "true",
-              "scores": {e.get("competency"): _number(e.get("points")) for e in element.iterchildren("score")},
-              "effects": {e.get("variable"): _number(e.get("change")) for e in element.iterchildren("effect")},
+    choice = {**_read(element, schema.CHOICE),
+              "scores": {e.get("competency"): schema.from_olx(schema.INTEGER, e.get("points"))
+                         for e in element.iterchildren("score")},
+              "effects": {e.get("variable"): schema.from_olx(schema.INTEGER, e.get("change"))
+                          for e in element.iterchildren("effect")},
               "fulfils": [e.get("duty") for e in element.iterchildren("fulfils")],
               "breaches": [e.get("duty") for e in element.iterchildren("breaches")]}
     if element.get("condition"):

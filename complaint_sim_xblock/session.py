@@ -6,7 +6,8 @@ validate an action completely before it writes anything.
 """
 import re
 
-from .scenario import N_, RECORD_CHOICE_FIELDS, TIMEOUT_ENDING
+from . import workdays
+from .scenario import N_, RECORD_CHOICE_FIELDS, TIMEOUT_ENDING, model_choice
 
 MAX_SUMMARY = 2000
 
@@ -70,7 +71,33 @@ def choose(scenario, run, node_id, step, choice_id):
     return _advance(scenario, run, choice.target, {"node": node.id, "choice": choice.id}, variables)
 
 
-def clean_record(node, values):
+def _clean_deadline(values, story_date):
+    """``(deadline_days, deadline_date or None)`` from the learner's record values.
+
+    With a story date the learner picks a date (``deadline_date``, YYYY-MM-DD, not before the
+    story's date); it counts in working days from the story's date. A number of days
+    (``deadline_days``) is still accepted, as before story dates existed.
+    """
+    picked = values.get("deadline_date")
+    if story_date is not None and picked not in (None, ""):
+        day = workdays.parse_date(picked)
+        if day is None:
+            raise ActionError("BAD_DEADLINE", 400, N_("The follow-up deadline must be a date (YYYY-MM-DD)."))
+        if day < story_date or (day - story_date).days > workdays.MAX_SPAN_DAYS:
+            raise ActionError("BAD_DEADLINE", 400, N_(
+                "The follow-up deadline must be on or after the day of the story, within three years."))
+        return workdays.working_days_between(story_date, day), day.isoformat()
+    deadline = values.get("deadline_days")
+    if isinstance(deadline, str) and re.fullmatch(r"[0-9]{1,3}", deadline.strip()):
+        deadline = int(deadline.strip())
+    if isinstance(deadline, bool) or not isinstance(deadline, int) or not 0 <= deadline <= 365:
+        if story_date is not None:
+            raise ActionError("BAD_DEADLINE", 400, N_("The follow-up deadline must be a date (YYYY-MM-DD)."))
+        raise ActionError("BAD_DEADLINE", 400, N_("The follow-up deadline must be a number of days (0-365)."))
+    return deadline, None
+
+
+def clean_record(node, values, story_date=None):
     """The learner's record values checked for form (not correctness); ActionError if malformed."""
     if not isinstance(values, dict):
         raise ActionError("BAD_RECORD", 400, N_("The complaint record is incomplete or malformed."))
@@ -80,12 +107,9 @@ def clean_record(node, values):
         if not isinstance(value, str) or value not in node.record[key]["options"]:
             raise ActionError("BAD_RECORD", 400, N_("The complaint record is incomplete or malformed."))
         clean[key] = value
-    deadline = values.get("deadline_days")
-    if isinstance(deadline, str) and re.fullmatch(r"[0-9]{1,3}", deadline.strip()):
-        deadline = int(deadline.strip())
-    if isinstance(deadline, bool) or not isinstance(deadline, int) or not 0 <= deadline <= 365:
-        raise ActionError("BAD_DEADLINE", 400, N_("The follow-up deadline must be a number of days (0-365)."))
-    clean["deadline_days"] = deadline
+    clean["deadline_days"], picked = _clean_deadline(values, story_date)
+    if picked:
+        clean["deadline_date"] = picked
     summary = values.get("summary")
     if not isinstance(summary, str) or not summary.strip():
         raise ActionError("BAD_SUMMARY", 400, N_("Write a short summary of the complaint."))
@@ -98,8 +122,28 @@ def clean_record(node, values):
 def submit_record(scenario, run, node_id, step, values):
     """The run after the learner files the complaint record at a record node."""
     node = _check_turn(scenario, run, node_id, step, "record")
-    record = clean_record(node, values)
+    record = clean_record(node, values, scenario.story_date)
     return _advance(scenario, run, node.next, {"node": node.id, "record": record}, run["vars"])
+
+
+def proceed(scenario, run, node_id, step):
+    """The run after the learner presses "Lanjut" at narration node ``node_id`` on turn ``step``."""
+    node = _check_turn(scenario, run, node_id, step, "narration")
+    variables = scenario.apply_effects(run["vars"], node.effects)
+    return _advance(scenario, run, node.next, {"node": node.id, "next": True}, variables)
+
+
+def deadline_detail(story_date, spec, record):
+    """The learner's deadline beside the right one and the days not counted, for the debrief."""
+    if story_date is None or "deadline_date" not in record:
+        return None
+    right = workdays.add_working_days(story_date, spec["expected"])
+    picked = workdays.parse_date(record["deadline_date"])
+    shut = workdays.closed(picked)
+    return {"story_date": story_date.isoformat(), "date": record["deadline_date"], "days": record["deadline_days"],
+            "right_date": right.isoformat(), "expected": spec["expected"], "tolerance": spec["tolerance"],
+            "closed": {"kind": shut[0], "name": shut[1]} if shut else None,
+            "skipped": workdays.closed_days(story_date, max(right, picked))}
 
 
 def check_record(spec, record):
@@ -107,6 +151,9 @@ def check_record(spec, record):
     results = {key: record[key] == spec[key]["expected"] for key in RECORD_CHOICE_FIELDS}
     deadline = spec["deadline_days"]
     results["deadline_days"] = abs(record["deadline_days"] - deadline["expected"]) <= deadline["tolerance"]
+    if "deadline_date" in record:  # a deadline falls on a working day
+        day = workdays.parse_date(record["deadline_date"])
+        results["deadline_days"] = results["deadline_days"] and day is not None and workdays.closed(day) is None
     summary = spec["summary"]
     text = record["summary"].lower()
     words = len(re.findall(r"\w+", text))
@@ -115,11 +162,14 @@ def check_record(spec, record):
     return results
 
 
-def _perfect_record(spec):
+def _perfect_record(spec, story_date=None):
     words = " ".join(group[0] for group in spec["summary"]["keywords"])
     filler = " ".join(["catatan"] * spec["summary"]["min_words"])
-    return {**{key: spec[key]["expected"] for key in RECORD_CHOICE_FIELDS},
-            "deadline_days": spec["deadline_days"]["expected"], "summary": f"{words} {filler}"}
+    record = {**{key: spec[key]["expected"] for key in RECORD_CHOICE_FIELDS},
+              "deadline_days": spec["deadline_days"]["expected"], "summary": f"{words} {filler}"}
+    if story_date is not None:
+        record["deadline_date"] = workdays.add_working_days(story_date, spec["deadline_days"]["expected"]).isoformat()
+    return record
 
 
 def model_run(scenario):
@@ -133,7 +183,9 @@ def model_run(scenario):
         if node.type == "ending":
             ending = node_id
         elif node.type == "record":
-            path.append({"node": node_id, "record": _perfect_record(node.record)})
+            path.append({"node": node_id, "record": _perfect_record(node.record, scenario.story_date)})
+        elif node.type == "narration":
+            path.append({"node": node_id, "next": True})
         else:
             path.append({"node": node_id, "choice": choice_id})
     run = {"digest": scenario.digest, "attempt": 0, "node": ending, "step": len(path),
@@ -155,7 +207,7 @@ def _tally(scenario, run):
                 earned[comp] += points
             fulfilled.update(choice.fulfils)
             breached.update(choice.breaches)
-        elif node.id not in records:
+        elif "record" in entry and node.id not in records:
             records[node.id] = check_record(node.record, entry["record"])
     return earned, fulfilled, breached, records
 
@@ -181,16 +233,58 @@ def max_points(scenario):
     return scenario.cache["max_points"]
 
 
+def critical_breaches(scenario, run):
+    """Each critical duty the run breached, first time only: ``{duty, label, basis, turn, node,
+    choice, model_choice}`` (turn counts the learner's actions from 1; ``model_choice`` is what
+    the recommended route picks at that node with the same variable values)."""
+    critical = scenario.critical_duties
+    if not critical:
+        return []
+    duties = {d["id"]: d for d in scenario.duties}
+    found, seen = [], set()
+    variables = scenario.initial_variables()
+    for turn, entry in enumerate(run["path"], start=1):
+        node = scenario.nodes.get(entry["node"])
+        if node is None:
+            continue
+        choice = node.choice(entry["choice"]) if "choice" in entry and node.type == "dialogue" else None
+        if choice is not None:
+            for duty_id in choice.breaches:
+                if duty_id in critical and duty_id not in seen:
+                    seen.add(duty_id)
+                    model = model_choice(scenario, node, variables)
+                    found.append({"duty": duty_id, "label": duties[duty_id]["label"],
+                                  "basis": duties[duty_id]["citations"], "turn": turn, "node": node.id,
+                                  "text": node.text, "choice": choice.text,
+                                  "model_choice": model.text if model and model.id != choice.id else None})
+            variables = scenario.apply_effects(variables, choice.effects)
+        elif node.type == "narration":
+            variables = scenario.apply_effects(variables, node.effects)
+    return found
+
+
+def capped_quality(quality, breached):
+    """The ending quality shown: at most ``poor`` after a critical breach."""
+    return "poor" if breached else quality
+
+
 def result(scenario, run):
-    """Score, competency bars, duty statuses and record results of a run."""
+    """Score, competency bars, duty statuses and record results of a run.
+
+    A run that breached a critical duty scores at most ``critical_cap`` of the maximum.
+    """
     earned, fulfilled, breached, records = _tally(scenario, run)
     model_earned = _tally(scenario, model_run(scenario))[0]
     maximum = max_points(scenario)
     points = round(min(maximum, max(0, raw_points(scenario, run))), 2)
+    critical = sorted(breached & scenario.critical_duties)
+    if critical:
+        points = min(points, round(scenario.critical_cap * maximum, 2))
     duties = []
     for duty in scenario.duties:
         status = "breached" if duty["id"] in breached else "met" if duty["id"] in fulfilled else "missed"
-        duties.append({"id": duty["id"], "label": duty["label"], "basis": duty["basis"], "status": status})
+        duties.append({"id": duty["id"], "label": duty["label"], "basis": duty["citations"], "status": status,
+                       "critical": bool(duty.get("critical"))})
     competencies = [
         {"id": c["id"], "label": c["label"], "earned": max(0, earned[c["id"]]),
          "max": max(0, model_earned[c["id"]])}
@@ -198,7 +292,8 @@ def result(scenario, run):
     ]
     return {"points": points, "max_points": maximum,
             "percent": round(100 * points / maximum) if maximum else 0,
-            "competencies": competencies, "duties": duties, "records": records}
+            "competencies": competencies, "duties": duties, "records": records,
+            "critical_breaches": critical}
 
 
 def _mood(scenario, variables):
@@ -228,6 +323,10 @@ def learner_view(scenario, run):
         elif node.type == "record":
             shown["record"] = {key: {"options": list(node.record[key]["options"])}
                                for key in RECORD_CHOICE_FIELDS}
+            if scenario.story_date is not None:
+                shown["record"]["deadline"] = {"type": "date", "story_date": scenario.story_date.isoformat()}
+        elif node.type == "narration":
+            shown["speaker"] = node.speaker
         view["node"] = shown
     last = run["path"][-1] if run["path"] else None
     if scenario.feedback_mode == "immediate" and last and "choice" in last:
@@ -245,7 +344,8 @@ def _steps(scenario, run):
     """
     for entry in run["path"]:
         node = scenario.nodes.get(entry["node"])
-        if node is None or node.type != ("dialogue" if "choice" in entry else "record"):
+        kind = "dialogue" if "choice" in entry else "record" if "record" in entry else "narration"
+        if node is None or node.type != kind:
             continue  # the author removed the node or changed its kind since this step
         yield node, entry, node.choice(entry["choice"]) if "choice" in entry else None
 
@@ -262,6 +362,8 @@ def _turns(scenario, run, model_choices):
                 "model_choice": model.text if model and (not choice or model.id != choice.id) else None,
                 "model_feedback": model.feedback if model and (not choice or model.id != choice.id) else None,
             })
+        elif "next" in entry:
+            turns.append({"type": "narration", "node": node.id, "text": node.text, "speaker": node.speaker})
         else:
             checks = check_record(node.record, entry["record"])
             fields = []
@@ -275,6 +377,8 @@ def _turns(scenario, run, model_choices):
                     expected = ", ".join(" / ".join(group) for group in expected["keywords"])
                 fields.append({"field": key, "value": entry["record"][key], "expected": expected,
                                "ok": checks[key]})
+                if key == "deadline_days":
+                    fields[-1]["detail"] = deadline_detail(scenario.story_date, node.record[key], entry["record"])
             turns.append({"type": "record", "node": node.id, "text": node.text, "fields": fields,
                           "feedback": node.feedback})
     return turns
@@ -288,11 +392,13 @@ def debrief(scenario, run):
             model_choices.setdefault(node_id, scenario.node(node_id).choice(choice_id))
     summary = result(scenario, run)
     ending_id = run.get("ending")
+    breaches = critical_breaches(scenario, run)
     if ending_id in scenario.nodes:
         node = scenario.node(ending_id)
-        ending = {"id": node.id, "title": node.title, "text": node.text, "quality": node.quality}
+        ending = {"id": node.id, "title": node.title, "text": node.text,
+                  "quality": capped_quality(node.quality, breaches), "reached_quality": node.quality}
     else:
-        ending = {"id": TIMEOUT_ENDING, "title": None, "text": None, "quality": "poor"}
+        ending = {"id": TIMEOUT_ENDING, "title": None, "text": None, "quality": "poor", "reached_quality": "poor"}
     model_path = []
     for node_id, choice_id in scenario.model_route:
         node = scenario.node(node_id)
@@ -301,7 +407,8 @@ def debrief(scenario, run):
     return {"ending": ending, "points": summary["points"], "max_points": summary["max_points"],
             "percent": summary["percent"], "competencies": summary["competencies"],
             "duties": summary["duties"], "turns": _turns(scenario, run, model_choices),
-            "model_path": model_path}
+            "model_path": model_path, "breaches": breaches,
+            "capped": bool(breaches), "critical_cap": scenario.critical_cap}
 
 
 def best_attempt(history):
@@ -319,8 +426,10 @@ def history_entry(scenario, run):
             for step, entry, choice in _steps(scenario, run)]
     return {
         "attempt": run["attempt"], "ending": ending_id,
-        "ending_title": node.title if node else "", "quality": node.quality if node else "poor",
+        "ending_title": node.title if node else "",
+        "quality": capped_quality(node.quality if node else "poor", summary["critical_breaches"]),
         "points": summary["points"], "max_points": summary["max_points"],
+        "critical_breaches": summary["critical_breaches"],
         "competencies": {c["id"]: {"label": c["label"], "earned": c["earned"], "max": c["max"]}
                          for c in summary["competencies"]},
         "duties": {d["id"]: {"label": d["label"], "status": d["status"]} for d in summary["duties"]},

@@ -55,6 +55,30 @@ BROWSER_STRINGS = {
     "error": _("Something went wrong. Please try again."),
     "offline": _("Could not reach the server. Check your connection and try again."),
     "working": _("Saving…"),
+    # Narration steps
+    "next": _("Continue"),
+    # Working-day deadlines
+    "deadline_date": _("Follow-up deadline (date)"),
+    "deadline_date_hint": _("Counted in working days from {date}: weekends, national holidays and cuti bersama "
+                            "days do not count."),
+    "deadline_yours": _("Your deadline: {date} ({days} working days)"),
+    "deadline_right": _("Right deadline: {date} ({expected} working days, ± {tolerance})"),
+    "deadline_skipped": _("Days not counted"),
+    "deadline_closed": _("Offices are closed on the day you picked ({why})."),
+    "kind_weekend": _("weekend"),
+    "kind_holiday": _("national holiday"),
+    "kind_cuti_bersama": _("cuti bersama"),
+    # Critical duties
+    "breach_title": _("Integrity breach"),
+    "breach_turn": _("Turn {turn}: {label}"),
+    "breach_model": _("The recommended route instead"),
+    "capped_zero": _("Because of this breach the attempt scores 0, whatever ending it reached."),
+    "capped": _("Because of this breach the attempt scores at most {percent}% of the maximum."),
+    "critical": _("critical"),
+    "law_berlaku": _("in force"),
+    "law_diubah": _("amended"),
+    "law_diganti": _("replaced"),
+    "law_dicabut": _("revoked"),
 }
 
 

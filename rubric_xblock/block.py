@@ -3,18 +3,30 @@
 A thin layer: fields, views and handlers that parse input, call ``rubric`` (pure scoring)
 and ``store`` (edx-submissions and this app's models), and map refusals to HTTP.
 """
+import functools
+import json
 import logging
 import re
 
+from django.template import Context, Engine
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
 
+from xblock_json_contract import (
+    NOT_SIGNED_IN,
+    HandlerError,
+    add_client_script,
+    is_course_staff,
+    json_endpoint,
+    require_staff,
+    user_attrs,
+)
+
 from . import compat, editor, flow
 from .grading import validate_grading_settings
 from .grading_handlers import GradingMixin
-from .http import ApiError, json_api
 from .olx import prompt_from_element, prompt_to_element, rubric_from_element, rubric_to_element
 from .rubric import (
     N_,
@@ -53,6 +65,62 @@ DEFAULT_RUBRIC = {
 # Fields written as OLX attributes (prompt and rubric are child elements).
 ATTRIBUTE_FIELDS = ("display_name", "min_words", "max_words", "self_assessment", "staff_assessment",
                     "grade_release", "linked_simulation", "weight", *GradingMixin.GRADING_FIELDS)
+# Per-process memos of what a render derives from content alone (the same for every learner):
+# keyed by the content itself, immutable, holding no user data; bounded by entry count.
+CONTENT_MEMO = 256
+
+
+@functools.cache
+def asset(path):
+    """A file shipped in the package, read once per process (it never changes)."""
+    return loader.load_unicode(path)
+
+
+@functools.cache
+def template(path):
+    """A package template compiled once per process, with HTML autoescaping."""
+    return Engine(autoescape=True).from_string(asset(path))
+
+
+@functools.lru_cache(maxsize=CONTENT_MEMO)
+def sanitized_prompt(prompt):
+    """``sanitize_prompt(prompt)``, memoised: bleach parses the HTML, the same for every learner."""
+    return sanitize_prompt(prompt)
+
+
+def rubric_key(raw):
+    """The canonical JSON of a ``rubric`` field value: the key of the parsed-rubric memo."""
+    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=CONTENT_MEMO)
+def _parsed_rubric(key):
+    rubric = parse_rubric(json.loads(key))
+    return rubric, rubric.version, rubric.to_dict()
+
+
+def parsed_rubric(raw):
+    """``(Rubric, version, rubric.to_dict())`` of a rubric field value, memoised per process.
+
+    Raises RubricError for an invalid rubric (never memoised). The dict is shared between
+    requests: read it, never change it.
+    """
+    try:
+        key = rubric_key(raw)
+    except (TypeError, ValueError):  # not JSON data: cannot be a valid rubric either
+        rubric = parse_rubric(raw)
+        return rubric, rubric.version, rubric.to_dict()
+    return _parsed_rubric(key)
+
+
+@functools.lru_cache(maxsize=CONTENT_MEMO)
+def _learner_page(display_name, prompt, key, min_words, max_words, is_staff, strings):
+    """The learner page's HTML: a function of content, settings and language only."""
+    rubric = _parsed_rubric(key)[0] if key is not None else None
+    return template("templates/student_view.html").render(Context({
+        "display_name": display_name, "prompt": sanitized_prompt(prompt), "rubric": rubric,
+        "min_words": min_words, "max_words": max_words, "strings": dict(strings), "is_staff": is_staff,
+    }))
 
 
 def _attribute_value(field, raw):
@@ -121,6 +189,12 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
     submitted_at = String(help=_("When the learner submitted (ISO 8601)."), scope=Scope.user_state,
                           default="", enforce_type=True)
 
+    # The JSON handlers (xblock_json_contract) answer a RubricError (status, code, message,
+    # params) like a HandlerError.
+    handler_refusals = (RubricError,)
+    # Each text member is checked for lone surrogates where it is read (400 BAD_TEXT,
+    # BAD_COMMENT…), so the contract does not refuse the whole body as BAD_JSON.
+    refuse_lone_surrogates = False
     has_score = True
     has_custom_completion = True
     icon_class = "problem"
@@ -133,26 +207,21 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         return service.gettext(text) if service is not None else text
 
     def _user_attrs(self):
-        service = self.runtime.service(self, "user")
-        if service is None:
-            return {}
-        user = service.get_current_user()
-        return getattr(user, "opt_attrs", None) or {}
+        return user_attrs(self)
 
     def _is_staff(self):
-        return bool(self._user_attrs().get("edx-platform.user_is_staff"))
+        return is_course_staff(self)
 
     def _learner(self):
         """``(anonymous_id, username)`` of the current user; 403 when nobody is signed in."""
         attrs = self._user_attrs()
         anonymous_id = attrs.get("edx-platform.anonymous_user_id")
         if not anonymous_id or attrs.get("edx-platform.is_authenticated") is False:
-            raise ApiError(403, "NOT_SIGNED_IN", N_("Sign in to write a reflection."))
+            raise HandlerError(403, NOT_SIGNED_IN, N_("Sign in to write a reflection."))
         return anonymous_id, attrs.get("edx-platform.username") or ""
 
     def _require_staff(self):
-        if not self._is_staff():
-            raise ApiError(403, "STAFF_ONLY", N_("Only course staff may do this."))
+        require_staff(self, N_("Only course staff may do this."))
         return self._learner()
 
     def _ids(self):
@@ -163,9 +232,9 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
 
     def _rubric(self):
         try:
-            return parse_rubric(self.rubric)
+            return parsed_rubric(self.rubric)[0]
         except RubricError as err:
-            raise ApiError(409, "RUBRIC_INVALID", N_("This reflection's rubric is not valid; ask course staff.")) \
+            raise HandlerError(409, "RUBRIC_INVALID", N_("This reflection's rubric is not valid; ask course staff.")) \
                 from err
 
     def _store(self):
@@ -208,7 +277,7 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
     def _current_version(self):
         """The current rubric's version, or None when the rubric is not valid."""
         try:
-            return parse_rubric(self.rubric).version
+            return parsed_rubric(self.rubric)[1]
         except RubricError:
             return None
 
@@ -232,7 +301,7 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         """
         sent = data.get("rubric_version")
         if sent is not None and sent != rubric.version:
-            raise ApiError(409, "RUBRIC_CHANGED", N_("The rubric was changed since this form was opened. The "
+            raise HandlerError(409, "RUBRIC_CHANGED", N_("The rubric was changed since this form was opened. The "
                                                      "form now shows the current rubric; check it and save again."))
 
     def _event(self, name, payload):
@@ -302,31 +371,30 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
 
     @XBlock.supports("multi_device")
     def student_view(self, context=None):
-        """The learner's page (and, for course staff, the grading panel below it)."""
+        """The learner's page (and, for course staff, the grading panel below it).
+
+        Only the learner's state is built per request; the page's HTML, the parsed rubric and
+        the assets are memoised per process by content (they are the same for every learner).
+        """
         try:
-            rubric = parse_rubric(self.rubric)
-        except RubricError:
-            rubric = None
+            key = rubric_key(self.rubric)
+            rubric, version, rubric_dict = _parsed_rubric(key)
+        except (TypeError, ValueError):  # not JSON, or RubricError: an invalid rubric
+            key = rubric = version = rubric_dict = None
         strings = browser_strings(self.gettext)
         is_staff = self._is_staff()
-        html = loader.render_django_template("templates/student_view.html", {
-            "display_name": self.display_name,
-            "prompt": sanitize_prompt(self.prompt),
-            "rubric": rubric,
-            "min_words": self.min_words,
-            "max_words": self.max_words,
-            "strings": strings,
-            "is_staff": is_staff,
-        })
+        html = _learner_page(self.display_name, self.prompt, key, self.min_words, self.max_words, is_staff,
+                             tuple(strings.items()))
         frag = Fragment(html)
-        frag.add_css(loader.load_unicode("public/rubric_reflection.css"))
-        frag.add_javascript(loader.load_unicode("public/rubric_reflection.js"))
+        frag.add_css(asset("public/rubric_reflection.css"))
+        add_client_script(frag)
+        frag.add_javascript(asset("public/rubric_reflection.js"))
         if is_staff:
-            frag.add_javascript(loader.load_unicode("public/rubric_staff.js"))
+            frag.add_javascript(asset("public/rubric_staff.js"))
         frag.initialize_js("RubricReflectionBlock", {
             "state": self._learner_state() if rubric else None,
-            "rubric": rubric.to_dict() if rubric else None,
-            "rubric_version": rubric.version if rubric else None,
+            "rubric": rubric_dict,
+            "rubric_version": version,
             "settings": {"min_words": self.min_words, "max_words": self.max_words,
                          "self_assessment": self.self_assessment, "staff_assessment": self.staff_assessment,
                          "grade_release": self.grade_release, "linked": bool(self.linked_simulation),
@@ -387,8 +455,8 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
 
     # -- Learner handlers --------------------------------------------------------------------
 
-    @json_api
-    def learner_state(self, data, suffix=""):
+    @json_endpoint
+    def learner_state(self, data):
         """The learner's current state (same JSON the page starts with).
 
         Request ``{}``. Errors: 409 ``RUBRIC_INVALID``.
@@ -396,8 +464,8 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         self._rubric()
         return {"state": self._learner_state()}
 
-    @json_api
-    def save_draft(self, data, suffix=""):
+    @json_endpoint
+    def save_draft(self, data):
         """Save the learner's unsubmitted text.
 
         Request ``{"text": str}`` → ``{"saved_at", "words", "personal_data": ["nik"|"phone"]}``.
@@ -408,13 +476,13 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         self._learner()
         check = check_text(data.get("text"), self.min_words, self.max_words, final=False)
         if self.submission_uuid:
-            raise ApiError(409, "ALREADY_SUBMITTED", N_("You have already submitted this reflection."))
+            raise HandlerError(409, "ALREADY_SUBMITTED", N_("You have already submitted this reflection."))
         self.draft = data["text"]
         self.draft_saved_at = timezone.now().isoformat()
         return {"saved_at": self.draft_saved_at, "words": check.words, "personal_data": list(check.personal_data)}
 
-    @json_api
-    def submit(self, data, suffix=""):
+    @json_endpoint
+    def submit(self, data):
         """Submit the reflection (final): text to edx-submissions, completion published.
 
         Request ``{"text": str, "confirm": true, "personal_data_ok": bool}`` → ``{"state"}``.
@@ -427,19 +495,19 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         store = self._store()
         course_id, item_id = self._ids()
         if self.submission_uuid:
-            raise ApiError(409, "ALREADY_SUBMITTED", N_("You have already submitted this reflection."))
+            raise HandlerError(409, "ALREADY_SUBMITTED", N_("You have already submitted this reflection."))
         text = data.get("text")
         check = check_text(text, self.min_words, self.max_words, final=True)
         if data.get("confirm") is not True:
-            raise ApiError(400, "NOT_CONFIRMED", N_("Confirm that you want to submit: submission is final."))
+            raise HandlerError(400, "NOT_CONFIRMED", N_("Confirm that you want to submit: submission is final."))
         if check.personal_data and data.get("personal_data_ok") is not True:
-            raise ApiError(400, "PERSONAL_DATA",
+            raise HandlerError(400, "PERSONAL_DATA",
                            N_("Your text seems to contain a NIK or a phone number. Remove it, or confirm "
                               "that it is needed."))
         try:
             reflection = store.create_reflection(course_id, item_id, anonymous_id, username, text, check.words)
         except store.Conflict as err:
-            raise ApiError(409, err.code, N_("You have already submitted this reflection.")) from err
+            raise HandlerError(409, err.code, N_("You have already submitted this reflection.")) from err
         self._after_submit(reflection, username)
         self.submission_uuid = reflection.submission_uuid
         self.submitted_at = reflection.submitted_at.isoformat()
@@ -449,8 +517,8 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
                                   "personal_data": list(check.personal_data)})
         return {"state": self._learner_state(reflection, text)}
 
-    @json_api
-    def self_assess(self, data, suffix=""):
+    @json_endpoint
+    def self_assess(self, data):
         """Record the learner's self assessment (once, after submitting).
 
         Request ``{"selections": {criterion_id: level_id}, "comments": {criterion_id: str},
@@ -461,20 +529,20 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         """
         anonymous_id, username = self._learner()
         if not self.self_assessment:
-            raise ApiError(400, "STEP_DISABLED", N_("This reflection has no self assessment."))
+            raise HandlerError(400, "STEP_DISABLED", N_("This reflection has no self assessment."))
         rubric = self._rubric()
         store = self._store()
         course_id, item_id = self._ids()
         reflection = store.get_reflection(course_id, item_id, anonymous_id)
         if reflection is None:
-            raise ApiError(409, "NOT_SUBMITTED", N_("Submit your reflection before assessing it."))
+            raise HandlerError(409, "NOT_SUBMITTED", N_("Submit your reflection before assessing it."))
         self._check_form_version(data, rubric)
         assessment = assess(rubric, data.get("selections"), data.get("comments"), data.get("overall_comment"))
         store.remember_rubric(course_id, item_id, rubric)
         try:
             model = store.save_self_assessment(reflection, assessment, anonymous_id, username)
         except store.Conflict as err:
-            raise ApiError(409, err.code, N_("You have already assessed your reflection.")) from err
+            raise HandlerError(409, err.code, N_("You have already assessed your reflection.")) from err
         if not self.staff_assessment:
             # Self assessment is the only step: its points are the grade.
             store.publish_score(reflection, model, self.weight, anonymous_id, username)
@@ -486,8 +554,8 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
 
     # -- Staff handlers ----------------------------------------------------------------------
 
-    @json_api
-    def export_csv(self, data, suffix=""):
+    @json_endpoint
+    def export_csv(self, data):
         """The grades as CSV (one row per learner), for the browser to download.
 
         Request ``{}`` → ``{"filename": str, "csv": str}``. Errors: 403 ``STAFF_ONLY``,
@@ -517,7 +585,7 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         prompts = [child for child in node if child.tag == "prompt"]
         rubrics = [child for child in node if child.tag == "rubric"]
         if len(prompts) > 1 or len(rubrics) > 1:
-            raise RubricError("INVALID_RUBRIC", N_("Write at most one prompt and one rubric."))
+            raise RubricError("RUBRIC_INVALID", N_("Write at most one prompt and one rubric."))
         if prompts:
             values["prompt"] = sanitize_prompt(prompt_from_element(prompts[0]))
         if rubrics:

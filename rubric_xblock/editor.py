@@ -92,19 +92,8 @@ def _whole(value):
     return int(value)
 
 
-def check_candidate(data, current, roleplays=None, same_course=None):
-    """``(clean, problems, warnings)`` for an editor candidate.
-
-    ``current`` holds the block's present values (used for keys the candidate leaves out);
-    ``roleplays`` the usage ids of the course's role-plays when the runtime can list them;
-    ``same_course(link)`` tells whether a role-play id is in the block's own course (a link
-    elsewhere is a problem: the reflection reads the learner's state of the linked block).
-    ``clean`` has every field in its stored form (sanitised prompt, canonical rubric dict)
-    and is complete only when ``problems`` is empty. ``warnings`` never block a save.
-    """
-    merged = {name: data[name] if name in data else current.get(name) for name in FIELDS}
-    clean, problems, warnings = {}, [], []
-
+def _check_display_name(merged, clean, problems):
+    """The reflection's name."""
     name = merged["display_name"]
     if not isinstance(name, str) or not name.strip():
         problems.append(_problem("INVALID_FIELD", N_("Give the reflection a name."), "display_name"))
@@ -116,6 +105,9 @@ def check_candidate(data, current, roleplays=None, same_course=None):
     else:
         clean["display_name"] = name.strip()
 
+
+def _check_prompt(merged, clean, problems):
+    """The prompt, sanitised."""
     prompt = merged["prompt"]
     if not isinstance(prompt, str):
         problems.append(_problem("INVALID_FIELD", N_("The prompt must be text."), "prompt"))
@@ -129,6 +121,9 @@ def check_candidate(data, current, roleplays=None, same_course=None):
         if not re.sub(r"<[^>]*>|&nbsp;|\s", "", clean["prompt"]):
             problems.append(_problem("INVALID_FIELD", N_("Write the prompt learners answer."), "prompt"))
 
+
+def _check_word_limits(merged, clean, problems):
+    """``min_words`` and ``max_words``."""
     for key in ("min_words", "max_words"):
         number = _whole(merged[key])
         if number is None or not 0 <= number <= MAX_WORDS_LIMIT:
@@ -143,6 +138,9 @@ def check_candidate(data, current, roleplays=None, same_course=None):
             problems.append(_problem("INVALID_FIELD", N_("The minimum is larger than the maximum."),
                                      "min_words"))
 
+
+def _check_steps(merged, clean, problems):
+    """Which assessment steps are on."""
     for key in ("self_assessment", "staff_assessment"):
         if not isinstance(merged[key], bool):
             problems.append(_problem("INVALID_FIELD", N_("Choose on or off."), key))
@@ -152,11 +150,17 @@ def check_candidate(data, current, roleplays=None, same_course=None):
         problems.append(_problem("INVALID_FIELD", N_("Switch on self assessment, staff assessment or both."),
                                  "staff_assessment"))
 
+
+def _check_grade_release(merged, clean, problems):
+    """When learners see a staff grade."""
     if merged["grade_release"] not in RELEASE_MODES:
         problems.append(_problem("INVALID_FIELD", N_("Choose when learners see a staff grade."), "grade_release"))
     else:
         clean["grade_release"] = merged["grade_release"]
 
+
+def _check_weight(merged, clean, problems):
+    """The gradebook weight (blank: the rubric's points)."""
     weight = merged["weight"]
     if weight in (None, ""):
         clean["weight"] = None
@@ -168,6 +172,9 @@ def check_candidate(data, current, roleplays=None, same_course=None):
         else:
             clean["weight"] = float(number)
 
+
+def _check_link(merged, clean, problems, warnings, roleplays, same_course):
+    """The linked role-play (a warning for one the course's list does not hold)."""
     link = merged["linked_simulation"]
     if link in (None, ""):
         clean["linked_simulation"] = ""
@@ -184,6 +191,9 @@ def check_candidate(data, current, roleplays=None, same_course=None):
             warnings.append(_problem("UNKNOWN_ROLEPLAY", N_("No role-play with this id was found in this "
                                                             "course; check it."), "linked_simulation"))
 
+
+def _check_rubric(merged, clean, problems):
+    """The rubric, in canonical form."""
     rubric, rubric_problems = check_rubric(merged["rubric"])
     for err in rubric_problems:
         err.path = "rubric." + (getattr(err, "path", "") or "criteria")
@@ -191,6 +201,28 @@ def check_candidate(data, current, roleplays=None, same_course=None):
     if rubric is not None:
         clean["rubric"] = rubric.to_dict()
         clean["_rubric"] = rubric
+
+
+def check_candidate(data, current, roleplays=None, same_course=None):
+    """``(clean, problems, warnings)`` for an editor candidate.
+
+    ``current`` holds the block's present values (used for keys the candidate leaves out);
+    ``roleplays`` the usage ids of the course's role-plays when the runtime can list them;
+    ``same_course(link)`` tells whether a role-play id is in the block's own course (a link
+    elsewhere is a problem: the reflection reads the learner's state of the linked block).
+    ``clean`` has every field in its stored form (sanitised prompt, canonical rubric dict)
+    and is complete only when ``problems`` is empty. ``warnings`` never block a save.
+    """
+    merged = {name: data[name] if name in data else current.get(name) for name in FIELDS}
+    clean, problems, warnings = {}, [], []
+    _check_display_name(merged, clean, problems)
+    _check_prompt(merged, clean, problems)
+    _check_word_limits(merged, clean, problems)
+    _check_steps(merged, clean, problems)
+    _check_grade_release(merged, clean, problems)
+    _check_weight(merged, clean, problems)
+    _check_link(merged, clean, problems, warnings, roleplays, same_course)
+    _check_rubric(merged, clean, problems)
 
     if not problems:
         # The block's own whole-settings rule, as parse_xml applies it: the same verdict.

@@ -7,11 +7,12 @@ Each handler parses its input, calls :mod:`~rubric_xblock.grading` (pure rules) 
 import logging
 
 from webob import Response
-from xblock.core import XBlock, XBlockMixin
+from xblock.core import XBlockMixin
 from xblock.fields import Boolean, Integer, Scope, String
 
+from xblock_json_contract import BAD_REQUEST, HandlerError, json_endpoint
+
 from . import grading
-from .http import MAX_BODY_BYTES, ApiError, error_response, json_api
 from .rubric import N_, RELEASE_IMMEDIATE, RubricError, assess, mask_personal_data
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ def _(text):
 def _uuid_list(value):
     if not isinstance(value, list) or not 0 < len(value) <= MAX_SELECTION \
             or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in value):
-        raise ApiError(400, "BAD_SELECTION", N_("Choose between 1 and 1000 submissions."))
+        raise HandlerError(400, "BAD_SELECTION", N_("Choose between 1 and 1000 submissions."))
     return value
 
 
@@ -161,11 +162,11 @@ class GradingMixin(XBlockMixin):
     def _find(self, data):
         reflection = self._store().find_reflection(*self._ids(), data.get("submission_uuid"))
         if reflection is None:
-            raise ApiError(404, "SUBMISSION_NOT_FOUND", N_("There is no such submission in this reflection."))
+            raise HandlerError(404, "SUBMISSION_NOT_FOUND", N_("There is no such submission in this reflection."))
         return reflection
 
-    @json_api
-    def staff_queue(self, data, suffix=""):
+    @json_endpoint
+    def staff_queue(self, data):
         """One page of this block's submissions, with counts per filter.
 
         Request ``{"filter": "all"|"ungraded"|"graded"|"released"|"unreleased"|"flagged"|"breached"|
@@ -174,10 +175,7 @@ class GradingMixin(XBlockMixin):
         "rubric_version"}``. Errors: 400 ``BAD_FILTER``; 403 ``STAFF_ONLY``, ``NOT_SIGNED_IN``.
         """
         self._require_staff()
-        try:
-            request = grading.parse_queue_request(data)
-        except RubricError as err:
-            raise ApiError(400, err.code, err.message) from err
+        request = grading.parse_queue_request(data)  # a RubricError is a 400 (handler_refusals)
         course_id, item_id = self._ids()
         counts, total, items, units = self._gstore().queue_page(course_id, item_id, request, QUEUE_PAGE)
         current_version = self._current_version()
@@ -186,8 +184,8 @@ class GradingMixin(XBlockMixin):
         return {"counts": counts, "total": total, "items": items, "offset": request.offset, "page_size": QUEUE_PAGE,
                 "unreleased": counts["unreleased"], "units": units, "rubric_version": current_version}
 
-    @json_api
-    def grade_next(self, data, suffix=""):
+    @json_endpoint
+    def grade_next(self, data):
         """Lock the next submission to grade for this grader and open it.
 
         Request ``{}`` → ``{"submission": {...} | null}`` (null: nothing left to grade). The
@@ -198,24 +196,23 @@ class GradingMixin(XBlockMixin):
         reflection = self._gstore().grade_next(*self._ids(), grader_id)
         return {"submission": self._staff_payload(reflection) if reflection else None}
 
-    @json_api
-    def staff_flag(self, data, suffix=""):
+    @json_endpoint
+    def staff_flag(self, data):
         """Mark a submission for a second look (or clear the mark).
 
         Request ``{"submission_uuid", "flagged": bool}`` → ``{"flagged"}``. Errors: 400
-        ``BAD_FLAG``; 403 ``STAFF_ONLY``; 404 ``SUBMISSION_NOT_FOUND``.
+        ``BAD_REQUEST``; 403 ``STAFF_ONLY``; 404 ``SUBMISSION_NOT_FOUND``.
         """
         self._require_staff()
         reflection = self._find(data)
         if not isinstance(data.get("flagged"), bool):
-            raise ApiError(400, "BAD_FLAG", N_("Say whether the submission is flagged (true or false)."))
+            raise HandlerError(400, BAD_REQUEST, N_("Say whether the submission is flagged (true or false)."))
         self._gstore().set_flag(reflection, data["flagged"])
         return {"flagged": reflection.flagged}
 
     def _staff_payload(self, reflection, reveal=False, grader_id=None):
         """One submission as a grader sees it; a blind second grader sees no other grade."""
-        from .rubric import RubricError as _RubricError
-        from .rubric import parse_rubric
+        from .block import parsed_rubric  # the per-process rubric memo (block imports this module)
 
         store, gstore = self._store(), self._gstore()
         text = store.submission_text(reflection)
@@ -226,10 +223,9 @@ class GradingMixin(XBlockMixin):
         mine = store.to_rubric_assessment(assessments.get("self"))
         staff = store.to_rubric_assessment(staff_model)
         try:
-            current = parse_rubric(self.rubric)
-        except _RubricError:
-            current = None
-        current_version = current.version if current else None
+            _current, current_version, current_dict = parsed_rubric(self.rubric)
+        except RubricError:
+            current_version = current_dict = None
         if grader_id is None:
             grader_id = self._user_attrs().get("edx-platform.anonymous_user_id")
         second = bool(reflection.needs_second and staff_model is not None and staff_model.grader_id != grader_id)
@@ -247,7 +243,7 @@ class GradingMixin(XBlockMixin):
             "version": staff_model.version if staff_model else 0,
             "history": store.changes(staff_model),
             "simulation": self._simulation_run(reflection.username),
-            "rubric": current.to_dict() if current else None,
+            "rubric": current_dict,
             "rubric_version": current_version,
             "rubric_current": staff is None or staff.rubric_version == current_version,
             "rubrics": self._other_rubrics(store, (mine, staff), current_version),
@@ -266,8 +262,8 @@ class GradingMixin(XBlockMixin):
             payload.update({"staff_assessment": None, "version": 0, "history": [], "peer_median": None})
         return payload
 
-    @json_api
-    def staff_submission(self, data, suffix=""):
+    @json_endpoint
+    def staff_submission(self, data):
         """One submission for grading: text (personal data masked unless ``reveal``), self
         assessment, staff assessment with its ``version``, audit history, role-play run, lock,
         peer median, appeal.
@@ -279,7 +275,8 @@ class GradingMixin(XBlockMixin):
         reflection = self._find(data)
         reveal = data.get("reveal") is True
         if reveal:
-            self._event("personal_data_revealed", {"submission_uuid": reflection.submission_uuid, "by": grader})
+            self._event("personal_data_revealed", {"submission_uuid": reflection.submission_uuid,
+                                                   "by_id": grader_id})
         return {"submission": self._staff_payload(reflection, reveal=reveal, grader_id=grader_id)}
 
     def _publish_if_due(self, reflection, model, grader_id, grader, already_released=False):
@@ -289,8 +286,8 @@ class GradingMixin(XBlockMixin):
             gstore.mark_released(reflection.course_id, reflection.item_id, [reflection.pk])
             reflection.released = True
 
-    @json_api
-    def staff_grade(self, data, suffix=""):
+    @json_endpoint
+    def staff_grade(self, data):
         """Save (or change) the staff assessment; sends the score unless release waits for staff.
 
         Request ``{"submission_uuid", "selections": {criterion_id: level_id}, "comments":
@@ -305,51 +302,51 @@ class GradingMixin(XBlockMixin):
         """
         grader_id, grader = self._require_staff()
         if not self.staff_assessment and not self._peer_mode():
-            raise ApiError(400, "STEP_DISABLED", N_("This reflection has no staff assessment."))
+            raise HandlerError(400, "STEP_DISABLED", N_("This reflection has no staff assessment."))
         rubric = self._rubric()
         reflection = self._find(data)
         expected = data.get("expected_version")
         if isinstance(expected, bool) or not isinstance(expected, int) or not 0 <= expected <= 10**9:
-            raise ApiError(400, "BAD_VERSION", N_("The grading form has no valid version; reload it."))
+            raise HandlerError(400, "BAD_VERSION", N_("The grading form has no valid version; reload it."))
         self._check_form_version(data, rubric)
         assessment = assess(rubric, data.get("selections"), data.get("comments"), data.get("overall_comment"))
         store, gstore = self._store(), self._gstore()
         try:
             gstore.check_lock(reflection, grader_id)
         except store.Conflict as err:
-            raise ApiError(409, "LOCKED", N_("Another grader is grading this submission now."),
-                           extra={"submission": self._staff_payload(reflection, grader_id=grader_id)}) from err
+            raise HandlerError(409, "LOCKED", N_("Another grader is grading this submission now."),
+                           submission=self._staff_payload(reflection, grader_id=grader_id)) from err
         store.remember_rubric(*self._ids(), rubric)
         if data.get("second") is True:
             staff_model = store.get_assessments(reflection).get("staff")
             if not reflection.needs_second or staff_model is None or staff_model.grader_id == grader_id:
-                raise ApiError(409, "SECOND_NOT_NEEDED", N_("This submission needs no second grade from you."))
+                raise HandlerError(409, "SECOND_NOT_NEEDED", N_("This submission needs no second grade from you."))
             try:
                 gstore.save_second(reflection, assessment, grader_id, grader, rubric)
             except store.Conflict as err:
-                raise ApiError(409, "STALE_ASSESSMENT", N_("A second grade was saved meanwhile.")) from err
+                raise HandlerError(409, "STALE_ASSESSMENT", N_("A second grade was saved meanwhile.")) from err
             reflection.refresh_from_db()
             return {"submission": self._staff_payload(reflection, grader_id=grader_id)}
         median = store.get_assessments(reflection).get("median")
         try:
             model = store.save_staff_assessment(reflection, assessment, grader_id, grader, expected)
         except store.Conflict as err:
-            raise ApiError(409, err.code, N_("Someone graded this submission after you opened it. Their grade "
+            raise HandlerError(409, err.code, N_("Someone graded this submission after you opened it. Their grade "
                                              "is shown now; check it before saving again.")) from err
         gstore.after_staff_grade(reflection, model, self.grading_mode, self.agreement_share)
         # An override of a released peer median goes out at once: the learner already has a grade.
         self._publish_if_due(reflection, model, grader_id, grader,
                              already_released=bool(median and median.released_at))
         gstore.record_pairs(reflection, rubric)
-        self._event("staff_graded", {"submission_uuid": reflection.submission_uuid, "grader": grader,
+        self._event("staff_graded", {"submission_uuid": reflection.submission_uuid, "grader_id": grader_id,
                                      "version": model.version, "points_earned": model.points_earned,
                                      "points_possible": model.points_possible,
                                      "rubric_version": model.rubric_version,
                                      "released": model.released_at is not None})
         return {"submission": self._staff_payload(reflection, grader_id=grader_id)}
 
-    @json_api
-    def release_grades(self, data, suffix=""):
+    @json_endpoint
+    def release_grades(self, data):
         """Send unreleased grades to the gradebook: all of them, or the selected submissions.
 
         Request ``{"submission_uuids"?: [str], "preview"?: bool, "expected_count"?: int}`` →
@@ -363,7 +360,7 @@ class GradingMixin(XBlockMixin):
         uuids = _uuid_list(data["submission_uuids"]) if "submission_uuids" in data else None
         expected = data.get("expected_count")
         if expected is not None and (isinstance(expected, bool) or not isinstance(expected, int)):
-            raise ApiError(400, "BAD_SELECTION", N_("Choose between 1 and 1000 submissions."))
+            raise HandlerError(400, "BAD_SELECTION", N_("Choose between 1 and 1000 submissions."))
         due = gstore.unreleased_counted(*self._ids(), uuids)
         overridden = gstore.staff_overrides([r for r, (_pk, kind) in due.items() if kind == "median"])
         due = {r: (pk, kind) for r, (pk, kind) in due.items()
@@ -371,8 +368,8 @@ class GradingMixin(XBlockMixin):
         if data.get("preview") is True:
             return {"count": len(due)}
         if expected is not None and expected != len(due):
-            raise ApiError(409, "COUNT_CHANGED", N_("The number of grades to release changed; check it again."),
-                           extra={"count": len(due)})
+            raise HandlerError(409, "COUNT_CHANGED", N_("The number of grades to release changed; check it again."),
+                           count=len(due))
         released = []
         # Each row is re-read and released under a lock (store.release_score): a regrade saved
         # meanwhile is the grade sent, and a row released meanwhile is not sent twice.
@@ -380,26 +377,19 @@ class GradingMixin(XBlockMixin):
             if store.release_score(pk, self.weight, releaser_id, releaser):
                 released.append(reflection_id)
         gstore.mark_released(*self._ids(), released)
-        self._event("released", {"count": len(released), "by": releaser, "mode": self.grade_release,
+        self._event("released", {"count": len(released), "by_id": releaser_id, "mode": self.grade_release,
                                  "selection": uuids is not None})
         return {"released": len(released)}
 
-    @XBlock.handler
-    def download_csv(self, request, suffix=""):
+    @json_endpoint
+    def download_csv(self, data):
         """The grades as a streamed CSV download (one row per learner; memory stays flat).
 
-        POST ``{}``. Errors (JSON): 403 ``STAFF_ONLY``, ``NOT_SIGNED_IN``; 405 ``METHOD_NOT_ALLOWED``;
-        409 ``RUBRIC_INVALID``.
+        Request ``{}`` → a ``text/csv`` attachment (the contract's checks first). Errors (JSON):
+        403 ``STAFF_ONLY``, ``NOT_SIGNED_IN``; 409 ``RUBRIC_INVALID``.
         """
-        if request.method != "POST":
-            return error_response(405, "METHOD_NOT_ALLOWED", self.gettext(N_("Use POST for this request.")))
-        if (request.content_length or 0) > MAX_BODY_BYTES:
-            return error_response(400, "REQUEST_TOO_LARGE", self.gettext(N_("The request is too large.")))
-        try:
-            self._require_staff()
-            rubric = self._rubric()
-        except ApiError as err:
-            return error_response(err.status, err.code, self.gettext(err.message))
+        self._require_staff()
+        rubric = self._rubric()
         course_id, item_id = self._ids()
         safe = "".join(ch if ch.isalnum() else "-" for ch in item_id)[-60:]
         response = Response(app_iter=self._gstore().stream_csv(course_id, item_id, rubric, self.weight),
@@ -409,8 +399,8 @@ class GradingMixin(XBlockMixin):
 
     # -- Staff: training examples and agreement -----------------------------------------------
 
-    @json_api
-    def staff_add_example(self, data, suffix=""):
+    @json_endpoint
+    def staff_add_example(self, data):
         """Make a submission a training example with staff's reference levels and reasons.
 
         Request ``{"submission_uuid", "selections": {criterion_id: level_id}, "rationale":
@@ -426,8 +416,8 @@ class GradingMixin(XBlockMixin):
         self._gstore().add_example(*self._ids(), reflection, reference, rationale, rubric.version, grader)
         return {"examples": self._examples_json(rubric)}
 
-    @json_api
-    def staff_retire_example(self, data, suffix=""):
+    @json_endpoint
+    def staff_retire_example(self, data):
         """Take a training example out of training. Request ``{"example_id": int}`` → ``{"examples"}``.
         Errors: 403 ``STAFF_ONLY``; 404 ``EXAMPLE_NOT_FOUND``; 409 ``RUBRIC_INVALID``."""
         self._require_staff()
@@ -435,7 +425,7 @@ class GradingMixin(XBlockMixin):
         example_id = data.get("example_id")
         if isinstance(example_id, bool) or not isinstance(example_id, int) or \
                 not self._gstore().retire_example(*self._ids(), example_id):
-            raise ApiError(404, "EXAMPLE_NOT_FOUND", N_("There is no such training example."))
+            raise HandlerError(404, "EXAMPLE_NOT_FOUND", N_("There is no such training example."))
         return {"examples": self._examples_json(rubric)}
 
     def _examples_json(self, rubric):
@@ -444,8 +434,8 @@ class GradingMixin(XBlockMixin):
                  "passed": e.attempts.filter(passed=True).count()}
                 for e in self._gstore().examples(*self._ids())]
 
-    @json_api
-    def staff_examples(self, data, suffix=""):
+    @json_endpoint
+    def staff_examples(self, data):
         """Training examples and the training accuracy of the learners on the current queue page.
 
         Request ``{"students"?: [submission_uuid]}`` → ``{"examples", "accuracy": {submission_uuid:
@@ -465,8 +455,8 @@ class GradingMixin(XBlockMixin):
                 accuracy[by_student[student_id]] = status
         return {"examples": self._examples_json(rubric), "accuracy": accuracy}
 
-    @json_api
-    def agreement_summary(self, data, suffix=""):
+    @json_endpoint
+    def agreement_summary(self, data):
         """Agreement between graders per criterion: exact, within one level, quadratic weighted
         kappa, for two staff and for staff and the peer median; per month; each grader's mean
         difference from the others.
@@ -482,14 +472,14 @@ class GradingMixin(XBlockMixin):
     def _peer_learner(self):
         anonymous_id, username = self._learner()
         if not self._peer_mode():
-            raise ApiError(400, "STEP_DISABLED", N_("This reflection has no peer review."))
+            raise HandlerError(400, "STEP_DISABLED", N_("This reflection has no peer review."))
         reflection = self._store().get_reflection(*self._ids(), anonymous_id)
         if reflection is None:
-            raise ApiError(409, "NOT_SUBMITTED", N_("Submit your reflection before reviewing others."))
+            raise HandlerError(409, "NOT_SUBMITTED", N_("Submit your reflection before reviewing others."))
         return anonymous_id, username, reflection
 
-    @json_api
-    def training_next(self, data, suffix=""):
+    @json_endpoint
+    def training_next(self, data):
         """The next training example to score. Request ``{}`` → ``{"example": {id, text} | null,
         "training"}``. Errors: 400 ``STEP_DISABLED``; 403 ``NOT_SIGNED_IN``; 409 ``NOT_SUBMITTED``."""
         anonymous_id, _username, _reflection = self._peer_learner()
@@ -500,8 +490,8 @@ class GradingMixin(XBlockMixin):
             example = {"id": found.pk, "text": found.text}
         return {"example": example, "training": status}
 
-    @json_api
-    def training_assess(self, data, suffix=""):
+    @json_endpoint
+    def training_assess(self, data):
         """Score a training example; the answer says, per criterion, how far from staff's level and why.
 
         Request ``{"example_id": int, "selections": {criterion_id: level_id}}`` → ``{"result":
@@ -514,7 +504,7 @@ class GradingMixin(XBlockMixin):
         example = next((e for e in self._gstore().examples(*self._ids()) if e.pk == data.get("example_id")
                         and not isinstance(data.get("example_id"), bool)), None)
         if example is None:
-            raise ApiError(404, "EXAMPLE_NOT_FOUND", N_("There is no such training example."))
+            raise HandlerError(404, "EXAMPLE_NOT_FOUND", N_("There is no such training example."))
         checked = assess(rubric, data.get("selections"), None, "")
         selections = {p.criterion_id: p.level_id for p in checked.parts if p.level_id}
         comparison = grading.compare_training(rubric, example.reference, selections, self.training_tolerance)
@@ -524,8 +514,8 @@ class GradingMixin(XBlockMixin):
         return {"result": comparison, "training": self._training_state(anonymous_id),
                 "state": self._learner_state()}
 
-    @json_api
-    def peer_next(self, data, suffix=""):
+    @json_endpoint
+    def peer_next(self, data):
         """The reflection to review next (allocated to this learner), anonymised and masked.
 
         Request ``{"more"?: bool}`` (``more``: another one after the required number) →
@@ -546,10 +536,10 @@ class GradingMixin(XBlockMixin):
 
     def _require_training(self, anonymous_id):
         if self.peer_training and not self._training_state(anonymous_id)["done"]:
-            raise ApiError(403, "TRAINING_REQUIRED", N_("Pass the training examples before reviewing peers."))
+            raise HandlerError(403, "TRAINING_REQUIRED", N_("Pass the training examples before reviewing peers."))
 
-    @json_api
-    def peer_assess(self, data, suffix=""):
+    @json_endpoint
+    def peer_assess(self, data):
         """Save this learner's review of a reflection allocated to them.
 
         Request ``{"submission_uuid", "selections", "comments", "overall_comment", "rubric_version"?}``
@@ -564,9 +554,9 @@ class GradingMixin(XBlockMixin):
         target = store.find_reflection(*self._ids(), data.get("submission_uuid"))
         allocation = gstore.allocation_for(target, anonymous_id) if target is not None else None
         if allocation is None:
-            raise ApiError(403, "NOT_ALLOCATED", N_("This reflection was not given to you to review."))
+            raise HandlerError(403, "NOT_ALLOCATED", N_("This reflection was not given to you to review."))
         if allocation.done_at is not None:
-            raise ApiError(409, "ALREADY_REVIEWED", N_("You have already reviewed this reflection."))
+            raise HandlerError(409, "ALREADY_REVIEWED", N_("You have already reviewed this reflection."))
         self._check_form_version(data, rubric)
         assessment = assess(rubric, data.get("selections"), data.get("comments"), data.get("overall_comment"))
         store.remember_rubric(*self._ids(), rubric)
@@ -574,7 +564,7 @@ class GradingMixin(XBlockMixin):
             median = gstore.save_peer_assessment(target, allocation, assessment, anonymous_id, rubric,
                                                  self.peer_minimum)
         except store.Conflict as err:
-            raise ApiError(409, "ALREADY_REVIEWED", N_("You have already reviewed this reflection.")) from err
+            raise HandlerError(409, "ALREADY_REVIEWED", N_("You have already reviewed this reflection.")) from err
         if median is not None and self.grading_mode == grading.MODE_PEER \
                 and "staff" not in store.get_assessments(target):
             self._publish_if_due(target, median, anonymous_id, "")
@@ -586,8 +576,8 @@ class GradingMixin(XBlockMixin):
 
     # -- Appeals -------------------------------------------------------------------------------
 
-    @json_api
-    def appeal(self, data, suffix=""):
+    @json_endpoint
+    def appeal(self, data):
         """Appeal (keberatan) a released grade, with a reason, within the appeal period.
 
         Request ``{"reason": str}`` → ``{"state"}``. Errors: 400 ``BAD_REASON``, ``STEP_DISABLED``;
@@ -598,39 +588,36 @@ class GradingMixin(XBlockMixin):
 
         anonymous_id, _username = self._learner()
         if self.appeal_days <= 0:
-            raise ApiError(400, "STEP_DISABLED", N_("Grades of this reflection cannot be appealed."))
+            raise HandlerError(400, "STEP_DISABLED", N_("Grades of this reflection cannot be appealed."))
         store, gstore = self._store(), self._gstore()
         reflection = store.get_reflection(*self._ids(), anonymous_id)
         counted = self._counted_model(store.get_assessments(reflection)) if reflection else None
         if counted is None or counted.released_at is None:
-            raise ApiError(409, "NOT_RELEASED", N_("There is no released grade to appeal."))
+            raise HandlerError(409, "NOT_RELEASED", N_("There is no released grade to appeal."))
         reason = self._reason(data.get("reason"))
         if gstore.get_appeal(reflection) is not None:
-            raise ApiError(409, "ALREADY_APPEALED", N_("You have already appealed this grade."))
+            raise HandlerError(409, "ALREADY_APPEALED", N_("You have already appealed this grade."))
         if timezone.now() > grading.appeal_deadline(counted.released_at, self.appeal_days):
-            raise ApiError(409, "APPEAL_CLOSED", N_("The appeal period for this grade has ended."),
-                           extra={"state": self._learner_state()})
+            raise HandlerError(409, "APPEAL_CLOSED", N_("The appeal period for this grade has ended."),
+                           state=self._learner_state())
         try:
             gstore.lodge_appeal(reflection, counted, reason, self.appeal_staff_days, anonymous_id)
         except store.Conflict as err:
-            raise ApiError(409, "ALREADY_APPEALED", N_("You have already appealed this grade.")) from err
+            raise HandlerError(409, "ALREADY_APPEALED", N_("You have already appealed this grade.")) from err
         self._event("appealed", {"submission_uuid": reflection.submission_uuid})
         return {"state": self._learner_state()}
 
     def _reason(self, value):
-        try:
-            return grading.check_reason(value)
-        except RubricError as err:
-            raise ApiError(400, err.code, err.message, **err.params) from err
+        return grading.check_reason(value)  # a RubricError BAD_REASON is a 400 (handler_refusals)
 
-    @json_api
-    def decide_appeal(self, data, suffix=""):
+    @json_endpoint
+    def decide_appeal(self, data):
         """Decide an open appeal: uphold the grade, or change it (a new grade), with a reason.
 
         Decided by a grader other than the one who gave the appealed grade. Request
         ``{"submission_uuid", "decision": "upheld"|"changed", "reason", and for "changed":
         "selections", "comments", "overall_comment", "expected_version"}`` → ``{"submission"}``.
-        Errors: 400 ``BAD_DECISION``, ``BAD_REASON`` and the ``staff_grade`` 400s; 403 ``STAFF_ONLY``,
+        Errors: 400 ``BAD_REQUEST``, ``BAD_REASON`` and the ``staff_grade`` 400s; 403 ``STAFF_ONLY``,
         ``SAME_GRADER``; 404 ``SUBMISSION_NOT_FOUND``, ``NO_APPEAL``; 409 ``APPEAL_DECIDED``,
         ``STALE_ASSESSMENT``, ``RUBRIC_CHANGED``, ``RUBRIC_INVALID``.
         """
@@ -640,34 +627,34 @@ class GradingMixin(XBlockMixin):
         reflection = self._find(data)
         appeal = gstore.get_appeal(reflection)
         if appeal is None:
-            raise ApiError(404, "NO_APPEAL", N_("This submission has no appeal."))
+            raise HandlerError(404, "NO_APPEAL", N_("This submission has no appeal."))
         if appeal.status != "open":
-            raise ApiError(409, "APPEAL_DECIDED", N_("This appeal has already been decided."),
-                           extra={"submission": self._staff_payload(reflection, grader_id=grader_id)})
+            raise HandlerError(409, "APPEAL_DECIDED", N_("This appeal has already been decided."),
+                           submission=self._staff_payload(reflection, grader_id=grader_id))
         if appeal.original_grader_id == grader_id:
-            raise ApiError(403, "SAME_GRADER", N_("A different grader must decide an appeal against your grade."))
+            raise HandlerError(403, "SAME_GRADER", N_("A different grader must decide an appeal against your grade."))
         decision = data.get("decision")
         if decision not in ("upheld", "changed"):
-            raise ApiError(400, "BAD_DECISION", N_("Decide 'upheld' or 'changed'."))
+            raise HandlerError(400, BAD_REQUEST, N_("Decide 'upheld' or 'changed'."))
         reason = self._reason(data.get("reason"))
         counted = self._counted_model(store.get_assessments(reflection))
         if decision == "changed":
             expected = data.get("expected_version")
             if isinstance(expected, bool) or not isinstance(expected, int) or not 0 <= expected <= 10**9:
-                raise ApiError(400, "BAD_VERSION", N_("The grading form has no valid version; reload it."))
+                raise HandlerError(400, "BAD_VERSION", N_("The grading form has no valid version; reload it."))
             self._check_form_version(data, rubric)
             assessment = assess(rubric, data.get("selections"), data.get("comments"), data.get("overall_comment"))
             store.remember_rubric(*self._ids(), rubric)
             try:
                 counted = store.save_staff_assessment(reflection, assessment, grader_id, grader, expected)
             except store.Conflict as err:
-                raise ApiError(409, err.code, N_("Someone graded this submission after you opened it. Their "
+                raise HandlerError(409, err.code, N_("Someone graded this submission after you opened it. Their "
                                                  "grade is shown now; check it before saving again.")) from err
             gstore.after_staff_grade(reflection, counted, self.grading_mode, self.agreement_share)
             self._publish_if_due(reflection, counted, grader_id, grader, already_released=True)
         try:
             gstore.decide_appeal(appeal, decision, reason, grader_id, grader, counted)
         except store.Conflict as err:
-            raise ApiError(409, "APPEAL_DECIDED", N_("This appeal has already been decided.")) from err
+            raise HandlerError(409, "APPEAL_DECIDED", N_("This appeal has already been decided.")) from err
         self._event("appeal_decided", {"submission_uuid": reflection.submission_uuid, "decision": decision})
         return {"submission": self._staff_payload(reflection, grader_id=grader_id)}

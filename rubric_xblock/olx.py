@@ -44,7 +44,7 @@ def rubric_from_element(element):
     for index, node in enumerate(_children(element, "criterion")):
         descriptions = _children(node, "description")
         if len(descriptions) > 1:
-            raise RubricError("INVALID_RUBRIC", N_("%(where)s has more than one description."),
+            raise RubricError("RUBRIC_INVALID", N_("%(where)s has more than one description."),
                               where=f"criteria[{index}]")
         levels = []
         for level in _children(node, "level"):

@@ -173,29 +173,29 @@ def _text(value, where, limit, required=True):
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s must be text."), where=where), where)
+        raise _located(RubricError("RUBRIC_INVALID", N_("%(where)s must be text."), where=where), where)
     if not storable(value):
-        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s contains characters that cannot be saved."),
+        raise _located(RubricError("RUBRIC_INVALID", N_("%(where)s contains characters that cannot be saved."),
                                    where=where), where)
     value = value.strip()
     if required and not value:
-        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s is required."), where=where), where)
+        raise _located(RubricError("RUBRIC_INVALID", N_("%(where)s is required."), where=where), where)
     if len(value) > limit:
-        raise _located(RubricError("INVALID_RUBRIC", N_("%(where)s is longer than %(limit)s characters."),
+        raise _located(RubricError("RUBRIC_INVALID", N_("%(where)s is longer than %(limit)s characters."),
                                    where=where, limit=limit), where)
     return value
 
 
 def _slug(value, where):
     if not isinstance(value, str) or not SLUG.match(value):
-        raise _located(RubricError("INVALID_RUBRIC",
+        raise _located(RubricError("RUBRIC_INVALID",
                                    N_("%(where)s must be a short id of lowercase letters, digits, - or _."),
                                    where=where), where)
     return value
 
 
 def _problem(message, path, **params):
-    return _located(RubricError("INVALID_RUBRIC", message, **params), path)
+    return _located(RubricError("RUBRIC_INVALID", message, **params), path)
 
 
 def _check_levels(levels_raw, where, problems):
@@ -239,6 +239,51 @@ def _check_levels(levels_raw, where, problems):
     return levels
 
 
+def _check_criterion(item, where, seen, problems):
+    """The criterion at ``where``, or None with its problems appended to ``problems``.
+
+    ``seen`` holds the ids of the criteria before it (this one's is added).
+    """
+    if not isinstance(item, dict):
+        problems.append(_problem(N_("%(where)s must be an object."), where, where=where))
+        return None
+    before = len(problems)
+    try:
+        criterion_id = _slug(item.get("id"), where + ".id")
+    except RubricError as err:
+        problems.append(err)
+        criterion_id = None
+    if criterion_id is not None and criterion_id in seen:
+        problems.append(_problem(N_("%(where)s repeats the id %(id)s."), where + ".id",
+                                 where=where, id=criterion_id))
+    seen.add(criterion_id)
+    levels_raw = item.get("levels") or []
+    levels = []
+    if not isinstance(levels_raw, list):
+        problems.append(_problem(N_("%(where)s must be a list."), where + ".levels", where=where + ".levels"))
+    else:
+        if len(levels_raw) == 1 or len(levels_raw) > MAX_LEVELS:
+            problems.append(_problem(N_("%(where)s needs 2 to %(limit)s levels, or none for a "
+                                        "feedback-only criterion."), where + ".levels",
+                                     where=where, limit=MAX_LEVELS))
+        levels = _check_levels(levels_raw[:MAX_LEVELS * 4], where, problems)
+    texts = {}
+    for name, limit, required in (("label", MAX_LABEL_CHARS, True),
+                                  ("description", MAX_DESCRIPTION_CHARS, False)):
+        try:
+            texts[name] = _text(item.get(name), f"{where}.{name}", limit, required=required)
+        except RubricError as err:
+            problems.append(err)
+    if len(problems) > before:
+        return None
+    criterion = Criterion(id=criterion_id, label=texts["label"], description=texts["description"],
+                          levels=tuple(levels))
+    if not criterion.feedback_only and criterion.max_points == 0:
+        problems.append(_problem(N_("%(where)s has no level worth any points."), where + ".levels", where=where))
+        return None
+    return criterion
+
+
 def check_rubric(raw):
     """Every problem of a plain ``{"criteria": [...]}`` dict: ``(rubric or None, [RubricError])``.
 
@@ -253,46 +298,9 @@ def check_rubric(raw):
         problems.append(_problem(N_("A rubric has 1 to %(limit)s criteria."), "criteria", limit=MAX_CRITERIA))
     criteria, seen = [], set()
     for index, item in enumerate(items[:MAX_CRITERIA * 4]):
-        where = f"criteria[{index}]"
-        if not isinstance(item, dict):
-            problems.append(_problem(N_("%(where)s must be an object."), where, where=where))
-            continue
-        before = len(problems)
-        try:
-            criterion_id = _slug(item.get("id"), where + ".id")
-        except RubricError as err:
-            problems.append(err)
-            criterion_id = None
-        if criterion_id is not None and criterion_id in seen:
-            problems.append(_problem(N_("%(where)s repeats the id %(id)s."), where + ".id",
-                                     where=where, id=criterion_id))
-        seen.add(criterion_id)
-        levels_raw = item.get("levels") or []
-        levels = []
-        if not isinstance(levels_raw, list):
-            problems.append(_problem(N_("%(where)s must be a list."), where + ".levels", where=where + ".levels"))
-        else:
-            if len(levels_raw) == 1 or len(levels_raw) > MAX_LEVELS:
-                problems.append(_problem(N_("%(where)s needs 2 to %(limit)s levels, or none for a "
-                                            "feedback-only criterion."), where + ".levels",
-                                         where=where, limit=MAX_LEVELS))
-            levels = _check_levels(levels_raw[:MAX_LEVELS * 4], where, problems)
-        texts = {}
-        for name, limit, required in (("label", MAX_LABEL_CHARS, True),
-                                      ("description", MAX_DESCRIPTION_CHARS, False)):
-            try:
-                texts[name] = _text(item.get(name), f"{where}.{name}", limit, required=required)
-            except RubricError as err:
-                problems.append(err)
-        if len(problems) > before:
-            continue
-        criterion = Criterion(id=criterion_id, label=texts["label"], description=texts["description"],
-                              levels=tuple(levels))
-        if not criterion.feedback_only and criterion.max_points == 0:
-            problems.append(_problem(N_("%(where)s has no level worth any points."), where + ".levels",
-                                     where=where))
-            continue
-        criteria.append(criterion)
+        criterion = _check_criterion(item, f"criteria[{index}]", seen, problems)
+        if criterion is not None:
+            criteria.append(criterion)
     if problems:
         return None, problems
     rubric = Rubric(criteria=tuple(criteria))
@@ -304,7 +312,7 @@ def check_rubric(raw):
 def parse_rubric(raw):
     """Validate a plain ``{"criteria": [...]}`` dict and return a :class:`Rubric`.
 
-    Raises :class:`RubricError` (code ``INVALID_RUBRIC``) naming the first bad place
+    Raises :class:`RubricError` (code ``RUBRIC_INVALID``) naming the first bad place
     (:func:`check_rubric` lists them all).
     """
     rubric, problems = check_rubric(raw)
@@ -480,7 +488,7 @@ def final_score(points_earned, points_possible, weight=None):
     rescales here: ``possible`` becomes the weight and ``earned`` is rounded half up.
     """
     if points_possible <= 0:
-        raise RubricError("INVALID_RUBRIC", N_("At least one criterion must carry points."))
+        raise RubricError("RUBRIC_INVALID", N_("At least one criterion must carry points."))
     earned = min(max(points_earned, 0), points_possible)
     if weight is None:
         return int(earned), int(points_possible)

@@ -1,14 +1,15 @@
 """The Studio editor of ``rubric_reflection``: ``studio_view`` and its two JSON handlers.
 
 A mixin over :class:`~rubric_xblock.block.RubricReflectionBlock`; it uses the block's
-``gettext``, ``_user_attrs``, ``_ids`` and ``_store``. The handlers parse the request, call
+``gettext``, ``_ids`` and ``_store``. The handlers parse the request, call
 the pure :func:`rubric_xblock.editor.check_candidate`, and map problems to HTTP. Only
 ``editor_save`` writes, and only after the whole candidate (prompt, settings, rubric) is
 valid; a refused save changes no field.
 
-Who may edit: course staff (``edx-platform.user_is_staff``, set by the LMS) or, in Studio,
-a user the ``studio_user_permissions`` service lets write the course (Studio's user service
-never sets ``user_is_staff``); the same rule as the role-play editor. Anyone else: 403.
+Who may edit: a Studio author, that is course staff or, in Studio, a user the
+``studio_user_permissions`` service lets write the course
+(:func:`xblock_json_contract.can_author`); the same rule as the role-play editor. Anyone
+else: 403 ``STAFF_ONLY``.
 
 Rubric versions: the version digest covers criterion ids, level ids and points (see
 :attr:`rubric_xblock.rubric.Rubric.version`). Rewording keeps the version; changing points
@@ -22,8 +23,9 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.utils.resources import ResourceLoader
 
+from xblock_json_contract import BAD_REQUEST, INVALID, HandlerError, add_client_script, json_endpoint, require_author
+
 from . import compat, editor
-from .http import ApiError, json_api
 from .rubric import (
     MAX_CRITERIA,
     MAX_DESCRIPTION_CHARS,
@@ -130,23 +132,8 @@ class RubricEditorMixin(XBlockMixin):
     """Studio editing for the reflection: prompt, limits, steps, role-play link and rubric."""
 
     # --- Access -----------------------------------------------------------------------------
-    def _can_edit(self):
-        """Course staff (LMS) or a user who may write the course (Studio); see the module doc."""
-        if self._user_attrs().get("edx-platform.user_is_staff") is True:
-            return True
-        permissions = self.runtime.service(self, "studio_user_permissions")
-        course_key = getattr(self.scope_ids.usage_id, "context_key", None)
-        if permissions is None or course_key is None:
-            return False
-        try:
-            return bool(permissions.can_write(course_key))
-        except Exception:  # noqa: BLE001  a broken permission check must refuse, not 500
-            log.exception("studio_user_permissions.can_write failed")
-            return False
-
     def _require_editor(self):
-        if not self._can_edit():
-            raise ApiError(403, "STAFF_ONLY", N_("Only the course team can edit this reflection."))
+        require_author(self, N_("Only the course team can edit this reflection."))
 
     # --- The course's role-plays ------------------------------------------------------------
     def _roleplays(self):
@@ -187,7 +174,7 @@ class RubricEditorMixin(XBlockMixin):
         """``(clean, report)`` for an editor request; the report is JSON for the browser."""
         candidate = data.get("reflection")
         if not isinstance(candidate, dict):
-            raise ApiError(400, "BAD_REQUEST", N_("The request is missing the reflection."))
+            raise HandlerError(400, BAD_REQUEST, N_("The request is missing the reflection."))
         roleplays = self._roleplays()
         try:
             clean, problems, warnings = editor.check_candidate(
@@ -228,6 +215,7 @@ class RubricEditorMixin(XBlockMixin):
         frag = Fragment(loader.render_django_template("templates/studio_view.html", {"s": strings}))
         frag.add_css(loader.load_unicode("public/rubric_reflection.css"))
         frag.add_css(loader.load_unicode("public/studio.css"))
+        add_client_script(frag)
         frag.add_javascript(loader.load_unicode("public/studio.js"))
         try:
             current_version = parse_rubric(self.rubric).version
@@ -249,8 +237,8 @@ class RubricEditorMixin(XBlockMixin):
         return frag
 
     # --- Handlers ---------------------------------------------------------------------------
-    @json_api
-    def editor_validate(self, data, suffix=""):
+    @json_endpoint
+    def editor_validate(self, data):
         """Check ``{"reflection": {...}}`` (see :mod:`rubric_xblock.editor`); writes nothing.
 
         → ``{valid, problems: [{code, message, path}], warnings, prompt_html, points_possible,
@@ -261,20 +249,20 @@ class RubricEditorMixin(XBlockMixin):
         self._require_editor()
         return self._check(data)[1]
 
-    @json_api
-    def editor_save(self, data, suffix=""):
+    @json_endpoint
+    def editor_save(self, data):
         """Save ``{"reflection": {...}}``: all fields, or, on any problem, none.
 
         → the :meth:`editor_validate` report plus ``{"saved": true, "reflection": {...}}``.
-        Errors: 400 ``BAD_REQUEST``, ``INVALID_REFLECTION`` (body also has ``problems``);
+        Errors: 400 ``BAD_REQUEST``, ``INVALID`` (body also has ``problems``);
         403 ``STAFF_ONLY``.
         """
         self._require_editor()
         clean, report = self._check(data)
         if report["problems"]:
-            raise ApiError(400, "INVALID_REFLECTION",
-                           N_("The reflection has problems; fix them before saving. Nothing was saved."),
-                           extra={"problems": report["problems"], "warnings": report["warnings"]})
+            raise HandlerError(400, INVALID,
+                               N_("The reflection has problems; fix them before saving. Nothing was saved."),
+                               problems=report["problems"], warnings=report["warnings"])
         for name in editor.FIELDS:
             if getattr(self, name) != clean[name]:
                 setattr(self, name, clean[name])

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "course_export.demo.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.bench_settings")  # the demo's, plus installed peers
 os.environ["DEMO_DATABASE"] = os.path.join(tempfile.mkdtemp(prefix="bench-"), "bench.db")
 
 import django  # noqa: E402
@@ -35,7 +35,9 @@ from xblock.fields import ScopeIds  # noqa: E402
 from complaint_sim_xblock.block import ComplaintSimBlock  # noqa: E402
 from complaint_sim_xblock.olx import scenario_to_xml  # noqa: E402
 from complaint_sim_xblock.scenario import compile_scenario  # noqa: E402
+from tests.bench_speed import bench_speed, patch_peers  # noqa: E402
 from tests.conftest import LmsLikeRuntime  # noqa: E402
+from tests.generated import generated_scenario  # noqa: E402
 
 SIZES = (10, 100, 1000)
 RUNS = int(os.environ.get("BENCH_RUNS", "150"))
@@ -53,45 +55,6 @@ class EmptyBlock(XBlock):
     def noop(self, data, suffix=""):
         """Nothing."""
         return {}
-
-
-def generated_scenario(size):
-    """A valid scenario of ``size`` nodes: a binary tree of dialogues, a record step, three endings."""
-    count = size - 4
-    nodes = []
-    for i in range(count):
-        left = f"n{2 * i + 1}" if 2 * i + 1 < count else "catat"
-        right = f"n{2 * i + 2}" if 2 * i + 2 < count else "catat"
-        nodes.append({
-            "id": f"n{i}", "type": "dialogue", "speaker": "citizen",
-            "text": f"Warga menyampaikan keluhan bagian {i}. " * 3,
-            "choices": [
-                {"id": "baik", "text": "Saya pahami, Bu. Mari kita selesaikan bersama.", "target": left,
-                 "scores": {"empati": 1}, "effects": {"mood": 1}, "feedback": "Empatik dan jelas.", "model": True},
-                {"id": "jelas", "text": "Saya jelaskan prosedurnya, Bu.", "target": right,
-                 "feedback": "Jelas, tetapi belum menyentuh perasaan warga."},
-                {"id": "ulang", "text": "Bisa diulang, Bu?", "target": f"n{i}", "effects": {"mood": -1},
-                 "feedback": "Bertanya ulang boleh, asal tidak berlarut."},
-                {"id": "ketus", "text": "Itu bukan urusan saya.", "target": "gagal", "scores": {"empati": -1},
-                 "feedback": "Melempar tanggung jawab."},
-            ],
-        })
-    options = {"options": ["A", "B", "C"], "expected": "A"}
-    nodes.append({"id": "catat", "type": "record", "text": "Catat pengaduan.", "next": "selesai",
-                  "record": {"category": options, "urgency": options, "referral": options,
-                             "deadline_days": {"expected": 5, "tolerance": 1},
-                             "summary": {"min_words": 3, "keywords": [["keluhan"]]}}})
-    for node_id, quality in (("selesai", "good"), ("cukup", "fair"), ("gagal", "poor")):
-        nodes.append({"id": node_id, "type": "ending", "title": node_id, "text": "Akhir.", "quality": quality})
-    nodes[0]["choices"].append({"id": "cukup", "text": "Silakan kembali besok.", "target": "cukup"})
-    nodes[0]["choices"].pop(2)  # keep five choices at most
-    return {"id": f"bench-{size}", "title": f"Bench {size}", "situation": "Uji beban.", "start": "n0",
-            "max_steps": 60, "feedback": "immediate",
-            "persona": {"name": "Bu Ani", "role": "Warga", "wants": "Dilayani"},
-            "mood_variable": "mood",
-            "competencies": [{"id": "empati", "label": "Empati", "weight": 1}],
-            "variables": [{"id": "mood", "label": "Suasana hati", "min": 0, "max": 10, "initial": 3}],
-            "duties": [], "nodes": nodes}
 
 
 def median_ms(samples):
@@ -126,6 +89,7 @@ def post(client, usage, handler, student, payload):
 def main():
     """Run every measurement and print the figures as JSON."""
     call_command("migrate", verbosity=0, interactive=False)
+    patch_peers()
     client = Client()
     if True:  # the temporary plugin is registered for the whole run
         scenarios.init_scenarios()
@@ -180,10 +144,35 @@ def main():
         report["rubric_reflection"] = bench_rubric(timed)
         report["rubric_grading_at_scale"] = bench_rubric_scale(timed)
         report["editor_500_nodes"] = bench_editor()
+        report["issue_16"] = bench_speed(min(RUNS, 60))
+        from tests.bench_validator import bench_validator  # noqa: PLC0415
+
+        report["validator"] = bench_validator()
     print(json.dumps(report, indent=2))
     budget = all(v["render_ratio"] <= 2 and v["choice_ratio"] <= 2 for v in report["complaint_sim"].values())
     print(f"complaint_sim within 2x the floor at every size: {'yes' if budget else 'NO'}")
     print(f"learner assets under 30 KB gzipped: {'yes' if report['page_weight']['total_gzip'] < 30_000 else 'NO'}")
+    summary(report["issue_16"])
+
+
+def summary(speed):
+    """Issue 16's budgets, read off this run's figures."""
+    reflection = speed["reflection"]
+    if "vs_ora2" in reflection:
+        ratios = reflection["vs_ora2"]
+        print(f"reflection render {ratios['render']}x ORA2's (budget <= 1): {'yes' if ratios['render'] <= 1 else 'NO'}")
+        print(f"reflection submit {ratios['submit']}x, self_assess {ratios['self_assess']}x ORA2's (budget <= 0.4): "
+              f"{'yes' if max(ratios['submit'], ratios['self_assess']) <= 0.4 else 'NO'}")
+    else:
+        print("reflection beside ORA2: edx-ora2 not installed (make bench-peers)")
+    memo = speed["memo"]["mix"]
+    print(f"memo: {memo['scenarios']} scenarios ({memo['offered_MiB']} MiB) offered, peak {memo['peak_held_MiB']} "
+          f"MiB held of {speed['memo']['budget_MiB']} MiB: {'yes' if memo['within_budget'] else 'NO'}")
+    first = speed["first_compile"][1000]
+    fresh = speed["first_compile"]["first_request_fresh_process_1000_nodes_ms"]
+    print(f"1,000 nodes: full compile {first['full_compile']} ms, build of a scenario validated on save "
+          f"{first['build_validated']} ms (budget <= 100: {'yes' if first['build_validated'] <= 100 else 'NO'}); "
+          f"first request in a fresh process {fresh.get('validated_on_save', fresh)}")
 
 
 def in_process_figures():
@@ -236,10 +225,12 @@ def in_process_figures():
 def page_weight(page):
     """Bytes of the block's HTML, JS and CSS, raw and gzipped (the workbench's own chrome excluded)."""
     from complaint_sim_xblock.block import asset  # noqa: PLC0415
+    from xblock_json_contract import client_script  # noqa: PLC0415
 
     html = page[page.find("<section class=\"csim\""):]
     html = html[: html.find("</section>") + len("</section>")]
-    parts = {"html": html, "js": asset("public/complaint_sim.js"), "css": asset("public/complaint_sim.css")}
+    parts = {"html": html, "js": client_script() + asset("public/complaint_sim.js"),
+             "css": asset("public/complaint_sim.css")}
     sizes = {f"{k}_raw": len(v.encode("utf-8")) for k, v in parts.items()}
     sizes.update({f"{k}_gzip": len(gzip.compress(v.encode("utf-8"), mtime=0)) for k, v in parts.items()})
     sizes["total_raw"] = sum(sizes[f"{k}_raw"] for k in parts)

@@ -75,6 +75,19 @@ POST_JS = """async ({scenario, repeat}) => {
 }"""
 
 
+def _demo_python():
+    """The interpreter for the demo server: the project's .venv when this one holds the bench's
+    peers (edx-ora2's block does not load in the demo's settings), else this one."""
+    import importlib.util  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    plain = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "python"
+    if importlib.util.find_spec("openassessment") is not None and plain.exists():
+        return str(plain)
+    return sys.executable
+
+
 def bench_editor(node_count=NODE_COUNT, selections=SELECTIONS):
     """Open and select timings of the editor with a ``node_count``-node scenario (a dict of figures)."""
     from playwright.sync_api import sync_playwright
@@ -82,7 +95,7 @@ def bench_editor(node_count=NODE_COUNT, selections=SELECTIONS):
     from tests import browser_harness as harness
     scenario = generate_scenario(node_count)
     with tempfile.TemporaryDirectory() as workdir:
-        server = harness.DemoServer(workdir, language="en").start()
+        server = harness.DemoServer(workdir, language="en", python=_demo_python()).start()
         try:
             page_url = server.url + "/scenario/complaint_sim.0/studio_view/?student=staff_bench"
             with sync_playwright() as playwright:

@@ -29,6 +29,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
+# How long a demo server may take to answer its first page (six engineers share two cores).
+STARTUP_SECONDS = 180
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(os.environ.get("AXE_JS", ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"))
 CHROMIUM_ARGS = [
@@ -51,7 +53,8 @@ def _free_port():
 class DemoServer:
     """A demo workbench served by ``runserver`` in a subprocess."""
 
-    def __init__(self, workdir, language=None):
+    def __init__(self, workdir, language=None, python=sys.executable):
+        self.python = python
         self.workdir = Path(workdir)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -64,23 +67,25 @@ class DemoServer:
 
     def start(self):
         """Migrate the empty database, start the server and wait until it answers."""
-        subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"],
+        subprocess.run([self.python, "-m", "django", "migrate", "--noinput", "-v", "0"],
                        env=self.env, cwd=ROOT, check=True, timeout=180)
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+                [self.python, "-m", "django", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
                 env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
+        # The first page builds the demo course, which takes a while on a busy machine: wait for
+        # that answer rather than stacking new requests on top of it.
+        deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"demo server exited early:\n{self.log.read_text()}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                with urllib.request.urlopen(self.url + "/", timeout=STARTUP_SECONDS / 4) as response:
                     if response.status == 200:
                         return self
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"demo server did not answer within 60 s:\n{self.log.read_text()}")
+        raise RuntimeError(f"demo server did not answer within {STARTUP_SECONDS} s:\n{self.log.read_text()}")
 
     def stop(self):
         """Stop the server process this object started."""

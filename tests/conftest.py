@@ -38,13 +38,20 @@ class LmsUserService(UserService):
         return self._user
 
 
+# ``user=`` default: a signed-in learner. ``user=None`` is no user service at all, as the LMS's
+# grades and report code calls a block.
+LEARNER = object()
+
+
 class LmsLikeRuntime(TestRuntime):
     """An in-memory runtime that records published events."""
 
-    def __init__(self, user=None, field_data=None):
+    def __init__(self, user=LEARNER, field_data=None):
         self.published = []
-        super().__init__(services={"field-data": field_data or DictFieldData({}),
-                                   "user": user or LmsUserService()})
+        services = {"field-data": field_data or DictFieldData({})}
+        if user is not None:
+            services["user"] = LmsUserService() if user is LEARNER else user
+        super().__init__(services=services)
 
     def publish(self, block, event_type, event_data):
         self.published.append((event_type, event_data))
@@ -75,10 +82,13 @@ def post(block, handler, payload, raw=None):
 
 @pytest.fixture
 def make_block():
-    """Build a block of ``cls`` on a fresh LMS-like runtime: ``make_block(cls, user=..., **fields)``."""
+    """Build a block of ``cls`` on a fresh LMS-like runtime: ``make_block(cls, user=..., **fields)``.
+
+    ``user`` is a user service (default: a signed-in learner), or None for no user service.
+    """
     counter = iter(range(1, 10_000))
 
-    def build(cls, user=None, field_data=None, block_type=None, **fields):
+    def build(cls, user=LEARNER, field_data=None, block_type=None, **fields):
         runtime = LmsLikeRuntime(user=user, field_data=field_data)
         n = next(counter)
         block_type = block_type or cls.__name__.lower()

@@ -5,6 +5,7 @@ For each block package the English source strings are extracted with Babel from
 * Python: ``_()``, ``N_()``, ``gettext()`` / ``self.gettext()`` and the other Babel keywords;
 * Django templates (``templates/*.html``): ``{% trans %}`` / ``{% blocktrans %}``, through
   Django's own ``templatize`` (which turns a template into gettext calls);
+* the shared handler contract (``xblock_json_contract``), whose messages each block shows;
 * JavaScript (``public/*.js``): ``gettext()`` calls, should a script ever use one (today
   every browser string is translated in Python and passed to the script).
 
@@ -31,6 +32,9 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("complaint_sim_xblock", "rubric_xblock")
+# The shared handler contract's messages are shown through each block's gettext, so they
+# are extracted into both blocks' catalogs.
+SHARED = ("xblock_json_contract",)
 LOCALES = ("id", "en")
 FIRST_LOCALE = "id"  # must be complete
 DOMAIN = "text"
@@ -77,8 +81,15 @@ def extract(package):
     """A template catalog of every source string of ``package`` (msgids, locations, flags)."""
     template = Catalog(project=package, version="0.1.0", charset="utf-8", fuzzy=False)
     keywords = {**DEFAULT_KEYWORDS, "N_": None}
-    found = extract_from_dir(str(package_dir(package)), METHOD_MAP, keywords=keywords,
-                             comment_tags=("Translators:",), strip_comment_tags=True)
+    for folder in (package, *SHARED):
+        found = extract_from_dir(str(package_dir(folder)), METHOD_MAP, keywords=keywords,
+                                 comment_tags=("Translators:",), strip_comment_tags=True)
+        prefix = "" if folder == package else f"../{folder}/"
+        _add_messages(template, found, prefix)
+    return template
+
+
+def _add_messages(template, found, prefix):
     for filename, lineno, message, comments, context in found:
         if not message or (isinstance(message, tuple) and not all(message)):
             continue
@@ -88,9 +99,8 @@ def extract(package):
             flags.add("python-format")
         elif re.search(r"\{\w+\}", text):
             flags.add("python-brace-format")
-        template.add(message, None, [(filename.replace("\\", "/"), lineno)], auto_comments=comments,
+        template.add(message, None, [(prefix + filename.replace("\\", "/"), lineno)], auto_comments=comments,
                      context=context, flags=flags)
-    return template
 
 
 def _po_bytes(catalog):

@@ -100,7 +100,8 @@ def test_prose_check_finds_english():
 
 def test_scripts_have_no_untranslated_words():
     """The blocks' scripts build text only from translated strings (no English literals)."""
-    scripts = [*ROOT.glob("complaint_sim_xblock/public/*.js"), *ROOT.glob("rubric_xblock/public/*.js")]
+    scripts = [*ROOT.glob("complaint_sim_xblock/public/*.js"), *ROOT.glob("rubric_xblock/public/*.js"),
+               *ROOT.glob("xblock_json_contract/public/*.js")]
     assert scripts
     for script in scripts:
         prose = english_literals(script.read_text(encoding="utf-8"))

@@ -19,6 +19,7 @@ import pytest
 pytestmark = pytest.mark.wheel
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_FILES = [
+    "xblock_json_contract/public/client.js",
     "complaint_sim_xblock/templates/student_view.html",
     "complaint_sim_xblock/public/complaint_sim.js",
     "complaint_sim_xblock/public/complaint_sim.css",
@@ -98,8 +99,8 @@ CHECK = textwrap.dedent("""
     report = {"sys_path_clean": not any(p and Path(p).resolve().as_posix().startswith(source_tree)
                                         for p in sys.path)}
 
-    import complaint_sim_xblock, rubric_xblock
-    report["module_files"] = [complaint_sim_xblock.__file__, rubric_xblock.__file__]
+    import complaint_sim_xblock, rubric_xblock, xblock_json_contract
+    report["module_files"] = [complaint_sim_xblock.__file__, rubric_xblock.__file__, xblock_json_contract.__file__]
 
     groups = {"xblock.v1": ["complaint_sim", "rubric_reflection"],
               "lms.djangoapp": ["rubric_xblock"], "cms.djangoapp": ["rubric_xblock"]}
@@ -158,6 +159,7 @@ def test_installed_wheel_works_without_the_source_tree(venv):
 
     sim, rubric = report["pages"].values()
     assert sim["status"] == 200 and "ComplaintSimBlock" in sim["html"]
+    assert "TangerangXBlocks" in sim["html"] and "TangerangXBlocks" in rubric["html"]  # the shared DOM helper
     assert '"start": "Mulai simulasi"' in sim["html"]  # the Indonesian .mo of the installed package
     assert rubric["status"] == 200 and "RubricReflectionBlock" in rubric["html"]
     assert "Rubrik" in rubric["html"]

@@ -17,16 +17,7 @@ function ComplaintSimBlock(runtime, element, args) {
     });
   }
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (key === "text") { node.textContent = attrs[key]; }
-      else if (key === "onclick") { node.addEventListener("click", attrs[key]); }
-      else { node.setAttribute(key, attrs[key]); }
-    });
-    (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
-    return node;
-  }
+  var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
 
   function paragraphs(text, cls) {
     var box = el("div", {"class": cls || ""});
@@ -36,31 +27,21 @@ function ComplaintSimBlock(runtime, element, args) {
     return box;
   }
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
   function post(handler, payload) {
     if (busy) { return; }
     busy = true;
     notice.textContent = S.working;
     var buttons = root.querySelectorAll("button");
     Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
-    fetch(runtime.handlerUrl(root, handler), {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify(payload)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        busy = false;
-        notice.textContent = "";
-        if (data.state) { state = data.state; render(true); }
-        if (!response.ok) {
-          notice.textContent = (data.error && data.error.message) || S.error;
-          Array.prototype.forEach.call(root.querySelectorAll("button"), function (b) { b.disabled = false; });
-        }
-      });
+    TangerangXBlocks.postJson(runtime, root, handler, payload).then(function (result) {
+      var data = result.data;
+      busy = false;
+      notice.textContent = "";
+      if (data.state) { state = data.state; render(true); }
+      if (!result.ok) {
+        notice.textContent = (data.error && data.error.message) || S.error;
+        Array.prototype.forEach.call(root.querySelectorAll("button"), function (b) { b.disabled = false; });
+      }
     }).catch(function () {
       busy = false;
       notice.textContent = S.offline;
@@ -143,12 +124,86 @@ function ComplaintSimBlock(runtime, element, args) {
     return box;
   }
 
+  function renderNarration(view, node) {
+    var speaker = node.speaker === "citizen" ? fmt(S.citizen_says, {name: args.intro.persona.name}) : S.narrator;
+    return el("div", {"class": "csim-node csim-narration"}, [
+      el("h3", {"class": "csim-speaker csim-focus", tabindex: "-1", text: speaker}),
+      el("blockquote", {"class": "csim-line csim-" + node.speaker}, [paragraphs(node.text)]),
+      el("button", {type: "button", "class": "csim-primary csim-next", text: S.next,
+        onclick: function () { post("proceed", {node: node.id, step: view.step}); }})
+    ]);
+  }
+
   function select(name, label, options) {
     var id = "csim-" + name + "-" + Math.random().toString(36).slice(2, 8);
     var input = el("select", {id: id, name: name, required: "required"},
       [el("option", {value: "", text: S.choose})]);
     options.forEach(function (option) { input.appendChild(el("option", {value: option, text: option})); });
     return el("div", {"class": "csim-field"}, [el("label", {"for": id, text: label}), input]);
+  }
+
+  // With a story date the learner picks a date (a native date input: a calendar on phones,
+  // typed digits and arrow keys on a keyboard); without one, a number of working days.
+  function deadlineField(node, id) {
+    var dated = node.record.deadline;
+    if (!dated) {
+      return el("div", {"class": "csim-field"}, [
+        el("label", {"for": id, text: S.deadline_days}),
+        el("input", {id: id, name: "deadline_days", type: "number", min: "0", max: "365",
+          inputmode: "numeric", required: "required"})]);
+    }
+    return el("div", {"class": "csim-field"}, [
+      el("label", {"for": id, text: S.deadline_date}),
+      el("p", {"class": "csim-hint", id: id + "-hint", text: fmt(S.deadline_date_hint, {date: dated.story_date})}),
+      el("input", {id: id, name: "deadline_date", type: "date", min: dated.story_date, required: "required",
+        "aria-describedby": id + "-hint"})]);
+  }
+
+  function citationText(c) {
+    if (c.note !== undefined) { return c.note; }
+    var text = c.title ? c.title + (c.article ? ", " + c.article : "") : c.text;
+    return c.status && c.status !== "berlaku" ? text + " (" + S["law_" + c.status] + ")" : text;
+  }
+
+  function basisList(basis) {
+    var list = el("ul", {"class": "csim-basis"});
+    (basis || []).forEach(function (c) { list.appendChild(el("li", {text: citationText(c)})); });
+    return list;
+  }
+
+  function renderBreaches(debrief) {
+    var box = el("section", {"class": "csim-breach", role: "alert"}, [
+      el("h3", {"class": "csim-focus", tabindex: "-1", text: S.breach_title})]);
+    debrief.breaches.forEach(function (b) {
+      box.appendChild(el("p", {"class": "csim-breach-duty"}, [el("strong", {text: fmt(S.breach_turn, {turn: b.turn, label: b.label})})]));
+      box.appendChild(el("p", {}, [el("span", {text: S.your_choice + ": "}), el("em", {text: b.choice})]));
+      if (b.model_choice) {
+        box.appendChild(el("p", {}, [el("span", {text: S.breach_model + ": "}), el("em", {text: b.model_choice})]));
+      }
+      box.appendChild(el("p", {"class": "csim-basis-label", text: S.basis + ":"}));
+      box.appendChild(basisList(b.basis));
+    });
+    var percent = Math.round(100 * debrief.critical_cap);
+    box.appendChild(el("p", {"class": "csim-capped", text: percent ? fmt(S.capped, {percent: percent}) : S.capped_zero}));
+    return box;
+  }
+
+  function deadlineDetail(d) {
+    var box = el("div", {"class": "csim-deadline-detail"}, [
+      el("p", {text: fmt(S.deadline_yours, {date: d.date, days: d.days})}),
+      el("p", {text: fmt(S.deadline_right, {date: d.right_date, expected: d.expected, tolerance: d.tolerance})})]);
+    if (d.closed) {
+      box.appendChild(el("p", {text: fmt(S.deadline_closed, {why: d.closed.name || S["kind_" + d.closed.kind]})}));
+    }
+    if (d.skipped.length) {
+      var list = el("ul", {"class": "csim-skipped"});
+      d.skipped.forEach(function (day) {
+        list.appendChild(el("li", {text: day.date + " — " + (day.name || S["kind_" + day.kind])}));
+      });
+      box.appendChild(el("p", {text: S.deadline_skipped + ":"}));
+      box.appendChild(list);
+    }
+    return box;
   }
 
   function renderRecord(view, node) {
@@ -158,10 +213,7 @@ function ComplaintSimBlock(runtime, element, args) {
       select("category", S.category, node.record.category.options),
       select("urgency", S.urgency, node.record.urgency.options),
       select("referral", S.referral, node.record.referral.options),
-      el("div", {"class": "csim-field"}, [
-        el("label", {"for": deadlineId, text: S.deadline_days}),
-        el("input", {id: deadlineId, name: "deadline_days", type: "number", min: "0", max: "365",
-          inputmode: "numeric", required: "required"})]),
+      deadlineField(node, deadlineId),
       el("div", {"class": "csim-field"}, [
         el("label", {"for": summaryId, text: S.summary}),
         el("p", {"class": "csim-hint", id: summaryId + "-hint", text: S.summary_hint}),
@@ -174,7 +226,8 @@ function ComplaintSimBlock(runtime, element, args) {
       if (!form.reportValidity()) { return; }
       var data = {};
       ["category", "urgency", "referral", "summary"].forEach(function (key) { data[key] = form.elements[key].value; });
-      data.deadline_days = parseInt(form.elements.deadline_days.value, 10);
+      if (form.elements.deadline_date) { data.deadline_date = form.elements.deadline_date.value; }
+      else { data.deadline_days = parseInt(form.elements.deadline_days.value, 10); }
       post("record", {node: node.id, step: view.step, record: data});
     });
     return el("div", {"class": "csim-node"}, [
@@ -194,8 +247,10 @@ function ComplaintSimBlock(runtime, element, args) {
 
   function renderDebrief(debrief) {
     var ending = debrief.ending;
+    var breached = debrief.breaches && debrief.breaches.length;
     var box = el("div", {"class": "csim-debrief"}, [
-      el("h3", {"class": "csim-focus", tabindex: "-1", text: S.ending + ": " + ending.title}),
+      breached ? renderBreaches(debrief) : null,
+      el("h3", {"class": breached ? "" : "csim-focus", tabindex: "-1", text: S.ending + ": " + ending.title}),
       el("p", {"class": "csim-quality csim-quality-" + ending.quality, text: S["quality_" + ending.quality]}),
       paragraphs(ending.text),
       el("h4", {text: S.score}),
@@ -212,7 +267,8 @@ function ComplaintSimBlock(runtime, element, args) {
     debrief.duties.forEach(function (d) {
       duties.appendChild(el("li", {"class": "csim-duty csim-duty-" + d.status}, [
         el("strong", {text: S["status_" + d.status] + ": "}), document.createTextNode(d.label),
-        el("small", {text: " (" + S.basis + ": " + d.basis + ")"})]));
+        d.critical ? el("span", {"class": "csim-critical", text: " [" + S.critical + "]"}) : null,
+        el("small", {text: " (" + S.basis + ": " + (d.basis || []).map(citationText).join("; ") + ")"})]));
     });
     box.appendChild(el("h4", {text: S.duties}));
     box.appendChild(duties);
@@ -220,7 +276,9 @@ function ComplaintSimBlock(runtime, element, args) {
     var turns = el("ol", {"class": "csim-turns"});
     debrief.turns.forEach(function (turn) {
       var item = el("li", {"class": "csim-turn"}, [el("p", {"class": "csim-turn-line", text: turn.text})]);
-      if (turn.type === "dialogue") {
+      if (turn.type === "narration") {
+        item.className += " csim-turn-narration";
+      } else if (turn.type === "dialogue") {
         item.appendChild(el("p", {}, [el("strong", {text: S.your_choice + ": "}), document.createTextNode(turn.choice)]));
         if (turn.feedback) { item.appendChild(paragraphs(turn.feedback, "csim-comment")); }
         if (turn.is_model) { item.appendChild(el("p", {"class": "csim-good", text: S.good_choice})); }
@@ -232,9 +290,11 @@ function ComplaintSimBlock(runtime, element, args) {
       } else {
         var fields = el("ul", {"class": "csim-record-results"});
         turn.fields.forEach(function (f) {
-          fields.appendChild(el("li", {"class": f.ok ? "csim-ok" : "csim-bad"}, [
+          var line = el("li", {"class": f.ok ? "csim-ok" : "csim-bad"}, [
             el("strong", {text: S[f.field] + ": "}), document.createTextNode(String(f.value) + " — "),
-            el("span", {text: f.ok ? S.correct : S.incorrect + " (" + S.expected + ": " + f.expected + ")"})]));
+            el("span", {text: f.ok ? S.correct : S.incorrect + " (" + S.expected + ": " + f.expected + ")"})]);
+          if (f.detail) { line.appendChild(deadlineDetail(f.detail)); }
+          fields.appendChild(line);
         });
         item.appendChild(fields);
         if (turn.feedback) { item.appendChild(paragraphs(turn.feedback, "csim-comment")); }
@@ -286,7 +346,9 @@ function ComplaintSimBlock(runtime, element, args) {
       if (mood) { body.appendChild(mood); }
       var feedback = renderFeedback(view.feedback);
       if (feedback) { body.appendChild(feedback); }
-      body.appendChild(view.node.type === "record" ? renderRecord(view, view.node) : renderDialogue(view, view.node));
+      var type = view.node.type;
+      body.appendChild(type === "record" ? renderRecord(view, view.node) :
+        type === "narration" ? renderNarration(view, view.node) : renderDialogue(view, view.node));
       // Focus moves to the new node's heading, which comes after the feedback on screen, so
       // the feedback on the choice just made is announced with the new line (screen readers).
       if (moveFocus) { live.textContent = announcement(view); }

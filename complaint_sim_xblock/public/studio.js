@@ -41,23 +41,7 @@ function ComplaintSimEditor(runtime, element, args) {
       return values[key] === undefined || values[key] === null ? m : String(values[key]);
     });
   }
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === undefined || value === null || value === false) { return; }
-      if (key === "text") { node.textContent = value; }
-      else if (key.slice(0, 2) === "on") { node.addEventListener(key.slice(2), value); }
-      else if (key === "value") { node.value = value; }
-      else if (key === "checked") { node.checked = !!value; }
-      else { node.setAttribute(key, value === true ? "" : value); }
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) { return; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
+  var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
   function svg(tag, attrs) {
     var node = document.createElementNS(SVGNS, tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
@@ -97,31 +81,13 @@ function ComplaintSimEditor(runtime, element, args) {
     box.addEventListener("change", function () { onchange(box.value, box); });
     return box;
   }
-  function button(text, onclick, attrs) {
-    return el("button", Object.assign({type: "button", text: text, onclick: function (e) {
-      e.preventDefault(); onclick(e);
-    }}, attrs || {}));
-  }
+  var button = TangerangXBlocks.button;
   function notice(text, action) {
     noticeBox.textContent = text || "";
     if (action) { noticeBox.appendChild(document.createTextNode(" ")); noticeBox.appendChild(action); }
   }
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
   function post(handler, payload) {
-    return fetch(runtime.handlerUrl(root, handler), {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify(payload)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return {ok: response.ok, status: response.status, data: data};
-      });
-    }, function () {
-      return {ok: false, status: 0, data: {error: {code: "offline", message: S.offline}}};
-    });
+    return TangerangXBlocks.postJson(runtime, root, handler, payload, S.offline);
   }
   function errorText(result) {
     return (result.data && result.data.error && result.data.error.message) || S.error;
@@ -137,7 +103,7 @@ function ComplaintSimEditor(runtime, element, args) {
   function list(key) { if (!Array.isArray(scenario[key])) { scenario[key] = []; } return scenario[key]; }
   function targetsOf(node) {
     if (!node) { return []; }
-    if (node.type === "record") { return node.next ? [node.next] : []; }
+    if (node.type === "record" || node.type === "narration") { return node.next ? [node.next] : []; }
     if (node.type === "ending") { return []; }
     return (node.choices || []).map(function (c) { return c && c.target; }).filter(Boolean);
   }
@@ -163,9 +129,13 @@ function ComplaintSimEditor(runtime, element, args) {
     node.type = type;
     if (type === "dialogue") { node.speaker = node.speaker || "citizen"; node.choices = node.choices || []; }
     if (type === "record") { node.record = node.record || emptyRecord(); node.next = node.next || ""; }
+    if (type === "narration") { node.speaker = node.speaker || "narrator"; node.next = node.next || ""; }
     if (type === "ending") { node.title = node.title || ""; node.quality = node.quality || "fair"; }
-    ["speaker", "choices"].forEach(function (k) { if (type !== "dialogue") { delete node[k]; } });
-    ["record", "next", "feedback"].forEach(function (k) { if (type !== "record") { delete node[k]; } });
+    ["choices"].forEach(function (k) { if (type !== "dialogue") { delete node[k]; } });
+    ["speaker"].forEach(function (k) { if (type !== "dialogue" && type !== "narration") { delete node[k]; } });
+    ["next"].forEach(function (k) { if (type !== "record" && type !== "narration") { delete node[k]; } });
+    ["effects"].forEach(function (k) { if (type !== "narration") { delete node[k]; } });
+    ["record", "feedback"].forEach(function (k) { if (type !== "record") { delete node[k]; } });
     ["title", "quality"].forEach(function (k) { if (type !== "ending") { delete node[k]; } });
   }
   function renameNode(oldId, newId) {
@@ -499,11 +469,23 @@ function ComplaintSimEditor(runtime, element, args) {
     inspector.appendChild(head);
     inspector.appendChild(field(S.node_id, idBox));
     inspector.appendChild(field(S.node_type, select(
-      [["dialogue", S.type_dialogue], ["record", S.type_record], ["ending", S.type_ending]], node.type || "dialogue",
+      [["dialogue", S.type_dialogue], ["narration", S.type_narration], ["record", S.type_record], ["ending", S.type_ending]],
+      node.type || "dialogue",
       function (value) { setType(node, value); changed(true); renderInspector(); }, {"data-path": base + ".type"})));
     if (node.type === "dialogue" || !node.type) { dialogueEditor(node, base); }
     else if (node.type === "record") { recordEditor(node, base); }
+    else if (node.type === "narration") { narrationEditor(node, base); }
     else { endingEditor(node, base); }
+  }
+  // A narration step: speaker, text, the next node (the learner presses "Lanjut").
+  function narrationEditor(node, base) {
+    inspector.appendChild(field(S.speaker, select([["narrator", S.speaker_narrator], ["citizen", S.speaker_citizen]],
+      node.speaker || "narrator", function (v) { node.speaker = v; changed(false); }, {"data-path": base + ".speaker"})));
+    inspector.appendChild(textField(node, base, "text", S.text, 4));
+    var next = targetSelect(node.next, function (v) { node.next = v; changed(true); }, S.next);
+    next.setAttribute("data-path", base + ".next");
+    inspector.appendChild(field(S.next, next));
+    inspector.appendChild(el("p", {"class": "cse-help", text: S.narration_help}));
   }
   function textField(node, base, key, label, rows) {
     return field(label, area(node[key], function (value) { node[key] = value; updateSub(node); changed(false); },
@@ -714,9 +696,7 @@ function ComplaintSimEditor(runtime, element, args) {
     var start = targetSelect(scenario.start, function (v) { scenario.start = v; changed(true); }, S.start);
     start.setAttribute("data-path", "scenario.start");
     general.appendChild(field(S.start, start));
-    general.appendChild(field(S.max_steps, numberInput(scenario.max_steps, function (v) {
-      if (v === null) { delete scenario.max_steps; } else { scenario.max_steps = v; } changed(false);
-    }, {min: 1, max: L.max_steps, "data-path": "scenario.max_steps"}), "cse-small"));
+    schemaFields("scenario", ["max_steps", "story_date", "critical_cap"]).forEach(function (f) { general.appendChild(schemaControl(scenario, "scenario", f)); });
     general.appendChild(field(S.feedback_mode, select([["immediate", S.feedback_immediate], ["debrief", S.feedback_debrief]],
       scenario.feedback || "immediate", function (v) { scenario.feedback = v; changed(false); }, {"data-path": "scenario.feedback"})));
     general.appendChild(field(S.mood_variable, select([["", S.none]].concat((scenario.variables || []).map(function (v) {
@@ -737,9 +717,89 @@ function ComplaintSimEditor(runtime, element, args) {
     pane.appendChild(table("variables", S.variables, [["id", S.id], ["label", S.label], ["min", S.min, "number"],
                                                       ["max", S.max, "number"], ["initial", S.initial, "number"]],
                            function () { return {id: uniqueId("variable", taken("variables")), label: "", min: 0, max: 10, initial: 5}; }));
-    pane.appendChild(table("duties", S.duties_panel, [["id", S.id], ["label", S.label], ["basis", S.basis],
-                                                      ["points", S.points, "number"]],
-                           function () { return {id: uniqueId("duty", taken("duties")), label: "", basis: "", points: 1}; }));
+    pane.appendChild(table("duties", S.duties_panel, [["id", S.id], ["label", S.label], ["points", S.points, "number"]],
+                           function () { return {id: uniqueId("duty", taken("duties")), label: "", basis: [], points: 1}; }));
+    pane.appendChild(dutyDetails());
+  }
+  // Per duty: critical, maladministration category and the legal basis, cited from the register.
+  function dutyDetails() {
+    var box = el("fieldset", {"class": "cse-panel cse-duty-details"}, [el("legend", {text: S.duty_basis_panel})]);
+    var laws = args.register.laws, byId = {};
+    laws.forEach(function (law) { byId[law.id] = law; });
+    list("duties").forEach(function (duty, i) {
+      var path = "duties[" + i + "]";
+      var row = el("div", {"class": "cse-duty-detail"}, [el("h4", {text: duty.label || duty.id})]);
+      var critical = schemaFields("duty", ["critical"])[0];
+      row.appendChild(schemaControl(duty, path, critical));
+      row.appendChild(field(S.maladministration, select([["", S.none]].concat(args.register.maladministration.map(function (m) {
+        return [m.id, m.label];
+      })), duty.maladministration || "", function (v) {
+        if (v) { duty.maladministration = v; } else { delete duty.maladministration; } changed(false);
+      }, {"data-path": path + ".maladministration"})));
+      if (typeof duty.basis === "string") {  // a legacy text basis: one note
+        duty.basis = duty.basis ? [{note: duty.basis}] : [];
+      }
+      var cites = el("ul", {"class": "cse-citations"});
+      (duty.basis || []).forEach(function (c, k) {
+        var where = path + ".basis[" + k + "]";
+        var item = el("li");
+        if (c.note !== undefined) {
+          item.appendChild(field(S.citation_note, input(c.note, function (v) { c.note = v; changed(false); },
+                                                        {"data-path": where})));
+        } else {
+          var law = byId[c.law];
+          item.appendChild(field(S.citation_law, select([["", S.no_target]].concat(laws.map(function (l) {
+            return [l.id, l.name + " — " + (S["law_" + l.status] || l.status)];
+          })), c.law || "", function (v) { c.law = v; changed(false); renderScenarioPane(); }, {"data-path": where + ".law"})));
+          item.appendChild(field(S.citation_article, input(c.article, function (v) {
+            if (v.trim()) { c.article = v; } else { delete c.article; } changed(false);
+          }, {"data-path": where + ".article"}), "cse-small"));
+          if (law) {
+            item.appendChild(el("p", {"class": "cse-help cse-law-" + law.status,
+              text: law.title + " (" + (S["law_" + law.status] || law.status) +
+                    (law.replaced_by ? " → " + law.replaced_by : "") + ")"}));
+          }
+        }
+        item.appendChild(button(S.remove, function () { duty.basis.splice(k, 1); changed(false); renderScenarioPane(); },
+                                {"class": "cse-danger"}));
+        cites.appendChild(item);
+      });
+      row.appendChild(cites);
+      row.appendChild(el("div", {"class": "cse-bar"}, [
+        button(S.add_citation, function () { duty.basis.push({law: ""}); changed(false); renderScenarioPane(); },
+               {"class": "cse-add-citation"}),
+        button(S.add_note, function () { duty.basis.push({note: ""}); changed(false); renderScenarioPane(); })]));
+      box.appendChild(row);
+    });
+    return box;
+  }
+  // Controls that follow from the scenario schema (complaint_sim_xblock/schema.py): bounds,
+  // defaults and the kind of control come from there, the label from the strings.
+  function schemaFields(part, names) {
+    return (args.schema[part] || []).filter(function (f) { return names.indexOf(f.name) >= 0; });
+  }
+  function schemaControl(item, path, f) {
+    var label = S[f.name] || f.name;
+    var set = function (v) {
+      if (v === null || v === "" || (v === false && !f.required)) { delete item[f.name]; } else { item[f.name] = v; }
+      changed(false);
+    };
+    var attrs = {"data-path": path + "." + f.name};
+    if (f.editor === "checkbox") {
+      var box = el("input", {type: "checkbox", "data-path": attrs["data-path"]});
+      box.checked = item[f.name] === true;
+      box.addEventListener("change", function () { set(box.checked); });
+      return el("label", {"class": "cse-check"}, [box, document.createTextNode(" " + label)]);
+    }
+    if (f.editor === "date") {
+      attrs.type = "date";
+      return field(label, input(item[f.name], function (v) { set(v.trim()); }, attrs), "cse-small");
+    }
+    if (f.low !== null) { attrs.min = f.low; }
+    if (f.high !== null) { attrs.max = f.high; }
+    attrs.step = f.kind === "int" ? 1 : "any";
+    attrs.placeholder = f.default === null ? "" : String(f.default);
+    return field(label, numberInput(item[f.name], set, attrs), "cse-small");
   }
   function taken(key) {
     return function (id) { return list(key).some(function (item) { return item && item.id === id; }); };
@@ -948,6 +1008,9 @@ function ComplaintSimEditor(runtime, element, args) {
         playBox.appendChild(choices);
       } else if (node.type === "record") {
         playBox.appendChild(recordForm(node.record));
+      } else if (node.type === "narration") {
+        playBox.appendChild(button(S.playtest_next, function () { playRequest({action: "next", run: play.run}); },
+                                   {"class": "cse-play-next"}));
       }
     }
     var vars = el("table", {"class": "cse-play-vars"}, [el("caption", {text: S.playtest_vars})]);
@@ -978,14 +1041,14 @@ function ComplaintSimEditor(runtime, element, args) {
       controls[key] = select([["", S.choose]].concat(spec[key].options.map(function (o) { return [o, o]; })), "", function () {});
       form.appendChild(field(S[key], controls[key]));
     });
-    controls.deadline_days = el("input", {type: "number", min: 0, max: 365});
+    controls.deadline_days = el("input", {type: spec.deadline_date ? "date" : "number", min: 0, max: 365});
     form.appendChild(field(S.deadline_days, controls.deadline_days));
     controls.summary = el("textarea", {rows: 3});
     form.appendChild(field(S.summary, controls.summary));
     form.appendChild(el("div", {"class": "cse-bar"}, [
       button(S.playtest_fill, function () {
         L.record_fields.forEach(function (key) { controls[key].value = spec[key].expected; });
-        controls.deadline_days.value = spec.deadline_days.expected;
+        controls.deadline_days.value = spec.deadline_date || spec.deadline_days.expected;
         var words = spec.summary.keywords.map(function (g) { return g[0]; });
         while (words.length < spec.summary.min_words) { words.push("catatan"); }
         controls.summary.value = words.join(" ");
@@ -993,7 +1056,8 @@ function ComplaintSimEditor(runtime, element, args) {
       button(S.playtest_submit_record, function () {
         var record = {};
         L.record_fields.forEach(function (key) { record[key] = controls[key].value; });
-        record.deadline_days = controls.deadline_days.value === "" ? null : Number(controls.deadline_days.value);
+        if (spec.deadline_date) { record.deadline_date = controls.deadline_days.value; }
+        else { record.deadline_days = controls.deadline_days.value === "" ? null : Number(controls.deadline_days.value); }
         record.summary = controls.summary.value;
         playRequest({action: "record", run: play.run, record: record});
       }, {"class": "action-primary"})

@@ -12,30 +12,16 @@ function RubricReflectionBlock(runtime, element, args) {
   // ---- small helpers -------------------------------------------------------------------
   function fmt(s, p) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return p && k in p ? String(p[k]) : m; }); }
   function nid() { seq += 1; return uid + '-' + seq; }
-  function el(tag, attrs, kids) {
-    var n = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      var v = attrs[k];
-      if (v === null || v === undefined || v === false) { return; }
-      if (k === 'text') { n.textContent = v; } else if (k === 'on') { Object.keys(v).forEach(function (e) { n.addEventListener(e, v[e]); }); } else { n.setAttribute(k, v === true ? '' : v); }
-    });
-    (kids || []).forEach(function (c) { if (c) { n.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); } });
-    return n;
-  }
-  function clear(n) { while (n.firstChild) { n.removeChild(n.firstChild); } return n; }
-  function csrf() { var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/); return m ? decodeURIComponent(m[1]) : ''; }
+  var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
+  var clear = TangerangXBlocks.clear;
   function post(handler, data) {
-    return fetch(runtime.handlerUrl(element, handler), {
-      method: 'POST', credentials: 'same-origin', body: JSON.stringify(data || {}),
-      headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf()}
-    }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (body) {
-        if (!r.ok) {
-          var e = new Error((body.error && body.error.message) || S.error);
-          e.status = r.status; e.code = body.error && body.error.code; e.body = body; throw e;
-        }
-        return body;
-      });
+    return TangerangXBlocks.postJson(runtime, element, handler, data || {}).then(function (r) {
+      var body = r.data;
+      if (!r.ok) {
+        var e = new Error((body.error && body.error.message) || S.error);
+        e.status = r.status; e.code = body.error && body.error.code; e.body = body; throw e;
+      }
+      return body;
     });
   }
   function say(msg, bad) { statusEl.textContent = msg || ''; statusEl.className = 'rr-status' + (bad ? ' rr-bad' : ''); }
@@ -352,8 +338,8 @@ function RubricReflectionBlock(runtime, element, args) {
   // ---- staff panel (public/rubric_staff.js, sent to course staff only) -------------------------
   if (!args.is_staff || !staffEl || typeof RubricReflectionStaffPanel !== 'function') { return; }
   RubricReflectionStaffPanel({
-    S: S, cfg: cfg, staffEl: staffEl, el: el, clear: clear, post: post, say: say, fail: fail, fmt: fmt, when: when,
+    S: S, cfg: cfg, staffEl: staffEl, post: post, say: say, fail: fail, fmt: fmt, when: when,
     nid: nid, part: part, levelText: levelText, rubricOf: rubricOf, textBox: textBox, simView: simView,
-    rubricForm: rubricForm, handlerUrl: function (name) { return runtime.handlerUrl(element, name); }, setRubric: function (r) { rubric = r; }, getRubric: function () { return rubric; }
+    rubricForm: rubricForm, runtime: runtime, element: element, setRubric: function (r) { rubric = r; }, getRubric: function () { return rubric; }
   });
 }

@@ -2,7 +2,9 @@
    agreement). Sent to course staff only; uses the learner script's helpers (ctx). No build step. */
 function RubricReflectionStaffPanel(ctx) {
   'use strict';
-  var S = ctx.S, cfg = ctx.cfg, staffEl = ctx.staffEl, el = ctx.el, clear = ctx.clear, post = ctx.post;
+  var S = ctx.S, cfg = ctx.cfg, staffEl = ctx.staffEl, post = ctx.post, runtime = ctx.runtime, element = ctx.element;
+  var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
+  var clear = TangerangXBlocks.clear;
   var say = ctx.say, fail = ctx.fail, fmt = ctx.fmt, when = ctx.when, nid = ctx.nid, part = ctx.part;
   var levelText = ctx.levelText, rubricOf = ctx.rubricOf, textBox = ctx.textBox;
   var query = {filter: 'ungraded', sort: 'oldest', search: '', unit: '', offset: 0};
@@ -118,18 +120,14 @@ function RubricReflectionStaffPanel(ctx) {
     }, fail);
   }
   function downloadCsv() {
-    fetch(ctx.handlerUrl('download_csv'), {method: 'POST', credentials: 'same-origin', body: '{}',
-      headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf()}}).then(function (r) {
-      if (!r.ok) { throw new Error(S.error); }
-      var name = (r.headers.get('Content-Disposition') || '').replace(/^.*filename="?([^"]+)"?.*$/, '$1') || 'grades.csv';
-      return r.blob().then(function (blob) {
-        var url = URL.createObjectURL(blob), a = el('a', {href: url, download: name});
-        document.body.appendChild(a); a.click(); a.remove();
-        setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-      });
+    // A streamed file, not JSON: the contract's postFile (same POST, CSRF header and errors).
+    TangerangXBlocks.postFile(runtime, element, 'download_csv', {}).then(function (r) {
+      if (!r.ok) { throw new Error((r.data.error && r.data.error.message) || S.error); }
+      var url = URL.createObjectURL(r.blob), a = el('a', {href: url, download: r.filename || 'grades.csv'});
+      document.body.appendChild(a); a.click(); a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
     }).catch(fail);
   }
-  function csrf() { var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/); return m ? decodeURIComponent(m[1]) : ''; }
 
   // ---- one submission ---------------------------------------------------------------------------
   function openSubmission(uuid, reveal) {

@@ -32,50 +32,16 @@ function RubricReflectionEditor(runtime, element, args) {
     });
   }
   function nid(prefix) { uid += 1; return "rre-" + (prefix || "f") + "-" + uid; }
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === undefined || value === null || value === false) { return; }
-      if (key === "text") { node.textContent = value; }
-      else if (key.slice(0, 2) === "on") { node.addEventListener(key.slice(2), value); }
-      else if (key === "value") { node.value = value; }
-      else if (key === "checked") { node.checked = !!value; }
-      else { node.setAttribute(key, value === true ? "" : value); }
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) { return; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } return node; }
-  function button(text, onclick, attrs) {
-    return el("button", Object.assign({type: "button", text: text, onclick: function (e) {
-      e.preventDefault(); onclick(e);
-    }}, attrs || {}));
-  }
+  var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
+  var clear = TangerangXBlocks.clear;
+  var button = TangerangXBlocks.button;
   function notice(text, bad) {
     noticeBox.textContent = text || "";
     noticeBox.className = "rre-notice" + (bad ? " rre-bad" : "");
   }
   function announce(text) { liveBox.textContent = ""; window.setTimeout(function () { liveBox.textContent = text; }, 30); }
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
   function post(handler, payload) {
-    return fetch(runtime.handlerUrl(root, handler), {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify(payload)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        return {ok: response.ok, status: response.status, data: body};
-      });
-    }, function () {
-      return {ok: false, status: 0, data: {error: {code: "OFFLINE", message: S.offline}}};
-    });
+    return TangerangXBlocks.postJson(runtime, root, handler, payload, S.offline);
   }
   function errorText(result) { return (result.data && result.data.error && result.data.error.message) || S.error; }
   // A number box's value: a whole number when it is one, "" when empty, else the raw text

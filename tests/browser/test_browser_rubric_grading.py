@@ -66,7 +66,7 @@ def pick(form, levels):
         form.locator(f"input[data-criterion='{criterion}'][value='{level}']").check()
 
 
-def test_a_learner_trains_then_peer_grades_at_360px(open_page, shot, scan, demo_server):
+def test_a_learner_trains_then_peer_grades_at_360px(open_page, shot, scan, demo_server):  # noqa: PLR0915  (one journey)
     usage = usage_of(demo_server, PEER)
     # Peers who submitted before, and a staff training example graded at the top levels.
     peers = [name("peer") for _ in range(3)]
@@ -132,7 +132,7 @@ def test_a_learner_trains_then_peer_grades_at_360px(open_page, shot, scan, demo_
     assert width <= 360, width
 
 
-def test_staff_page_through_1000_grade_next_release_a_selection_and_answer_an_appeal(open_page, shot, scan,
+def test_staff_page_through_1000_grade_next_release_a_selection_and_answer_an_appeal(open_page, shot, scan,  # noqa: PLR0915
                                                                                       demo_server):
     usage = usage_of(demo_server, STAFF)
     prefix = f"gen{uuid.uuid4().hex[:4]}_"

@@ -1,6 +1,4 @@
 """Pure rubric logic: no Django, no XBlock, milliseconds."""
-import subprocess
-import sys
 
 import pytest
 from rubric_support import RUBRIC
@@ -19,14 +17,6 @@ from rubric_xblock.rubric import (
     validate_settings,
 )
 from rubric_xblock.sanitize import sanitize_prompt
-
-
-def test_pure_modules_import_neither_xblock_nor_django():
-    code = ("import sys, rubric_xblock.rubric, rubric_xblock.olx, rubric_xblock.sanitize, rubric_xblock.strings; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('xblock', 'django')]; "
-            "sys.exit(repr(bad) if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_totals_and_feedback_only_criteria():
@@ -108,7 +98,7 @@ def test_invalid_rubrics_are_refused(mutate, where):
     mutate(raw)
     with pytest.raises(RubricError) as err:
         parse_rubric(raw)
-    assert err.value.code == "INVALID_RUBRIC"
+    assert err.value.code == "RUBRIC_INVALID"
     if where:
         assert where in str(err.value)
 

@@ -10,6 +10,7 @@ Screenshots go to artifacts/browser/rubric-editor/.
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -102,9 +103,18 @@ def pages(chromium, editor_server):
 
 
 def test_author_edits_a_rubric_with_submissions_and_staff_see_the_version_marker(pages, axe_editor_source):
-    axe_source = axe_editor_source
     rubric = demo_rubric()
-    # A learner submits and self-assesses, staff grade: all through the handlers.
+    learner, old_version = _submitted_and_graded(pages, rubric)
+    editor = _open_the_editor(pages, axe_editor_source)
+    points = _refuse_a_wrong_value(pages, editor)
+    _save_new_points(pages, editor, points, old_version)
+    _learner_sees_the_grade_as_given(pages, learner)
+    staff = _staff_see_the_earlier_rubric(pages, axe_editor_source, rubric, old_version)
+    _regrade(pages, staff)
+
+
+def _submitted_and_graded(pages, rubric):
+    """A learner submits and self-assesses, staff grade: all through the handlers."""
     learner = pages.open(f"/scenario/{SCENARIO}/?student=learner_ani", 360)
     usage = learner.locator("[data-block-type='rubric_reflection']").get_attribute("data-usage")
     pages.post(learner, usage, "submit", "learner_ani", {"text": TEXT, "confirm": True})
@@ -115,15 +125,21 @@ def test_author_edits_a_rubric_with_submissions_and_staff_see_the_version_marker
                         {"submission_uuid": uuid, "selections": top_levels(rubric), "expected_version": 0})
     old_version = graded["submission"]["staff_assessment"]["rubric_version"]
     assert graded["submission"]["rubric_current"] is True
+    return learner, old_version
 
-    # The author opens the editor.
+
+def _open_the_editor(pages, axe_source):
+    """The author opens the editor."""
     editor = pages.open(f"/scenario/{SCENARIO}/studio_view/?student=staff_author", 1280)
     editor.wait_for_selector('.rre[data-state="ready"]')
     editor.wait_for_function("() => document.querySelector('.rre-problem-count').textContent.length > 0")
     assert not axe(editor, axe_source, ".rre"), axe(editor, axe_source, ".rre")
     pages.shot(editor, "editor-opened")
+    return editor
 
-    # A wrong value shows in place, and the save is refused.
+
+def _refuse_a_wrong_value(pages, editor):
+    """A wrong value shows in place, and the save is refused."""
     points = editor.locator('[data-path="rubric.criteria[0].levels[3].points"]')
     points.fill("banyak")
     editor.wait_for_selector('[data-path="rubric.criteria[0].levels[3].points"][aria-invalid="true"]')
@@ -134,8 +150,11 @@ def test_author_edits_a_rubric_with_submissions_and_staff_see_the_version_marker
     editor.wait_for_timeout(200)
     assert [name for name, _ in notifications(editor)] == ["save", "error"]
     pages.shot(editor, "editor-save-refused")
+    return points
 
-    # Fixed with new points: a new version is announced, with the grades it concerns.
+
+def _save_new_points(pages, editor, points, old_version):
+    """Fixed with new points: a new version is announced, with the grades it concerns."""
     points.fill("5")
     editor.wait_for_selector(".rre-version-new")
     assert "2 assessments" in editor.inner_text(".rre-version-impact")
@@ -149,22 +168,28 @@ def test_author_edits_a_rubric_with_submissions_and_staff_see_the_version_marker
     assert "Integritas (menolak gratifikasi)" in editor.locator(".rre-preview .rr-criterion h4").first.inner_text()
     pages.shot(editor, "editor-new-version")
     editor.click(".save-button")
-    editor.wait_for_function("() => document.querySelector('.rre-notice').textContent.length > 0"
-                             " && !document.querySelector('.rre-notice').classList.contains('rre-bad')")
-    editor.wait_for_timeout(200)
+    # "Saving…" is in the notice at once: wait for the save's own end, however slow the server.
+    deadline = time.monotonic() + 60
+    while notifications(editor)[-1:] != [("save", {"state": "end"})] and time.monotonic() < deadline:
+        editor.wait_for_timeout(100)
     assert [(name, data.get("state")) for name, data in notifications(editor)][-2:] == [("save", "start"),
                                                                                     ("save", "end")]
+    assert "rre-bad" not in editor.get_attribute(".rre-notice", "class")
     new_version = editor.inner_text(".rre-version .rre-badge")
     assert old_version not in new_version
     pages.shot(editor, "editor-saved")
 
-    # The learner, at 360 px: the grade as given, with the rubric it used.
+
+def _learner_sees_the_grade_as_given(pages, learner):
+    """The learner, at 360 px: the grade as given, with the rubric it used."""
     learner.reload()
     learner.wait_for_selector(".rr-total")
     assert "earlier version of the rubric" in learner.inner_text(".rr-step")
     pages.shot(learner, "learner-after-rubric-change")
 
-    # Staff, at 360 px: the graded submission carries the "earlier rubric" marker.
+
+def _staff_see_the_earlier_rubric(pages, axe_source, rubric, old_version):
+    """Staff, at 360 px: the graded submission carries the "earlier rubric" marker."""
     staff = pages.open(f"/scenario/{SCENARIO}/?student=staff_budi", 360)
     staff.wait_for_selector(".rr-staff select")
     staff.locator(".rr-staff select").first.select_option("graded")  # the queue's filter: Graded (1)
@@ -178,8 +203,11 @@ def test_author_edits_a_rubric_with_submissions_and_staff_see_the_version_marker
     assert staff.locator(".rr-oldgrade li").count() == len(rubric["criteria"])
     assert not axe(staff, axe_source, ".rr-block"), axe(staff, axe_source, ".rr-block")
     pages.shot(staff, "staff-regrade-form")
+    return staff
 
-    # Regrade: the form starts from the earlier levels (their ids still exist); save it.
+
+def _regrade(pages, staff):
+    """Regrade: the form starts from the earlier levels (their ids still exist); save it."""
     with staff.expect_response(lambda r: "/staff_grade/" in r.url) as info:
         staff.locator(".rr-staff form button[type=submit]").click()
     assert info.value.status == 200, info.value.text()

@@ -51,9 +51,7 @@ def block_as(field_data):
             user = {"staff": LmsUserService("author", staff=True),
                     "learner": LmsUserService("asn_1"),
                     "anonymous": LmsUserService("anon", authenticated=False)}[user]
-        runtime = LmsLikeRuntime(user=user, field_data=field_data)
-        if user is None:
-            runtime._services.pop("user", None)
+        runtime = LmsLikeRuntime(user=user, field_data=field_data)  # None: no user service
         if permissions is not None:
             runtime._services["studio_user_permissions"] = permissions
         keys = ScopeIds("user", "complaint_sim", usage, usage)

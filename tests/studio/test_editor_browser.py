@@ -1,6 +1,7 @@
 """In Chromium: an author builds a 3-node scenario from scratch on the map, saves, playtests it."""
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -58,8 +59,16 @@ def test_author_builds_saves_and_playtests_a_three_node_scenario(editor_page):
     page.shot("opened")
     page.click(".cse-new-scenario")
     assert page.locator("g.cse-node").count() == 1
+    _fill_the_scenario_panels(page)
+    _build_the_map(page)
+    _see_the_problems(page)
+    _fix_them_as_endings(page)
+    _save_and_reload(page)
+    _playtest_to_the_good_ending(page)
 
-    # Scenario panels: title, situation, persona, one competency.
+
+def _fill_the_scenario_panels(page):
+    """Scenario panels: title, situation, persona, one competency."""
     page.click('.cse-tab[data-tab="scenario"]')
     fill(page, "scenario.title", "Printer rusak")
     fill(page, "scenario.situation", "Printer kelurahan rusak; seorang warga mendatangi loket Anda.")
@@ -69,7 +78,9 @@ def test_author_builds_saves_and_playtests_a_three_node_scenario(editor_page):
     fill(page, "competencies[0].label", "Empati")
     page.shot("scenario-panels")
 
-    # The map: the start node gets text and two choices, one to a new node, one picked on the map.
+
+def _build_the_map(page):
+    """The map: the start node gets text and two choices, one to a new node, one picked on the map."""
     page.click('.cse-tab[data-tab="map"]')
     node(page, "start").click()
     fill(page, "nodes[0].text", "Sudah sejam saya menunggu!")
@@ -86,14 +97,18 @@ def test_author_builds_saves_and_playtests_a_three_node_scenario(editor_page):
     assert page.locator('[data-path="nodes[0].choices[1].target"]').input_value() == "node-3"
     assert page.locator('path.cse-edge[data-from="start"]').count() == 2
 
-    # Broken for now: the two new nodes are dialogue nodes without choices.
+
+def _see_the_problems(page):
+    """Broken for now: the two new nodes are dialogue nodes without choices."""
     page.wait_for_function("() => document.querySelector('.cse-problem-count').classList.contains('has-problems')")
     assert page.locator("g.cse-node.has-problem").count() >= 1
     page.shot("broken")
     page.locator(".cse-problem button", has_text="node-2").first.click()
     assert page.locator(".cse-node-head h3").inner_text().endswith("node-2")
 
-    # Fix: both become endings.
+
+def _fix_them_as_endings(page):
+    """Fix: both become endings."""
     for node_id, title, quality in (("node-2", "Warga tenang", "good"), ("node-3", "Warga pergi", "poor")):
         node(page, node_id).click()
         index = page.evaluate(f"() => [...document.querySelectorAll('g.cse-node')].map(g => g.dataset.id)"
@@ -109,19 +124,27 @@ def test_author_builds_saves_and_playtests_a_three_node_scenario(editor_page):
     assert page.locator(".cse-max").inner_text().endswith("2")
     page.shot("fixed")
 
-    # Save: Studio's notify contract, then the saved scenario is what the editor loads again.
+
+def _save_and_reload(page):
+    """Save: Studio's notify contract, then the saved scenario is what the editor loads again."""
     page.click(".save-button")
-    page.wait_for_function("() => document.querySelector('.cse-notice').textContent.length > 0")
-    page.wait_for_timeout(300)
+    # The notice shows "Saving…" at once: wait for the save's start and end, however slow the server.
+    deadline = time.monotonic() + 60
+    while len([m for m in page.notified if '"save"' in m]) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(300)  # and nothing after them
     saves = [m for m in page.notified if '"save"' in m]
     assert len(saves) == 2, page.notified
+    assert not any('"error"' in m for m in page.notified), page.notified
     page.reload()
     page.wait_for_selector('.cse[data-state="ready"]')
     assert sorted(page.eval_on_selector_all("g.cse-node", "gs => gs.map(g => g.dataset.id)")) == [
         "node-2", "node-3", "start"]
     page.shot("saved-and-reloaded")
 
-    # Playtest from the start: the good choice reaches the good ending with full points.
+
+def _playtest_to_the_good_ending(page):
+    """Playtest from the start: the good choice reaches the good ending with full points."""
     page.click(".cse-playtest-start")
     page.wait_for_selector(".cse-play-choice button")
     assert page.locator("g.cse-node.is-playing").get_attribute("data-id") == "start"
@@ -131,7 +154,6 @@ def test_author_builds_saves_and_playtests_a_three_node_scenario(editor_page):
     assert "Warga tenang" in page.inner_text(".cse-play-ending")
     assert re.search(r"2\D+2", page.inner_text(".cse-play-score h4"))
     page.shot("playtest-ending")
-
 
 def test_a_scenario_with_problems_is_not_saved_and_errors_show_in_place(editor_page):
     page = editor_page

@@ -1,0 +1,187 @@
+"""The one handler contract (``xblock_json_contract``) as both blocks use it.
+
+Through the real dispatch path (``runtime.handle``) of every handler of both blocks: the
+method, body and size refusals; one translation of each refusal; the retired codes stay
+retired; the README documents the codes once.
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+from webob import Request
+
+from complaint_sim_xblock.block import ComplaintSimBlock
+from rubric_xblock.block import RubricReflectionBlock
+from tests.conftest import LmsUserService
+from xblock_json_contract import RENAMED, SHARED_CODES, HandlerError, client_script
+
+ROOT = Path(__file__).resolve().parents[1]
+BLOCKS = (ComplaintSimBlock, RubricReflectionBlock)
+LIMITS = {ComplaintSimBlock: 4 * 1024 * 1024, RubricReflectionBlock: 256 * 1024}
+
+
+class MarkingI18n:
+    """An i18n service whose translation can be seen, and counted: «text»."""
+
+    def gettext(self, text):
+        return f"«{text}»"
+
+    ugettext = gettext
+
+
+def handlers(cls):
+    return sorted(name for name in dir(cls) if getattr(getattr(cls, name), "_is_xblock_handler", False))
+
+
+@pytest.fixture
+def marked(make_block):
+    """``marked(cls, staff=False)``: a block whose i18n service marks every translation."""
+    def build(cls, staff=False, **fields):
+        block = make_block(cls, user=LmsUserService(username="budi", staff=staff), **fields)
+        block.runtime._services["i18n"] = MarkingI18n()
+        return block
+    return build
+
+
+def send(block, handler, body=b"{}", method="POST"):
+    request = Request.blank("/", method=method, body=body, content_type="application/json")
+    response = block.runtime.handle(block, handler, request)
+    return response.status_code, json.loads(response.body.decode("utf-8"))
+
+
+def test_every_handler_of_both_blocks_is_a_json_endpoint():
+    # The blocks' handler lists, so a handler added without the decorator shows up here.
+    assert "editor_save" in handlers(ComplaintSimBlock) and "choose" in handlers(ComplaintSimBlock)
+    assert "editor_save" in handlers(RubricReflectionBlock) and "staff_grade" in handlers(RubricReflectionBlock)
+    for cls in BLOCKS:
+        for name in handlers(cls):
+            assert getattr(cls, name).__wrapped__.__qualname__.endswith(name), (cls, name)
+
+
+@pytest.mark.parametrize("cls", BLOCKS)
+def test_method_body_and_size_refusals_are_the_same_in_both_blocks(marked, cls):
+    for name in handlers(cls):
+        block = marked(cls, staff=True)
+        assert send(block, name, method="GET") == (405, {"error": {
+            "code": "METHOD_NOT_ALLOWED", "message": "«Use POST for this request.»"}}), name
+        for raw in (b"[1]", b"{", b"\xff", b"[" * 100_000):
+            assert send(block, name, raw) == (400, {"error": {
+                "code": "BAD_JSON", "message": "«The request must be a JSON object.»"}}), (name, raw)
+        assert send(block, name, b" " * (LIMITS[cls] + 1)) == (400, {"error": {
+            "code": "REQUEST_TOO_LARGE", "message": "«The request is too large.»"}}), name
+
+
+def test_the_body_limit_is_each_blocks_own(marked):
+    # Just under the role-play's limit is accepted by the contract (the handler then answers).
+    body = json.dumps({"pad": "x" * (LIMITS[ComplaintSimBlock] - 20)}).encode()
+    assert len(body) <= LIMITS[ComplaintSimBlock]
+    status, reply = send(marked(ComplaintSimBlock), "state", body)
+    assert status == 200 and "state" in reply
+    status, reply = send(marked(RubricReflectionBlock), "learner_state", body)
+    assert (status, reply["error"]["code"]) == (400, "REQUEST_TOO_LARGE")
+
+
+def test_lone_surrogates_are_bad_json_for_the_role_play(marked):
+    status, reply = send(marked(ComplaintSimBlock), "start", b'{"attempt": 1, "x": "\\ud800"}')
+    assert (status, reply["error"]["code"]) == (400, "BAD_JSON")
+
+
+@pytest.mark.parametrize(("handler", "payload", "code"), [
+    # An engine error that formats itself (EditorError.message): translated once, not twice.
+    ("editor_import_text", {"text": 5}, "BAD_REQUEST"),
+    ("editor_import_text", {"text": "a: ["}, "BAD_TEXT"),
+    ("editor_import_text", {"text": "x" * 2_000_001}, "TEXT_TOO_LONG"),
+    ("editor_playtest", {"scenario": {}, "action": "start"}, "SCENARIO_INVALID"),
+    ("editor_playtest", {"scenario": None}, "BAD_REQUEST"),
+])
+def test_role_play_editor_refusals_are_translated_once(marked, mini_data, handler, payload, code):
+    status, reply = send(marked(ComplaintSimBlock, staff=True), handler, json.dumps(payload).encode())
+    message = reply["error"]["message"]
+    assert status == 400 and reply["error"]["code"] == code
+    assert message.startswith("«") and message.count("«") == 1, message
+
+
+def test_a_rubric_error_is_answered_with_its_params_translated_once(marked):
+    block = marked(RubricReflectionBlock)
+    status, reply = send(block, "save_draft", json.dumps({"text": "x" * 30_001}).encode())
+    assert (status, reply["error"]) == (400, {"code": "TEXT_TOO_LONG",
+                                              "message": "«The text is longer than 30000 characters.»"})
+
+
+def test_refusals_keep_their_extra_members():
+    error = HandlerError(409, "STALE", "Stale %(what)s.", {"what": "page"}, state={"step": 1})
+    assert error.text(str) == "Stale page." and error.extra == {"state": {"step": 1}}
+    # A broken translation (a placeholder it does not know) falls back to the English.
+    assert error.text(lambda text: "Basi %(apa)s.") == "Stale page."
+
+
+@pytest.mark.parametrize("cls", BLOCKS)
+def test_editors_refuse_a_learner_with_the_one_code(marked, cls):
+    block = marked(cls)
+    payload = {"scenario": {}} if cls is ComplaintSimBlock else {"reflection": {}}
+    for name in ("editor_validate", "editor_save"):
+        status, reply = send(block, name, json.dumps(payload).encode())
+        assert (status, reply["error"]["code"]) == (403, "STAFF_ONLY"), name
+
+
+def test_anonymous_learners_get_the_one_code(make_block):
+    sim = make_block(ComplaintSimBlock, user=LmsUserService(authenticated=False))
+    assert send(sim, "start", b'{"attempt": 1}')[1]["error"]["code"] == "NOT_SIGNED_IN"
+    reflection = make_block(RubricReflectionBlock, user=LmsUserService(authenticated=False))
+    assert send(reflection, "save_draft", b'{"text": "x"}')[1]["error"]["code"] == "NOT_SIGNED_IN"
+
+
+def sources():
+    for package in ("complaint_sim_xblock", "rubric_xblock", "xblock_json_contract", "course_export"):
+        for path in sorted((ROOT / package).rglob("*")):
+            if path.suffix in (".py", ".js", ".html") and "translations" not in path.parts:
+                yield path
+
+
+def test_retired_codes_are_gone_from_the_code_and_the_scripts():
+    # The retired codes, as quoted strings (a code is always a string literal).
+    retired = re.compile("[\"'](" + "|".join(RENAMED) + ")[\"']")
+    found = [f"{path.relative_to(ROOT)}: {m.group(0)}" for path in sources()
+             if path.name != "codes.py" for m in retired.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []
+    assert set(RENAMED.values()) <= {*SHARED_CODES, "RUBRIC_INVALID"}
+
+
+def test_the_readme_documents_the_codes_and_the_renames_once():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The handler contract (both blocks)", 1)[1].split("\n## ", 1)[0]
+    for code in SHARED_CODES:
+        assert re.search(rf"^\| `{code}` \|", section, re.M), code
+    for old, new in RENAMED.items():
+        assert re.search(rf"^\| `{old}` \| [^|]+ \| `{new}` \|$", section, re.M), old
+    # Nowhere else in the README does a retired code appear.
+    rest = readme.replace(section, "")
+    assert [old for old in RENAMED if f"`{old}`" in rest] == []
+
+
+def test_the_browser_helpers_are_one_file_that_every_script_uses():
+    assert "root.TangerangXBlocks" in client_script()
+    scripts = sorted((ROOT / "complaint_sim_xblock" / "public").glob("*.js")) + sorted(
+        (ROOT / "rubric_xblock" / "public").glob("*.js"))
+    assert len(scripts) == 5
+    for path in scripts:
+        text = path.read_text(encoding="utf-8")
+        assert "var el = TangerangXBlocks.el;" in text, path.name
+        # The reflection's staff panel posts JSON through the learner script's post() and
+        # downloads the CSV with postFile.
+        assert re.search(r"TangerangXBlocks\.post(Json|File)\(runtime, ", text), path.name
+        # No copy of their own: no el(), no fetch, no CSRF cookie reading.
+        assert not re.search(r"function el\(|fetch\(|csrftoken", text), path.name
+
+
+@pytest.mark.parametrize(("cls", "view"), [(ComplaintSimBlock, "student_view"), (ComplaintSimBlock, "studio_view"),
+                                           pytest.param(RubricReflectionBlock, "student_view",
+                                                        marks=pytest.mark.django_db),
+                                           (RubricReflectionBlock, "studio_view")])
+def test_every_fragment_adds_the_browser_helpers_before_its_script(make_block, cls, view):
+    fragment = getattr(make_block(cls, user=LmsUserService(staff=True)), view)()
+    scripts = [r.data for r in fragment.resources if r.mimetype == "application/javascript"]
+    # Course staff also get the reflection's staff panel script, after the learner script.
+    extra = 1 if (cls, view) == (RubricReflectionBlock, "student_view") else 0
+    assert scripts[0] == client_script() and len(scripts) == 2 + extra

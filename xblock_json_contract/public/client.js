@@ -1,0 +1,96 @@
+/* The browser side of the handler contract, shared by both blocks' scripts (learner views and
+ * Studio editors): the el() DOM helper and the JSON POST to a handler. Each block's fragment
+ * adds this file before its own script (no build step, no CDN); a page with both blocks runs
+ * it more than once, which only redefines the same functions.
+ *
+ * TangerangXBlocks.el(tag, attrs, children) builds an element:
+ *   attrs: a null, undefined or false value is left out;
+ *          "text" sets textContent; "value" and "checked" set the properties;
+ *          "on" is an object {event: listener}; "onclick", "oninput"… add one listener;
+ *          anything else is an attribute (true becomes the empty string, as in HTML).
+ *   children: elements, or strings and numbers (as text); null, undefined, false and ""
+ *          are left out.
+ * TangerangXBlocks.button(text, onclick, attrs) is a type="button" element whose click runs
+ *   onclick(event) without the default action.
+ * TangerangXBlocks.clear(node) removes the node's children and returns it.
+ * TangerangXBlocks.csrfToken() is Django's CSRF cookie ("" without one).
+ * TangerangXBlocks.postJson(runtime, element, handler, payload, offline) POSTs payload as JSON
+ *   to the block's handler and resolves to {ok, status, data} for any HTTP answer (data is {}
+ *   when the body is not JSON). A network failure rejects, unless the message `offline` is
+ *   given: then it resolves to {ok: false, status: 0, data: {error: {code: "OFFLINE",
+ *   message: offline}}}, the shape of every handler refusal.
+ * TangerangXBlocks.postFile(runtime, element, handler, payload) is the same POST to a handler
+ *   that answers with a file (a streamed CSV): it resolves to {ok, status, blob, filename, data};
+ *   blob and filename (from Content-Disposition) when ok, else data is the refusal's JSON body.
+ */
+(function (root) {
+  "use strict";
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === undefined || value === null || value === false) { return; }
+      if (key === "text") { node.textContent = value; }
+      else if (key === "on") {
+        Object.keys(value).forEach(function (name) { node.addEventListener(name, value[name]); });
+      }
+      else if (key.slice(0, 2) === "on") { node.addEventListener(key.slice(2), value); }
+      else if (key === "value") { node.value = value; }
+      else if (key === "checked") { node.checked = !!value; }
+      else { node.setAttribute(key, value === true ? "" : value); }
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === false || child === "") { return; }
+      node.appendChild(typeof child === "string" || typeof child === "number"
+        ? document.createTextNode(String(child)) : child);
+    });
+    return node;
+  }
+  function button(text, onclick, attrs) {
+    return el("button", Object.assign({type: "button", text: text, onclick: function (e) {
+      e.preventDefault(); onclick(e);
+    }}, attrs || {}));
+  }
+  function clear(node) {
+    while (node.firstChild) { node.removeChild(node.firstChild); }
+    return node;
+  }
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  function postJson(runtime, element, handler, payload, offline) {
+    var sent = fetch(runtime.handlerUrl(element, handler), {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
+      body: JSON.stringify(payload)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return {ok: response.ok, status: response.status, data: data};
+      });
+    });
+    if (offline === undefined) { return sent; }
+    return sent.then(null, function () {
+      return {ok: false, status: 0, data: {error: {code: "OFFLINE", message: offline}}};
+    });
+  }
+  function postFile(runtime, element, handler, payload) {
+    return fetch(runtime.handlerUrl(element, handler), {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
+      body: JSON.stringify(payload)
+    }).then(function (response) {
+      if (!response.ok) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          return {ok: false, status: response.status, blob: null, filename: "", data: data};
+        });
+      }
+      var match = (response.headers.get("Content-Disposition") || "").match(/filename="?([^";]+)"?/);
+      return response.blob().then(function (blob) {
+        return {ok: true, status: response.status, blob: blob, filename: match ? match[1] : "", data: {}};
+      });
+    });
+  }
+  root.TangerangXBlocks = Object.assign(root.TangerangXBlocks || {},
+    {el: el, button: button, clear: clear, csrfToken: csrfToken, postJson: postJson, postFile: postFile});
+}(window));
