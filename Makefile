@@ -13,7 +13,7 @@ DEMO_SETTINGS := course_export.demo.settings
 
 BENCH_VENV := .venv-bench
 
-.PHONY: help install demo test lint unit browser-deps bench bench-peers course translations clean
+.PHONY: help install demo test lint unit browser-deps db-deps bench bench-peers course translations clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,8 +36,8 @@ demo: install ## Install, prepare the workbench database and serve the course on
 lint: install ## Run ruff over the code
 	$(PY) -m ruff check xblock_json_contract complaint_sim_xblock rubric_xblock course_export tests setup.py
 
-unit: install ## Run the Python tests (no browser, no wheel build; under a minute)
-	$(PY) -m pytest -q -m "not browser and not wheel"
+unit: install ## Run the Python tests (no browser, no wheel build, no load test; under a minute)
+	$(PY) -m pytest -q -m "not browser and not wheel and not load"
 
 AXE_VERSION := 4.14.1
 AXE_JS := .cache/axe/node_modules/axe-core/axe.min.js
@@ -47,7 +47,11 @@ browser-deps: ## Install Chromium (Debian package) and axe-core (npm, into .cach
 	@grep -qs '"version": "$(AXE_VERSION)"' .cache/axe/node_modules/axe-core/package.json || npm install --prefix .cache/axe --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 	@test -f $(AXE_JS)
 
-test: install lint browser-deps ## Install everything and run every test (lint, unit, HTTP, browser)
+db-deps: install ## Install MariaDB (Debian packages) and gunicorn + mysqlclient (PyPI) for the multi-worker load test
+	@command -v mariadbd >/dev/null 2>&1 && test -f /usr/include/mariadb/mysql.h || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends mariadb-server mariadb-client libmariadb-dev >/dev/null; }
+	@$(PY) -c 'import gunicorn, MySQLdb' 2>/dev/null || $(PY) -m pip install --quiet -e '.[load]'
+
+test: install lint browser-deps db-deps ## Install everything and run every test (lint, unit, HTTP, browser, multi-worker load)
 	$(PY) -m pytest -q
 
 course: install ## Build the course tarball dist/penanganan-pengaduan.tar.gz from course_export/sources
@@ -57,8 +61,9 @@ translations: install ## Extract strings (Babel), update the id/en .po catalogs 
 	$(PY) -m tests.i18n_catalogs
 	@$(PY) -m tests.i18n_catalogs --check || echo "Translate the strings listed above in <package>/translations/id/LC_MESSAGES/text.po, then run make translations again."
 
-bench: install ## Measure render and handler times against an empty XBlock and the peers (if installed), and page weight
+bench: install db-deps ## Measure render and handler times against an empty XBlock and the peers (if installed), page weight, and 200 learners on 4 workers
 	$(if $(wildcard $(BENCH_VENV)/bin/python),$(BENCH_VENV)/bin/python,$(PY)) -m tests.bench
+	LOAD_LEARNERS=200 $(PY) -m pytest -q -s tests/load/test_multiworker.py
 
 bench-peers: install ## Install edx-ora2 and branching-xblock into .venv-bench, beside the package, for `make bench`
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON312) -m venv $(BENCH_VENV)

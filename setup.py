@@ -34,6 +34,7 @@ setup(
         # The one JSON handler contract (and DOM helper) both blocks use.
         "xblock_json_contract",
         "complaint_sim_xblock",
+        "complaint_sim_xblock.migrations",
         "rubric_xblock",
         "rubric_xblock.migrations",
         "course_export",
@@ -76,20 +77,27 @@ setup(
             "olxcleaner",
             # `make translations`: extract and compile the blocks' gettext catalogs.
             "babel",
+            # Property-based fuzzing of the handlers (seeded).
+            "hypothesis",
         ],
         # `make bench-peers`: the peers `make bench` measures beside the blocks. Installed in their
         # own virtualenv (.venv-bench), never in .venv: edx-ora2's block needs its Django apps,
         # which the demo and the tests do not install. edx-ora2 7.1.2 imports celery without
         # declaring it.
         "bench": ["ora2==7.1.2", "branching-xblock==0.3.3", "celery"],
+        # The multi-worker load test (`make db-deps`): the demo under gunicorn on MariaDB. mysqlclient
+        # builds against libmariadb-dev (a Debian package), so it is apart from "dev".
+        "load": ["gunicorn", "mysqlclient"],
     },
     entry_points={
         "xblock.v1": [
             "complaint_sim = complaint_sim_xblock.block:ComplaintSimBlock",
             "rubric_reflection = rubric_xblock.block:RubricReflectionBlock",
         ],
-        "lms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig"],
-        "cms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig"],
+        "lms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig",
+                          "complaint_sim_xblock = complaint_sim_xblock.apps:ComplaintSimConfig"],
+        "cms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig",
+                          "complaint_sim_xblock = complaint_sim_xblock.apps:ComplaintSimConfig"],
         "console_scripts": ["course-export = course_export.cli:main"],
     },
     classifiers=[

@@ -13,6 +13,7 @@ from importlib import resources
 import yaml
 from django.conf import settings as django_settings
 from django.template import Context, Engine
+from django.utils.html import json_script
 from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
@@ -28,12 +29,11 @@ from xblock_json_contract import (
     user_attrs,
 )
 
-from . import session
+from . import flow, session
 from .editor import validate_settings
 from .memo import ByteBudgetMemo, MiB, deep_size
 from .olx import scenario_from_xml, scenario_to_xml
 from .scenario import (
-    TIMEOUT_ENDING,
     ScenarioInvalid,
     build_validated,
     compile_scenario,
@@ -272,46 +272,57 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         except ScenarioInvalid as invalid:
             return None, invalid.problems
 
-    def _attempts(self):
-        used = self.run.get("attempt", 0) if self.run else 0
-        limit = self.max_attempts or None
-        return {"used": used, "max": limit, "remaining": None if limit is None else max(0, limit - used)}
+    # --- Learner progress: the run table, compare-and-set ---------------------------------------
+    def _progress_keys(self):
+        usage = self.scope_ids.usage_id
+        course = getattr(usage, "course_key", None)
+        user = self._user_attr("edx-platform.anonymous_user_id") or self.scope_ids.user_id
+        return ("" if course is None else str(course)), str(usage), str(user)
 
-    def _counted_entry(self):
-        """The finished attempt that the grading policy counts, or None."""
-        if not self.history:
-            return None
-        if self.grading_policy == "last":
-            return self.history[-1]
-        return session.best_attempt(self.history)
+    def _load(self):
+        """``(version, progress)``: the run table's row, else the old user-state fields (version
+        0: read only; the first write moves them into the table)."""
+        from . import store  # Django models: imported when a learner's progress is needed
 
-    def _state(self, scenario, notice=None):
+        _course, usage, user = self._progress_keys()
+        stored = store.load(usage, user)
+        if stored is not None:
+            return stored.version, flow.progress(stored.run, stored.history)
+        return 0, flow.progress(self.run, self.history)
+
+    def load_progress(self):
+        """The learner's stored progress ``{"run", "history"}`` as plain data (read only).
+
+        The one way to read a learner's role-play, e.g. for rescoring from the stored path.
+        """
+        return self._load()[1]
+
+    def _commit(self, scenario, version, updated, events):
+        """Store ``updated`` if nobody wrote since ``version`` was read, then publish ``events``.
+
+        Losing the race is a 409 with the state as it now is; the loser publishes nothing, so
+        each event (an ending's grade and completion among them) is sent exactly once.
+        """
+        from . import store
+
+        course, usage, user = self._progress_keys()
+        try:
+            store.save(course, usage, user, version, updated["run"], updated["history"])
+        except store.Conflict:
+            current, notice = flow.resume(scenario, self._load()[1])
+            raise HandlerError(409, "STALE", _("This was already done in another tab or window; here is where "
+                                               "you are now."), state=self._state(scenario, current, notice)) from None
+        # Mirrored into user state for its readers (the reflection's linked run, the report).
+        self.run = updated["run"] or {}
+        self.history = updated["history"]
+        for name, payload in events:
+            self.runtime.publish(self, name, payload)
+
+    def _state(self, scenario, current, notice=None):
         """Everything the learner's page needs, and nothing of the answer key."""
-        run = self.run or None
-        counted = self._counted_entry()
-        state = {
-            "attempts": self._attempts(),
-            "grading_policy": self.grading_policy,
-            "score": {"points": counted["points"], "max_points": counted["max_points"]} if counted else None,
-            "view": session.learner_view(scenario, run) if run else None,
-            "debrief": None,
-            "notice": notice,
-        }
-        if run and session.is_finished(run):
-            debrief = session.debrief(scenario, run)
-            if debrief["ending"]["id"] == TIMEOUT_ENDING:
-                debrief["ending"]["title"] = self.gettext("Time is up")
-                debrief["ending"]["text"] = self.gettext(
-                    "The conversation went on too long without a resolution, and the citizen left.")
-            state["debrief"] = debrief
-        return state
-
-    def _current_run(self, scenario):
-        """The learner's run carried over to the current scenario content."""
-        run, restarted = session.migrate_run(scenario, self.run or None)
-        if run != (self.run or None):
-            self.run = run or {}
-        return run, ("scenario_changed" if restarted else None)
+        return flow.learner_state(scenario, current, self.max_attempts, self.grading_policy, notice, (
+            self.gettext("Time is up"),
+            self.gettext("The conversation went on too long without a resolution, and the citizen left.")))
 
     # --- Views -------------------------------------------------------------------------------
     @XBlock.supports("multi_device")
@@ -327,7 +338,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
                 "problems": [p.as_dict(self.gettext) for p in problems] if self._is_staff() else [],
             }))
             return frag
-        run, notice = self._current_run(scenario)
+        current, notice = flow.resume(scenario, self._load()[1])
         frag.add_content(render("templates/student_view.html", {
             "title": self.display_name,
             "loading": self.gettext("Loading the role-play…"),
@@ -335,11 +346,15 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         }))
         add_client_script(frag)
         frag.add_javascript(asset("public/complaint_sim.js"))
-        frag.initialize_js("ComplaintSimBlock", {
-            "state": self._state(scenario, notice),
+        # The init data goes into the block's own HTML, escaped for a <script> element (see
+        # json_script), and the runtime's init arguments carry none of it: the workbench writes
+        # those into the page unescaped, so they must hold no author or learner text.
+        frag.add_content(json_script({
+            "state": self._state(scenario, current, notice),
             "intro": {"title": scenario.title, "situation": scenario.situation, "persona": scenario.persona},
             "strings": browser_strings(self.translator()),
-        })
+        }))
+        frag.initialize_js("ComplaintSimBlock", {})
         return frag
 
     def author_view(self, context=None):
@@ -367,50 +382,24 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid step number."))
         return node, step
 
-    def _apply(self, scenario, action, event):
-        """Run an engine action on the current run; store it only if it succeeded.
-
-        ``event(run)`` gives the tracking event (name, payload) of the action, published
-        before the ending's events.
-        """
-        run, notice = self._current_run(scenario)
-        if not run:
-            raise HandlerError(409, "NOT_STARTED", _("Start the role-play first."),
-                               state=self._state(scenario))
-        if not session.is_finished(run) and any(e.get("attempt") == run["attempt"] for e in self.history):
-            # Another tab already finished this attempt and this tab's stale write reopened it:
-            # the attempt stays over, so an ending can never be played twice.
-            raise HandlerError(409, "ATTEMPT_OVER", _("This attempt has ended."), state=self._state(scenario))
+    def _act(self, scenario, action):
+        """Run the pure flow ``action(progress)`` on the learner's progress and store the result."""
+        version, stored = self._load()
+        current, notice = flow.resume(scenario, stored)
         try:
-            updated = action(run)
-        except session.ActionError as error:
-            extra = {"state": self._state(scenario, notice)} if error.status == 409 else {}
-            raise HandlerError(error.status, error.code, error.template, **extra) from None
-        self.run = updated
-        self.runtime.publish(self, *event(updated))
-        if session.is_finished(updated):
-            self._finish(scenario, updated)
-        return updated
-
-    def _finish(self, scenario, run):
-        entry = session.history_entry(scenario, run)
-        self.history = [*self.history, entry]
-        self.runtime.publish(self, "edx.complaint_sim.ending", {
-            "attempt": run["attempt"], "ending": run["ending"], "quality": entry["quality"],
-            "points": entry["points"], "max_points": entry["max_points"],
-            "critical_breaches": entry["critical_breaches"]})
-        counted = self._counted_entry()
-        if counted["max_points"]:
-            self.runtime.publish(self, "grade", {"value": counted["points"], "max_value": counted["max_points"]})
-        if len(self.history) == 1:
-            self.runtime.publish(self, "completion", {"completion": 1.0})
+            updated, events = action(current)
+        except flow.FlowError as error:
+            extra = {"state": self._state(scenario, current, notice)} if error.with_state else {}
+            raise HandlerError(error.status, error.code, error.message, **extra) from None
+        self._commit(scenario, version, updated, events)
+        return {"state": self._state(scenario, updated)}
 
     @json_endpoint
     def state(self, data):
         """The learner's current state (used to resume). Errors: 409 SCENARIO_INVALID."""
         scenario = self._playable()
-        _run, notice = self._current_run(scenario)
-        return {"state": self._state(scenario, notice)}
+        current, notice = flow.resume(scenario, self._load()[1])
+        return {"state": self._state(scenario, current, notice)}
 
     @json_endpoint
     def start(self, data):
@@ -422,16 +411,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         attempt = data.get("attempt")
         if isinstance(attempt, bool) or not isinstance(attempt, int):
             raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid attempt number."))
-        run, _notice = self._current_run(scenario)
-        used = run["attempt"] if run else 0
-        if attempt != used + 1:
-            raise HandlerError(409, "STALE", _("This attempt has already started."), state=self._state(scenario))
-        if self.max_attempts and used >= self.max_attempts:
-            raise HandlerError(409, "NO_ATTEMPTS_LEFT", _("You have used all your attempts."),
-                               state=self._state(scenario))
-        self.run = session.new_run(scenario, attempt)
-        self.runtime.publish(self, "edx.complaint_sim.attempt_started", {"attempt": attempt})
-        return {"state": self._state(scenario)}
+        return self._act(scenario, lambda current: flow.start(scenario, current, attempt, self.max_attempts))
 
     @json_endpoint
     def choose(self, data):
@@ -445,11 +425,8 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         choice = data.get("choice")
         if not isinstance(choice, str) or not 0 < len(choice) <= MAX_ID:
             raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid choice id."))
-        self._apply(scenario, lambda r: session.choose(scenario, r, node, step, choice),
-                    lambda r: ("edx.complaint_sim.choice", {
-                        "attempt": r["attempt"], "step": step, "node": node, "choice": choice,
-                        "next": r["node"], "variables": r["vars"]}))
-        return {"state": self._state(scenario)}
+        return self._act(scenario, lambda current: flow.choose(scenario, current, node, step, choice,
+                                                               self.grading_policy))
 
     @json_endpoint
     def record(self, data):
@@ -462,11 +439,8 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         """
         scenario = self._playable()
         node, step = self._turn_args(data)
-        self._apply(scenario, lambda r: session.submit_record(scenario, r, node, step, data.get("record")),
-                    lambda r: ("edx.complaint_sim.record", {
-                        "attempt": r["attempt"], "node": node,
-                        "correct": session.check_record(scenario.node(node).record, r["path"][-1]["record"])}))
-        return {"state": self._state(scenario)}
+        return self._act(scenario, lambda current: flow.record(scenario, current, node, step, data.get("record"),
+                                                               self.grading_policy))
 
     @json_endpoint
     def proceed(self, data):
@@ -476,11 +450,8 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         """
         scenario = self._playable()
         node, step = self._turn_args(data)
-        self._apply(scenario, lambda r: session.proceed(scenario, r, node, step),
-                    lambda r: ("edx.complaint_sim.next", {
-                        "attempt": r["attempt"], "step": step, "node": node, "next": r["node"],
-                        "variables": r["vars"]}))
-        return {"state": self._state(scenario)}
+        return self._act(scenario, lambda current: flow.proceed(scenario, current, node, step,
+                                                                self.grading_policy))
 
     # --- Platform contract without a user ------------------------------------------------------
     def max_score(self):

@@ -10,7 +10,7 @@ import math
 
 import yaml
 
-from . import register, session
+from . import bounded_yaml, register, session
 from .scenario import (
     N_,
     RECORD_CHOICE_FIELDS,
@@ -159,6 +159,14 @@ def scenario_report(data, translate=None, stored=None):
 
 # --- Text formats ----------------------------------------------------------------------------
 
+_BOUNDS_MESSAGES = {
+    "aliases": N_("The text uses too many YAML aliases (*name; 100 at most): write the values out "
+                  "(line {line})."),
+    "expansion": N_("The text's YAML aliases expand to more than a scenario can hold (line {line})."),
+    "recursive": N_("A YAML alias refers to a value that contains it (line {line})."),
+}
+
+
 def parse_text(text):
     """Scenario data from YAML or JSON text (JSON is YAML); EditorError if it does not parse."""
     if not isinstance(text, str):
@@ -166,7 +174,10 @@ def parse_text(text):
     if len(text) > MAX_TEXT_CHARS:
         raise EditorError("TEXT_TOO_LONG", N_("The text is too long (2,000,000 characters at most)."))
     try:
-        data = yaml.safe_load(text)
+        data = bounded_yaml.load(text)
+    except bounded_yaml.YamlBoundsError as error:
+        code = "BAD_TEXT" if error.kind == "recursive" else "TEXT_TOO_COMPLEX"
+        raise EditorError(code, _BOUNDS_MESSAGES[error.kind], line=error.line or 1) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         if mark is None:

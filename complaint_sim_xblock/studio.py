@@ -12,6 +12,7 @@ Every editor handler requires a Studio author: course staff, or a user whom Stud
 ``studio_user_permissions`` lets write the course (:func:`xblock_json_contract.can_author`,
 which explains why Studio needs the second rule). Anyone else: 403 ``STAFF_ONLY``.
 """
+from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.utils.resources import ResourceLoader
@@ -279,7 +280,7 @@ class ScenarioEditorMixin(XBlockMixin):
         frag.add_content(loader.render_django_template("templates/studio_view.html", {"s": strings}))
         add_client_script(frag)
         frag.add_javascript(loader.load_unicode("public/studio.js"))
-        frag.initialize_js("ComplaintSimEditor", {
+        frag.add_content(json_script({  # escaped init data, never in the runtime's arguments
             "scenario": data,
             "authored": bool(self.scenario),
             "settings": {"display_name": self.display_name, "weight": self.weight,
@@ -292,7 +293,8 @@ class ScenarioEditorMixin(XBlockMixin):
                        "grading_policies": list(editor.GRADING_POLICIES)},
             "schema": schema.editor_schema(),
             "register": editor.register_choices(data),
-        })
+        }))
+        frag.initialize_js("ComplaintSimEditor", {})
         return frag
 
     # --- Handlers ---------------------------------------------------------------------------

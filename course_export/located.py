@@ -8,6 +8,8 @@ import re
 
 import yaml
 
+from complaint_sim_xblock import bounded_yaml
+
 from .errors import Problem
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -70,7 +72,12 @@ def load_yaml(path, label):
         raise LoadProblem(Problem(label, None, f"cannot read the file: {err}")) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            bounded_yaml.measure(node)  # before construction: an alias bomb stops here
         data = yaml.safe_load(text) if node is not None else None
+    except bounded_yaml.YamlBoundsError as err:
+        raise LoadProblem(Problem(label, err.line, f"YAML aliases over the bound ({err.kind}): "
+                                  "write the values out")) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None

@@ -9,6 +9,7 @@ import logging
 import re
 
 from django.template import Context, Engine
+from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
@@ -44,7 +45,7 @@ from .rubric import (
     summarise_run,
     validate_settings,
 )
-from .sanitize import sanitize_prompt
+from .sanitize import mask_learner_text, sanitize_prompt
 from .strings import browser_strings
 from .studio import RubricEditorMixin
 
@@ -391,7 +392,9 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         frag.add_javascript(asset("public/rubric_reflection.js"))
         if is_staff:
             frag.add_javascript(asset("public/rubric_staff.js"))
-        frag.initialize_js("RubricReflectionBlock", {
+        # Init data in the block's own HTML, escaped for a <script> element; the runtime's
+        # init arguments carry none of it (the workbench writes those unescaped).
+        frag.add_content(json_script({
             "state": self._learner_state() if rubric else None,
             "rubric": rubric_dict,
             "rubric_version": version,
@@ -402,7 +405,8 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
                          "tolerance": self.training_tolerance},
             "strings": strings,
             "is_staff": is_staff,
-        })
+        }))
+        frag.initialize_js("RubricReflectionBlock", {})
         return frag
 
     def student_view_data(self, context=None):
@@ -434,12 +438,15 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """Yield ``(username, row)`` per learner with state: submitted?, when, words, text."""
         count = 0
+        # Submissions come from the rubric table (user state can have lost the uuid in a race).
+        submitted = self._store().reflections_by_username(*self._ids())
         for user_state in user_state_iterator:
             if limit_responses is not None and count >= limit_responses:
                 return
             state = user_state.state or {}
             text = ""
-            uuid = state.get("submission_uuid") or ""
+            reflection = submitted.get(user_state.username)
+            uuid = reflection.submission_uuid if reflection else state.get("submission_uuid") or ""
             if uuid:
                 try:
                     text = compat.submissions_api().get_submission(uuid)["answer"].get("text", "")
@@ -447,9 +454,9 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
                     text = ""
             yield user_state.username, {
                 "Submitted": bool(uuid),
-                "Submitted at": state.get("submitted_at", ""),
+                "Submitted at": reflection.submitted_at.isoformat() if reflection else state.get("submitted_at", ""),
                 "Draft words": count_words(state.get("draft", "")),
-                "Answer": text,
+                "Answer": mask_learner_text(text),  # the report is read by staff: personal data masked
             }
             count += 1
 
@@ -473,9 +480,11 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         """
         from django.utils import timezone
 
-        self._learner()
+        anonymous_id, _username = self._learner()
         check = check_text(data.get("text"), self.min_words, self.max_words, final=False)
-        if self.submission_uuid:
+        # The submission's identity is the rubric table's row, not the user-state field: an
+        # autosave racing the submit read user state before the submit wrote it.
+        if self.submission_uuid or self._store().get_reflection(*self._ids(), anonymous_id) is not None:
             raise HandlerError(409, "ALREADY_SUBMITTED", N_("You have already submitted this reflection."))
         self.draft = data["text"]
         self.draft_saved_at = timezone.now().isoformat()

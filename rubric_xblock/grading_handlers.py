@@ -14,6 +14,7 @@ from xblock_json_contract import BAD_REQUEST, HandlerError, json_endpoint
 
 from . import grading
 from .rubric import N_, RELEASE_IMMEDIATE, RubricError, assess, mask_personal_data
+from .sanitize import mask_learner_text
 
 log = logging.getLogger(__name__)
 QUEUE_PAGE = 50
@@ -217,6 +218,7 @@ class GradingMixin(XBlockMixin):
         store, gstore = self._store(), self._gstore()
         text = store.submission_text(reflection)
         masked = mask_personal_data(text)
+        learner_text = (lambda value: value) if reveal else mask_learner_text
         assessments = store.get_assessments(reflection)
         staff_model = assessments.get("staff")
         median_model = assessments.get("median")
@@ -238,11 +240,12 @@ class GradingMixin(XBlockMixin):
             "text": text if reveal else masked,
             "masked": (not reveal) and masked != text,
             "has_personal_data": masked != text,
-            "self_assessment": self._assessment_json(mine),
+            # The learner's comments and role-play record are masked like the text (until reveal).
+            "self_assessment": learner_text(self._assessment_json(mine)),
             "staff_assessment": store.snapshot(staff_model) if staff_model else None,
             "version": staff_model.version if staff_model else 0,
             "history": store.changes(staff_model),
-            "simulation": self._simulation_run(reflection.username),
+            "simulation": learner_text(self._simulation_run(reflection.username)),
             "rubric": current_dict,
             "rubric_version": current_version,
             "rubric_current": staff is None or staff.rubric_version == current_version,

@@ -570,6 +570,7 @@ def check_text(text, min_words, max_words, final):
 # 16 digits, optionally in groups separated by a space, dot or dash (a NIK).
 _NIK = re.compile(r"(?<![\d])(?:\d[ .-]?){15}\d(?![\d])")
 # An Indonesian phone number: +62 / 62 / 0, then 8–12 more digits with optional separators.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\d+])(?:\+62|62|0)[ .-]?\(?\d{2,4}\)?(?:[ .-]?\d{2,5}){1,3}(?![\d])")
 
 
@@ -590,6 +591,9 @@ def personal_data_spans(text):
         national = digits[2:] if digits.startswith("62") else digits[1:]
         if 8 <= len(national) <= 12:
             spans.append((match.start(), match.end(), "phone"))
+    for match in _EMAIL.finditer(text or ""):
+        if not any(start < match.end() and match.start() < end for start, end, _ in spans):
+            spans.append((match.start(), match.end(), "email"))
     return sorted(spans)
 
 
@@ -600,12 +604,13 @@ def find_personal_data(text):
 
 
 def mask_personal_data(text):
-    """``text`` with the digits of every likely NIK or phone number replaced by ``•``."""
+    """``text`` with the digits of every likely NIK or phone number, and every character of an
+    e-mail address but ``@`` and ``.``, replaced by ``•``."""
     text = text or ""
     out, position = [], 0
-    for start, end, _kind in personal_data_spans(text):
+    for start, end, kind in personal_data_spans(text):
         out.append(text[position:start])
-        out.append(re.sub(r"\d", "•", text[start:end]))
+        out.append(re.sub(r"[^@.]" if kind == "email" else r"\d", "•", text[start:end]))
         position = end
     out.append(text[position:])
     return "".join(out)

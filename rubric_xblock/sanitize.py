@@ -33,3 +33,17 @@ def sanitize_prompt(html):
     # bleach keeps the text of stripped elements; script/style text must not survive as prose.
     html = _SCRIPT_STYLE.sub("", html)
     return cleaner.clean(html).strip()
+
+
+def mask_learner_text(value):
+    """``value`` (text, or lists and dicts of it) with personal data masked in every string,
+    for staff views of learner text: comments, summaries, reports (reveal is audited apart)."""
+    from .rubric import mask_personal_data
+
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, list):
+        return [mask_learner_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: mask_learner_text(item) for key, item in value.items()}
+    return value

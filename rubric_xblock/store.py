@@ -40,6 +40,11 @@ def get_reflection(course_id, item_id, student_id):
     return Reflection.objects.filter(course_id=course_id, item_id=item_id, student_id=student_id).first()
 
 
+def reflections_by_username(course_id, item_id):
+    """Every submitted reflection of this block by the learner's username (one query)."""
+    return {r.username: r for r in Reflection.objects.filter(course_id=course_id, item_id=item_id) if r.username}
+
+
 def find_reflection(course_id, item_id, submission_uuid):
     """The reflection of this block with ``submission_uuid``, or None (also for other blocks)."""
     if not isinstance(submission_uuid, str) or not submission_uuid or len(submission_uuid) > 64 \

@@ -19,6 +19,7 @@ it was made with, and the rubric of that version is kept in
 """
 import logging
 
+from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.utils.resources import ResourceLoader
@@ -221,7 +222,7 @@ class RubricEditorMixin(XBlockMixin):
             current_version = parse_rubric(self.rubric).version
         except RubricError:
             current_version = None
-        frag.initialize_js("RubricReflectionEditor", {
+        frag.add_content(json_script({  # escaped init data, never in the runtime's arguments
             "reflection": {name: getattr(self, name) for name in editor.FIELDS},
             "prompt_html": sanitize_prompt(self.prompt),
             "rubric_version": current_version,
@@ -233,7 +234,8 @@ class RubricEditorMixin(XBlockMixin):
                        "max_label": MAX_LABEL_CHARS, "max_description": MAX_DESCRIPTION_CHARS,
                        "max_words": MAX_WORDS_LIMIT, "max_prompt": editor.MAX_PROMPT_CHARS,
                        "max_weight": editor.MAX_WEIGHT, "release_modes": list(RELEASE_MODES)},
-        })
+        }))
+        frag.initialize_js("RubricReflectionEditor", {})
         return frag
 
     # --- Handlers ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ The runtime keeps field data in memory, records every ``publish`` call, and offe
 exactly the calls a real Open edX would make.
 """
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,18 @@ class LmsLikeRuntime(TestRuntime):
         return [data for name, data in self.published if name == event_type]
 
 
+INIT_SCRIPT = re.compile(r'<script type="application/json">(.*?)</script>', re.S)
+
+
+def init_data(frag):
+    """The init data a block's view carries in its own escaped ``<script type="application/json">``
+    (the runtime's init arguments stay empty: the workbench writes those unescaped)."""
+    assert not frag.json_init_args, "init data must not go through the runtime's arguments"
+    found = INIT_SCRIPT.findall(frag.body_html())
+    assert len(found) == 1, "one init script per view"
+    return json.loads(found[0])
+
+
 def load_yaml(path):
     """Parsed YAML from a file."""
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -81,10 +94,11 @@ def post(block, handler, payload, raw=None):
 
 
 @pytest.fixture
-def make_block():
+def make_block(db):
     """Build a block of ``cls`` on a fresh LMS-like runtime: ``make_block(cls, user=..., **fields)``.
 
-    ``user`` is a user service (default: a signed-in learner), or None for no user service.
+    ``user`` is a user service (default: a signed-in learner), or None for no user service. With
+    the test database: the role-play keeps learner progress in its run table.
     """
     counter = iter(range(1, 10_000))
 

@@ -19,7 +19,8 @@ PACKAGES = ("complaint_sim_xblock", "rubric_xblock")
 PLATFORM = ("django", "xblock", "web_fragments", "webob", "xblock_json_contract")
 # Modules allowed to import the platform (and so the shared handler contract).
 BOUND = {
-    "complaint_sim_xblock.block", "complaint_sim_xblock.studio",
+    "complaint_sim_xblock.block", "complaint_sim_xblock.studio", "complaint_sim_xblock.store",
+    "complaint_sim_xblock.models", "complaint_sim_xblock.apps", "complaint_sim_xblock.migrations",
     "rubric_xblock.block", "rubric_xblock.studio", "rubric_xblock.store", "rubric_xblock.models",
     "rubric_xblock.apps", "rubric_xblock.migrations",
     # Grading at scale: the handlers (a mixin of the block) and its queries; its rules are in

@@ -5,6 +5,9 @@
  */
 function ComplaintSimEditor(runtime, element, args) {
   "use strict";
+  // Init data comes from the block's own escaped <script type="application/json"> (the server
+  // never puts author or learner text into the runtime's init arguments).
+  args = JSON.parse((element.jquery ? element[0] : element).querySelector('script[type="application/json"]').textContent);
   var t0 = window.performance ? performance.now() : Date.now();
   var root = element.jquery ? element[0] : element;
   var ed = root.querySelector(".cse") || root;

@@ -11,7 +11,7 @@ os.environ.setdefault("EXCLUDE_SAMPLE_XBLOCKS", "yes")
 from workbench.settings import *  # noqa: E402,F403  (the workbench's settings are the base)
 from workbench.settings import INSTALLED_APPS, WORKBENCH  # noqa: E402
 
-INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "rubric_xblock"]
+INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "rubric_xblock", "complaint_sim_xblock", "course_export.demo"]
 
 ROOT_URLCONF = "course_export.demo.urls"  # the course outline at /, then the workbench's URLs
 
@@ -25,6 +25,15 @@ DATABASES = {
         "NAME": os.environ.get("DEMO_DATABASE", "var/workbench.db"),
     }
 }
+if os.environ.get("DEMO_MYSQL_SOCKET"):
+    # MariaDB/MySQL over a Unix socket (the multi-worker load test starts its own server).
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.mysql",
+        "NAME": os.environ.get("DEMO_MYSQL_DATABASE", "demo"),
+        "USER": os.environ.get("DEMO_MYSQL_USER", "root"),
+        "HOST": os.environ["DEMO_MYSQL_SOCKET"],
+        "OPTIONS": {"charset": "utf8mb4", "isolation_level": "read committed"},
+    }
 
 # Log to the console only: the workbench's default also writes var/workbench.log.
 LOGGING = {

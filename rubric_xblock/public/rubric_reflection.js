@@ -1,6 +1,9 @@
 /* rubric_reflection: the learner's writing flow and the staff grading panel. No build step. */
 function RubricReflectionBlock(runtime, element, args) {
   'use strict';
+  // Init data comes from the block's own escaped <script type="application/json"> (the server
+  // never puts author or learner text into the runtime's init arguments).
+  args = JSON.parse((element.jquery ? element[0] : element).querySelector('script[type="application/json"]').textContent);
   if (element && element.jquery) { element = element[0]; }
   var S = args.strings, rubric = args.rubric, cfg = args.settings, state = args.state;
   var root = element.querySelector('.rr-block') || element;

@@ -5,6 +5,9 @@
  */
 function RubricReflectionEditor(runtime, element, args) {
   "use strict";
+  // Init data comes from the block's own escaped <script type="application/json"> (the server
+  // never puts author or learner text into the runtime's init arguments).
+  args = JSON.parse((element.jquery ? element[0] : element).querySelector('script[type="application/json"]').textContent);
   var root = element.jquery ? element[0] : element;
   var ed = root.querySelector(".rre") || root;
   var S = args.strings, LS = args.learner_strings, L = args.limits;

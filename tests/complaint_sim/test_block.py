@@ -8,7 +8,7 @@ import pytest
 from xblock.fields import Scope
 
 from complaint_sim_xblock.block import ComplaintSimBlock
-from tests.conftest import LmsUserService, post
+from tests.conftest import LmsUserService, init_data, post
 
 GOOD_RECORD = {"category": "Pelayanan", "urgency": "Sedang", "referral": "Kelurahan", "deadline_days": 3,
                "summary": "Printer rusak sehingga antrean warga panjang"}
@@ -197,7 +197,7 @@ class TestLmsContract:
 
     def test_initial_page_carries_no_answer_key(self, block):
         frag = block.student_view()
-        args = json.dumps({key: value for key, value in frag.json_init_args.items() if key != "strings"})
+        args = json.dumps({key: value for key, value in init_data(frag).items() if key != "strings"})
         for secret in ("target", "scores", "fulfils", "expected", "Baik.", "Ketus."):
             assert secret not in args
 

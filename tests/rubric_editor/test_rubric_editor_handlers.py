@@ -11,6 +11,7 @@ from rubric_support import Course, call, error_code
 
 from rubric_xblock import editor
 from rubric_xblock.rubric import parse_rubric
+from tests.conftest import init_data
 
 pytestmark = pytest.mark.django_db
 
@@ -265,7 +266,7 @@ def test_studio_view_follows_the_studio_contract(course):
     assert "runtime.notify(\"save\", {state: \"start\"" in js and "runtime.notify(\"save\", {state: \"end\"})" in js
     assert "runtime.notify(\"cancel\"" in js and "runtime.notify(\"error\"" in js
     assert frag.js_init_fn == "RubricReflectionEditor"
-    args = frag.json_init_args
+    args = init_data(frag)
     assert args["reflection"]["rubric"]["criteria"][0]["id"] == "empati"
     assert args["strings"]["save"] == "Save" and args["roleplays"] == []
     assert json.dumps(args)  # JSON-able

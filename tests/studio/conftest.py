@@ -41,7 +41,7 @@ def field_data():
 
 
 @pytest.fixture
-def block_as(field_data):
+def block_as(field_data, db):
     """``block_as(user, permissions=None)``: the same block seen by another user (or none)."""
     course = CourseLocator("TangerangX", "PPM101", "2026")
     usage = course.make_usage_key("complaint_sim", "roleplay")

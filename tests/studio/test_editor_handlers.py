@@ -7,7 +7,7 @@ import yaml
 from complaint_sim_xblock import editor, session
 from complaint_sim_xblock.block import ComplaintSimBlock
 from complaint_sim_xblock.scenario import compile_scenario
-from tests.conftest import post
+from tests.conftest import init_data, post
 from tests.studio.conftest import DATA, StudioPermissions
 
 SETTINGS = {"display_name": "Antrean printer", "weight": 2.5, "max_attempts": 5, "grading_policy": "last"}
@@ -251,11 +251,11 @@ def test_studio_view_carries_the_scenario_strings_and_report(block_as, mini):
     frag = block.studio_view()
     assert "editor-with-buttons" in frag.body_html()
     assert frag.js_init_fn == "ComplaintSimEditor"
-    args = frag.json_init_args
+    args = init_data(frag)
     assert args["authored"] is False and args["report"]["valid"]
     assert args["strings"]["save"] == "Save"
     post(block, "editor_save", {"scenario": mini})
-    args = block.studio_view().json_init_args
+    args = init_data(block.studio_view())
     assert args["authored"] is True and args["scenario"] == block.scenario
 
 
