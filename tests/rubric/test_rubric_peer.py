@@ -222,6 +222,8 @@ def test_an_appeal_is_decided_by_a_different_grader_with_its_audit(db):
     decision = {"submission_uuid": uuid, "decision": "changed", "reason": "Integritas tampak jelas di paragraf 2.",
                 "selections": MID, "expected_version": 1}
     assert error_code(call(course.block("staff1", staff=True), "decide_appeal", decision)) == "SAME_GRADER"
+    assert error_code(call(course.block("staff2", staff=True), "decide_appeal",
+                           {**decision, "decision": "maybe"})) == "BAD_REQUEST"
     status, body = call(course.block("staff2", staff=True), "decide_appeal", decision)
     assert status == 200, body
     assert body["submission"]["appeal"]["status"] == "changed"

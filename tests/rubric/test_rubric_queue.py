@@ -225,3 +225,12 @@ def test_the_csv_streams_one_row_per_learner(db):
     assert lines[0].startswith("username,submitted_at,words,empati,integritas,points_earned")
     assert [line.split(",")[0] for line in lines[1:]] == ["budi", "'=sari"]
     assert block.handle("download_csv", Request.blank("/", method="GET")).status_code == 405
+
+
+def test_a_member_of_the_wrong_type_is_the_contracts_bad_request(submitted):
+    # staff_flag's "flagged" and decide_appeal's "decision" use the shared code, not one of their own.
+    staff = submitted.block("staff1", staff=True)
+    uuid = Reflection.objects.get().submission_uuid
+    for flagged in (None, "yes", 1):
+        assert error_code(call(staff, "staff_flag", {"submission_uuid": uuid, "flagged": flagged})) == "BAD_REQUEST"
+    assert not Reflection.objects.get().flagged
