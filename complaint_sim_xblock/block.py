@@ -13,6 +13,7 @@ from importlib import resources
 import yaml
 from django.conf import settings as django_settings
 from django.template import Context, Engine
+from django.utils import translation
 from django.utils.html import json_script
 from lxml import etree
 from web_fragments.fragment import Fragment
@@ -63,6 +64,8 @@ def render(path, context):
 
 
 DEFAULT_SCENARIO_FILE = "ktp_el_terlambat.yaml"
+# Dates are shown in the course's time zone (Kota Tangerang) unless the learner set their own.
+COURSE_TIME_ZONE = "Asia/Jakarta"
 # Compiled scenarios by content digest, bounded by the memory they take (least recently used
 # go first). Immutable, content-addressed data: no user or course state, any worker rebuilds
 # the same value, and a changed scenario has a new digest, so an entry can never be stale.
@@ -198,6 +201,14 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
 
     def _is_staff(self):
         return is_course_staff(self)
+
+    def page_locale(self):
+        """``{"language", "time_zone"}`` the browser formats dates and numbers with: the page's
+        language (never the browser's) and the learner's time zone preference, else the course's."""
+        preferences = self._user_attr("edx-platform.user_preferences", {}) or {}
+        time_zone = preferences.get("time_zone") if isinstance(preferences, dict) else None
+        return {"language": translation.get_language() or "en",
+                "time_zone": time_zone if isinstance(time_zone, str) and time_zone else COURSE_TIME_ZONE}
 
     def set_scenario(self, data, compiled=None):
         """Store scenario data with its digest: the one way to write it.
@@ -353,6 +364,7 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
             "state": self._state(scenario, current, notice),
             "intro": {"title": scenario.title, "situation": scenario.situation, "persona": scenario.persona},
             "strings": browser_strings(self.translator()),
+            "locale": self.page_locale(),
         }))
         frag.initialize_js("ComplaintSimBlock", {})
         return frag

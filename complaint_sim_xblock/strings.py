@@ -18,6 +18,13 @@ BROWSER_STRINGS = {
     "your_reply": _("What do you say or do?"),
     "mood": _("Citizen's mood"),
     "mood_levels": [_("Very angry"), _("Annoyed"), _("Uneasy"), _("Calmer"), _("Satisfied")],
+    "mood_rose": _("rose: {before} → {after}"),
+    "mood_fell": _("fell: {before} → {after}"),
+    "mood_same": _("unchanged"),
+    "mood_note": _("The mood shows how the citizen feels, not whether your choice was right: "
+                   "a citizen can be pleased by a wrong choice, such as accepting a bribe."),
+    "record_saved": _("Record saved"),
+    "record_checked_later": _("Whether it is right is shown in the debrief at the end."),
     "feedback": _("Comment on your last choice"),
     "your_choice": _("You chose"),
     "record_title": _("Complaint record"),

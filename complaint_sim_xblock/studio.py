@@ -12,6 +12,8 @@ Every editor handler requires a Studio author: course staff, or a user whom Stud
 ``studio_user_permissions`` lets write the course (:func:`xblock_json_contract.can_author`,
 which explains why Studio needs the second rule). Anyone else: 403 ``STAFF_ONLY``.
 """
+import html
+
 from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
@@ -23,6 +25,7 @@ from xblock_json_contract import (
     TEXT_TOO_LONG,
     HandlerError,
     add_client_script,
+    can_author,
     json_endpoint,
     require_author,
 )
@@ -249,6 +252,12 @@ def editor_strings(gettext):
     return {key: gettext(value) for key, value in EDITOR_STRINGS.items()}
 
 
+def no_edit_rights(title, message):
+    """The editor's place for a user who may not edit: what it is and why, nothing to lose."""
+    return Fragment(f'<section class="cse-no-rights" role="alert"><h2>{html.escape(title)}</h2>'
+                    f'<p>{html.escape(message)}</p></section>')
+
+
 @XBlock.wants("studio_user_permissions")
 class ScenarioEditorMixin(XBlockMixin):
     """Studio editing for the role-play: a map editor with live validation and playtest."""
@@ -272,7 +281,13 @@ class ScenarioEditorMixin(XBlockMixin):
 
     # --- View -------------------------------------------------------------------------------
     def studio_view(self, context=None):
-        """The scenario editor: map, panels, live validation, playtest, text mode, Twine import."""
+        """The scenario editor: map, panels, live validation, playtest, text mode, Twine import.
+
+        A user without edit rights gets a notice instead: no form to fill in and lose on Save.
+        """
+        if not can_author(self):
+            return no_edit_rights(self.gettext(_("You cannot edit this role-play")), self.gettext(
+                _("Only the course team can edit it. Nothing on this page can be changed or saved.")))
         data = self.scenario_data()
         frag = Fragment()
         frag.add_css(loader.load_unicode("public/studio.css"))
@@ -287,6 +302,7 @@ class ScenarioEditorMixin(XBlockMixin):
                          "max_attempts": self.max_attempts, "grading_policy": self.grading_policy},
             "report": self._report(data),
             "strings": strings,
+            "locale": self.page_locale(),
             "limits": {"min_choices": MIN_CHOICES, "max_choices": MAX_CHOICES, "max_steps": MAX_STEPS_LIMIT,
                        "speakers": list(SPEAKERS), "qualities": list(QUALITIES),
                        "feedback_modes": list(FEEDBACK_MODES), "record_fields": list(RECORD_CHOICE_FIELDS),

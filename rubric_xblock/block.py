@@ -9,6 +9,7 @@ import logging
 import re
 
 from django.template import Context, Engine
+from django.utils import translation
 from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
@@ -66,6 +67,8 @@ DEFAULT_RUBRIC = {
 # Fields written as OLX attributes (prompt and rubric are child elements).
 ATTRIBUTE_FIELDS = ("display_name", "min_words", "max_words", "self_assessment", "staff_assessment",
                     "grade_release", "linked_simulation", "weight", *GradingMixin.GRADING_FIELDS)
+# Dates are shown in the course's time zone (Kota Tangerang) unless the learner set their own.
+COURSE_TIME_ZONE = "Asia/Jakarta"
 # Per-process memos of what a render derives from content alone (the same for every learner):
 # keyed by the content itself, immutable, holding no user data; bounded by entry count.
 CONTENT_MEMO = 256
@@ -212,6 +215,14 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
 
     def _is_staff(self):
         return is_course_staff(self)
+
+    def page_locale(self):
+        """``{"language", "time_zone"}`` the browser formats dates and numbers with: the page's
+        language (never the browser's) and the learner's time zone preference, else the course's."""
+        preferences = self._user_attrs().get("edx-platform.user_preferences") or {}
+        time_zone = preferences.get("time_zone") if isinstance(preferences, dict) else None
+        return {"language": translation.get_language() or "en",
+                "time_zone": time_zone if isinstance(time_zone, str) and time_zone else COURSE_TIME_ZONE}
 
     def _learner(self):
         """``(anonymous_id, username)`` of the current user; 403 when nobody is signed in."""
@@ -405,6 +416,7 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
                          "tolerance": self.training_tolerance},
             "strings": strings,
             "is_staff": is_staff,
+            "locale": self.page_locale(),
         }))
         frag.initialize_js("RubricReflectionBlock", {})
         return frag

@@ -17,6 +17,7 @@ or levels makes a new one. Saving never touches stored assessments: each keeps t
 it was made with, and the rubric of that version is kept in
 :class:`~rubric_xblock.models.RubricVersion` when the assessment is made.
 """
+import html
 import logging
 
 from django.utils.html import json_script
@@ -24,7 +25,15 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.utils.resources import ResourceLoader
 
-from xblock_json_contract import BAD_REQUEST, INVALID, HandlerError, add_client_script, json_endpoint, require_author
+from xblock_json_contract import (
+    BAD_REQUEST,
+    INVALID,
+    HandlerError,
+    add_client_script,
+    can_author,
+    json_endpoint,
+    require_author,
+)
 
 from . import compat, editor
 from .rubric import (
@@ -210,7 +219,16 @@ class RubricEditorMixin(XBlockMixin):
 
     # --- View -------------------------------------------------------------------------------
     def studio_view(self, context=None):
-        """The reflection editor: form on the left, the learner's view on the right."""
+        """The reflection editor: form on the left, the learner's view on the right.
+
+        A user without edit rights gets a notice instead: no form to fill in and lose on Save.
+        """
+        if not can_author(self):
+            title = self.gettext(N_("You cannot edit this reflection"))
+            message = self.gettext(
+                N_("Only the course team can edit it. Nothing on this page can be changed or saved."))
+            return Fragment(f'<section class="rre-no-rights" role="alert"><h2>{html.escape(title)}</h2>'
+                            f'<p>{html.escape(message)}</p></section>')
         strings = editor_strings(self.gettext)
         learner = browser_strings(self.gettext)
         frag = Fragment(loader.render_django_template("templates/studio_view.html", {"s": strings}))
@@ -228,6 +246,7 @@ class RubricEditorMixin(XBlockMixin):
             "rubric_version": current_version,
             "roleplays": self._roleplays(),
             "strings": strings,
+            "locale": self.page_locale(),
             "learner_strings": {key: learner[key] for key in ("rubric", "feedback_only", "your_text", "words",
                                                                "limits", "submit", "sim_title")},
             "limits": {"max_criteria": MAX_CRITERIA, "max_levels": MAX_LEVELS, "max_points": MAX_LEVEL_POINTS,

@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 # How long a demo server may take to answer its first page (six engineers share two cores).
 STARTUP_SECONDS = 180
+# How long one browser step (a wait, a click) may take on such a machine.
+STEP_SECONDS = 60
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(os.environ.get("AXE_JS", ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"))
 CHROMIUM_ARGS = [
@@ -38,10 +40,17 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
 ]
 VIEWPORTS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+DEVICES = {
+    "mobile": {"viewport": VIEWPORTS["mobile"], "screen": VIEWPORTS["mobile"], "is_mobile": True,
+               "has_touch": True, "device_scale_factor": 3},
+    "desktop": {"viewport": VIEWPORTS["desktop"], "is_mobile": False, "has_touch": False,
+                "device_scale_factor": 1},
+}
 # Blocks we own on a workbench page; axe looks inside these only (the workbench's own page
 # chrome is not what the LMS shows, see ``scan``).
 BLOCK_SELECTORS = [".csim", ".rr-block", ".cse", ".rre"]
 BLOCKING_IMPACTS = ("serious", "critical")
+STARTUP_SECONDS = 240
 
 
 def _free_port():
@@ -149,7 +158,9 @@ class Shooter:
         height = page.evaluate("() => document.documentElement.scrollHeight")
         page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height, 12_000))})
         try:
-            page.screenshot(path=str(path))
+            # One image pixel per CSS pixel: a tall page at a phone's 3x density is otherwise
+            # too big to capture in time.
+            page.screenshot(path=str(path), scale="css")
         finally:
             page.set_viewport_size(size)
         return path
@@ -163,21 +174,21 @@ def shot(request):
 
 @pytest.fixture
 def open_page(browser, demo_server):
-    """``open_page(viewport="mobile"|"desktop", server=None)``: a page in a fresh context.
+    """``open_page(viewport="mobile"|"desktop", server=None, **context_options)``: a page in a
+    fresh context (``DEVICES[viewport]``; options such as ``locale`` or ``timezone_id`` added).
 
     Every request of every page is recorded; at teardown any request to a host other than
     the demo server fails the test (no CDN, fonts, analytics or other outside calls).
     """
     contexts = []
 
-    def make(viewport="mobile", server=None):
+    def make(viewport="mobile", server=None, **context_options):
         server = server or demo_server
-        size = VIEWPORTS[viewport]
-        # No is_mobile: the workbench page has no <meta name="viewport">, so a mobile
-        # emulation would lay it out 980 px wide; the LMS sets that meta, giving 360 px.
-        context = browser.new_context(viewport=size, has_touch=viewport == "mobile",
-                                      device_scale_factor=1, locale="id-ID")
-        context.set_default_timeout(15_000)
+        context_options.setdefault("locale", "id-ID")
+        # A phone for real: mobile emulation (the meta viewport is honoured, a page without one
+        # is laid out 980 px wide), touch, and a phone's pixel density.
+        context = browser.new_context(**DEVICES[viewport], **context_options)
+        context.set_default_timeout(STEP_SECONDS * 1000)
         requests = []
         context.on("request", lambda req: requests.append(req.url))
         contexts.append((context, requests, server))
@@ -238,3 +249,42 @@ def scan(axe_source, request):
         return everything
 
     return run
+
+
+# The page's layout width (the meta viewport's ``device-width`` on a phone), how wide its
+# content really is, and the widest elements when it does not fit.
+_WIDTH_JS = """() => {
+    const doc = document.documentElement;
+    const limit = doc.clientWidth;
+    const wide = [];
+    for (const node of document.querySelectorAll('body *')) {
+        const box = node.getBoundingClientRect();
+        if (box.width && box.right > limit + 1) {
+            wide.push({tag: node.tagName.toLowerCase(), cls: String(node.className).slice(0, 60),
+                       right: Math.round(box.right), text: (node.textContent || '').trim().slice(0, 60)});
+        }
+    }
+    return {limit: limit, width: Math.max(doc.scrollWidth, document.body.scrollWidth),
+            inner: window.innerWidth, wide: wide.slice(-8)};
+}"""
+
+
+def page_width(page):
+    """``{limit, width, inner, wide}``: layout viewport width, content width, the overflowing elements."""
+    return page.evaluate(_WIDTH_JS)
+
+
+def assert_fits(page, label="", viewport=None):
+    """Fail when the page is wider than its viewport (nothing may scroll sideways).
+
+    ``viewport`` ("mobile"/"desktop") also checks the layout width itself: a page without a
+    working meta viewport is laid out 980 px wide on a phone, which fits nothing.
+    """
+    found = page_width(page)
+    where = f"{label or page.url}: "
+    assert found["width"] <= found["limit"] + 1, (
+        f"{where}page is {found['width']} px wide in a {found['limit']} px viewport; widest: {found['wide']}")
+    if viewport:
+        expected = VIEWPORTS[viewport]["width"]
+        assert found["limit"] <= expected and found["inner"] <= expected, (
+            f"{where}laid out {found['limit']} px wide (window {found['inner']} px) on a {expected} px screen")

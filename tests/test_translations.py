@@ -142,9 +142,9 @@ RUBRIC_PAGE = "/scenario/rubric_reflection.0/?student=lang_check"
 
 def test_demo_is_indonesian_by_default(tmp_path):
     html = render_demo(tmp_path, None, SIM_PAGE, RUBRIC_PAGE)
-    assert '"start": "Mulai simulasi"' in html
+    assert '"start": "Mulai bermain peran"' in html
     assert '"your_reply": "Apa yang Anda katakan atau lakukan?"' in html
-    assert "Memuat simulasi" in html
+    assert "Memuat bermain peran" in html
     assert "Start the role-play" not in html
     assert "Rubrik" in html
 
@@ -153,5 +153,5 @@ def test_demo_follows_demo_language_en(tmp_path):
     html = render_demo(tmp_path, "en", SIM_PAGE, RUBRIC_PAGE)
     assert '"start": "Start the role-play"' in html
     assert "Loading the role-play" in html
-    assert "Mulai simulasi" not in html
+    assert "Mulai bermain peran" not in html
     assert ">Rubric<" in html

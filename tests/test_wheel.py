@@ -160,6 +160,6 @@ def test_installed_wheel_works_without_the_source_tree(venv):
     sim, rubric = report["pages"].values()
     assert sim["status"] == 200 and "ComplaintSimBlock" in sim["html"]
     assert "TangerangXBlocks" in sim["html"] and "TangerangXBlocks" in rubric["html"]  # the shared DOM helper
-    assert '"start": "Mulai simulasi"' in sim["html"]  # the Indonesian .mo of the installed package
+    assert '"start": "Mulai bermain peran"' in sim["html"]  # the Indonesian .mo of the installed package
     assert rubric["status"] == 200 and "RubricReflectionBlock" in rubric["html"]
     assert "Rubrik" in rubric["html"]

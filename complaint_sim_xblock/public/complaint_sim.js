@@ -13,10 +13,22 @@ function ComplaintSimBlock(runtime, element, args) {
   var live = root.querySelector(".csim-live");
   var state = args.state;
   var busy = false;
+  // What the learner just did, for the next view only: the mood before their choice and the
+  // record they saved (the server's state does not repeat either).
+  var moodBefore = null;
+  var savedRecord = null;
+  // Numbers in the page's language (args.locale), never the browser's.
+  var numberFormat = (function () {
+    try { return new Intl.NumberFormat((args.locale && args.locale.language) || "id"); } catch (e) { return null; }
+  }());
+
+  function num(value) {
+    return typeof value === "number" && numberFormat ? numberFormat.format(value) : String(value);
+  }
 
   function fmt(text, values) {
     return text.replace(/\{(\w+)\}/g, function (m, key) {
-      return values[key] === undefined || values[key] === null ? m : String(values[key]);
+      return values[key] === undefined || values[key] === null ? m : num(values[key]);
     });
   }
 
@@ -30,9 +42,10 @@ function ComplaintSimBlock(runtime, element, args) {
     return box;
   }
 
-  function post(handler, payload) {
+  function post(handler, payload, recordShown) {
     if (busy) { return; }
     busy = true;
+    var before = state.view && !state.view.finished ? state.view.mood : null;
     notice.textContent = S.working;
     var buttons = root.querySelectorAll("button");
     Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
@@ -40,7 +53,12 @@ function ComplaintSimBlock(runtime, element, args) {
       var data = result.data;
       busy = false;
       notice.textContent = "";
-      if (data.state) { state = data.state; render(true); }
+      if (data.state) {
+        moodBefore = result.ok ? before : null;
+        savedRecord = result.ok ? recordShown || null : null;
+        state = data.state;
+        render(true);
+      }
       if (!result.ok) {
         notice.textContent = (data.error && data.error.message) || S.error;
         Array.prototype.forEach.call(root.querySelectorAll("button"), function (b) { b.disabled = false; });
@@ -68,20 +86,61 @@ function ComplaintSimBlock(runtime, element, args) {
     }});
   }
 
-  function moodMeter(mood) {
+  function moodChange(mood, before) {
+    if (!mood || !before || before.value === mood.value) { return before && mood ? S.mood_same : ""; }
+    return fmt(mood.value > before.value ? S.mood_rose : S.mood_fell,
+      {before: S.mood_levels[before.level], after: S.mood_levels[mood.level]});
+  }
+
+  function moodMeter(mood, before) {
     if (!mood) { return null; }
     var label = S.mood_levels[mood.level];
+    var noteId = "csim-mood-note-" + Math.random().toString(36).slice(2, 8);
     var meter = el("div", {"class": "csim-mood csim-mood-" + mood.level});
     meter.appendChild(el("span", {"class": "csim-mood-label", text: S.mood + ": "}));
     meter.appendChild(el("strong", {text: label}));
+    var change = moodChange(mood, before);
+    if (change) {
+      var direction = mood.value > before.value ? "up" : mood.value < before.value ? "down" : "same";
+      meter.appendChild(el("span", {"class": "csim-mood-change csim-mood-" + direction, text: change}));
+    }
     var bar = el("span", {"class": "csim-bar", role: "meter", "aria-label": S.mood,
       "aria-valuemin": mood.min, "aria-valuemax": mood.max, "aria-valuenow": mood.value,
-      "aria-valuetext": label});
+      "aria-valuetext": label, "aria-describedby": noteId});
     var fill = el("span", {"class": "csim-bar-fill"});
     fill.style.width = Math.round(100 * (mood.value - mood.min) / ((mood.max - mood.min) || 1)) + "%";
     bar.appendChild(fill);
     meter.appendChild(bar);
+    // A calmer citizen is not a right answer: taking a bribe pleases them too.
+    meter.appendChild(el("p", {"class": "csim-mood-note", id: noteId, text: S.mood_note}));
     return meter;
+  }
+
+  function renderSavedRecord(fields) {
+    var list = el("dl", {"class": "csim-saved-fields"});
+    fields.forEach(function (field) {
+      list.appendChild(el("dt", {text: field.label}));
+      list.appendChild(el("dd", {text: field.value}));
+    });
+    return el("aside", {"class": "csim-feedback csim-saved", "aria-label": S.record_saved}, [
+      el("p", {"class": "csim-feedback-choice"}, [el("strong", {text: S.record_saved})]),
+      list,
+      el("p", {"class": "csim-hint", text: S.record_checked_later})
+    ]);
+  }
+
+  function recordFields(form) {
+    // What the learner entered, as they saw it (option text, typed value), field by field.
+    var fields = [];
+    Array.prototype.forEach.call(form.querySelectorAll(".csim-field"), function (box) {
+      var label = box.querySelector("label");
+      var input = box.querySelector("select, input, textarea");
+      if (!label || !input) { return; }
+      var value = input.tagName === "SELECT" && input.selectedIndex >= 0 ?
+        input.options[input.selectedIndex].text : input.value;
+      fields.push({label: label.textContent, value: value});
+    });
+    return fields;
   }
 
   function renderIntro() {
@@ -231,7 +290,7 @@ function ComplaintSimBlock(runtime, element, args) {
       ["category", "urgency", "referral", "summary"].forEach(function (key) { data[key] = form.elements[key].value; });
       if (form.elements.deadline_date) { data.deadline_date = form.elements.deadline_date.value; }
       else { data.deadline_days = parseInt(form.elements.deadline_days.value, 10); }
-      post("record", {node: node.id, step: view.step, record: data});
+      post("record", {node: node.id, step: view.step, record: data}, recordFields(form));
     });
     return el("div", {"class": "csim-node"}, [
       el("h3", {"class": "csim-focus", tabindex: "-1", text: S.record_title}),
@@ -321,7 +380,10 @@ function ComplaintSimBlock(runtime, element, args) {
 
   function announcement(view) {
     var node = view.node, parts = [];
+    if (savedRecord) { parts.push(S.record_saved + ". " + S.record_checked_later); }
     if (view.feedback && view.feedback.text) { parts.push(S.feedback + ": " + view.feedback.text); }
+    var change = moodChange(view.mood, moodBefore);
+    if (change) { parts.push(S.mood + ": " + change + ". " + S.mood_note); }
     if (node.type === "record") { parts.push(S.record_title + ": " + node.text); }
     else {
       var speaker = node.speaker === "citizen" ? fmt(S.citizen_says, {name: args.intro.persona.name}) : S.narrator + ":";
@@ -345,21 +407,38 @@ function ComplaintSimBlock(runtime, element, args) {
     } else if (state.debrief) {
       body.appendChild(renderDebrief(state.debrief));
     } else {
-      var mood = moodMeter(view.mood);
+      // In the order things happened: what the learner's choice earned (feedback, or the
+      // record they saved), how the citizen's mood moved, then the citizen's new line.
+      var first = savedRecord ? renderSavedRecord(savedRecord) : renderFeedback(view.feedback);
+      if (first) { body.appendChild(first); }
+      var mood = moodMeter(view.mood, moodBefore);
       if (mood) { body.appendChild(mood); }
-      var feedback = renderFeedback(view.feedback);
-      if (feedback) { body.appendChild(feedback); }
       var type = view.node.type;
       body.appendChild(type === "record" ? renderRecord(view, view.node) :
         type === "narration" ? renderNarration(view, view.node) : renderDialogue(view, view.node));
-      // Focus moves to the new node's heading, which comes after the feedback on screen, so
-      // the feedback on the choice just made is announced with the new line (screen readers).
-      if (moveFocus) { live.textContent = announcement(view); }
+      if (moveFocus) {
+        // Focus goes to the first new thing; the live region reads the turn in the same order.
+        live.textContent = announcement(view);
+        if (first) {
+          first.setAttribute("tabindex", "-1");
+          first.classList.add("csim-focus");
+          var heading = body.querySelector(".csim-speaker.csim-focus, .csim-node > h3.csim-focus");
+          if (heading) { heading.classList.remove("csim-focus"); }
+        }
+      }
     }
     if (moveFocus) {
       var target = body.querySelector(".csim-focus");
-      if (target) { target.focus(); }
+      if (target) { target.focus({preventScroll: true}); }
+      showFromTop();
     }
+  }
+
+  function showFromTop() {
+    // The page scrolled while the learner read the choices: bring the top of the new turn (the
+    // status line, then the feedback) to the top of the screen, so nothing new sits above it.
+    var top = root.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight / 2) { root.scrollIntoView({block: "start"}); }
   }
 
   render(false);

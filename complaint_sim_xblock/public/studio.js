@@ -39,9 +39,15 @@ function ComplaintSimEditor(runtime, element, args) {
 
   // --- Small helpers -----------------------------------------------------------------------
   function clone(value) { return JSON.parse(JSON.stringify(value)); }
+  // Numbers in the page's language (args.locale), never the browser's.
+  var numberFormat = (function () {
+    try { return new Intl.NumberFormat((args.locale && args.locale.language) || "id"); } catch (e) { return null; }
+  }());
   function fmt(text, values) {
     return String(text).replace(/\{(\w+)\}/g, function (m, key) {
-      return values[key] === undefined || values[key] === null ? m : String(values[key]);
+      var value = values[key];
+      if (value === undefined || value === null) { return m; }
+      return typeof value === "number" && numberFormat ? numberFormat.format(value) : String(value);
     });
   }
   var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)

@@ -20,10 +20,22 @@ QUIZ_NOTE = ("Di Open edX soal ini dinilai otomatis. Demo lokal hanya menampilka
              "jawaban.")
 
 
+_COURSE_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
-def demo_course():
-    """The packaged course, validated (content only: the same for every user and request)."""
+def _load_demo_course():
     return load_course(DEFAULT_SOURCE)
+
+
+def demo_course():
+    """The packaged course, validated (content only: the same for every user and request).
+
+    Loaded by one thread at a time: the demo server is threaded, and the Markdown cleaner the
+    loader shares is not thread-safe, so two first requests at once answered 500.
+    """
+    with _COURSE_LOCK:
+        return _load_demo_course()
 
 
 def scenario_id(unit):

@@ -13,7 +13,15 @@ function RubricReflectionBlock(runtime, element, args) {
   if (!rubric || !state) { return; }
 
   // ---- small helpers -------------------------------------------------------------------
-  function fmt(s, p) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return p && k in p ? String(p[k]) : m; }); }
+  // Dates and numbers in the page's language and the course's time zone, never the browser's.
+  var L = args.locale || {};
+  function intl(make) { try { return make(); } catch (e) { return null; } }
+  var numberFormat = intl(function () { return new Intl.NumberFormat(L.language || 'id'); });
+  var dateOptions = {day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short'};
+  var dateFormat = intl(function () { return new Intl.DateTimeFormat(L.language || 'id', Object.assign({timeZone: L.time_zone || 'Asia/Jakarta'}, dateOptions)); }) ||
+    intl(function () { return new Intl.DateTimeFormat(L.language || 'id', Object.assign({timeZone: 'Asia/Jakarta'}, dateOptions)); });
+  function num(v) { return typeof v === 'number' && numberFormat ? numberFormat.format(v) : String(v); }
+  function fmt(s, p) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return p && k in p ? num(p[k]) : m; }); }
   function nid() { seq += 1; return uid + '-' + seq; }
   var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
   var clear = TangerangXBlocks.clear;
@@ -29,12 +37,12 @@ function RubricReflectionBlock(runtime, element, args) {
   }
   function say(msg, bad) { statusEl.textContent = msg || ''; statusEl.className = 'rr-status' + (bad ? ' rr-bad' : ''); }
   function fail(e) { say(e && e.message ? e.message : S.error, true); }
-  function when(iso) { if (!iso) { return ''; } var d = new Date(iso); return isNaN(d) ? iso : d.toLocaleString(); }
+  function when(iso) { if (!iso) { return ''; } var d = new Date(iso); return isNaN(d) ? iso : (dateFormat ? dateFormat.format(d) : d.toISOString()); }
   function words(t) { t = t.trim(); return t ? t.split(/\s+/).length : 0; }
   function crit(id) { for (var i = 0; i < rubric.criteria.length; i += 1) { if (rubric.criteria[i].id === id) { return rubric.criteria[i]; } } return null; }
   function levelText(c, levelId) {
     if (!c || !levelId) { return '–'; }
-    for (var i = 0; i < c.levels.length; i += 1) { if (c.levels[i].id === levelId) { return c.levels[i].label + ' (' + c.levels[i].points + ')'; } }
+    for (var i = 0; i < c.levels.length; i += 1) { if (c.levels[i].id === levelId) { return c.levels[i].label + ' (' + num(c.levels[i].points) + ')'; } }
     return levelId;
   }
   // Each assessment is shown with the rubric version it was made with (kept by the server).
@@ -201,7 +209,7 @@ function RubricReflectionBlock(runtime, element, args) {
       if (c.levels.length) {
         if (mine) { dl.appendChild(el('dt', {text: S.you})); dl.appendChild(el('dd', {text: levelText(critIn(mineUsed, c.id), me && me.level_id)})); }
         dl.appendChild(el('dt', {text: res.by === 'peers' ? S.peers : S.staff})); dl.appendChild(el('dd', {text: levelText(c, st && st.level_id)}));
-        if (g && g.gap !== null) { dl.appendChild(el('dt', {text: S.gap})); dl.appendChild(el('dd', {text: (g.gap > 0 ? '+' : '') + g.gap})); }
+        if (g && g.gap !== null) { dl.appendChild(el('dt', {text: S.gap})); dl.appendChild(el('dd', {text: (g.gap > 0 ? '+' : '') + num(g.gap)})); }
       }
       if (st && st.comment) { dl.appendChild(el('dt', {'class': 'rr-wide', text: S.staff_comment})); dl.appendChild(el('dd', {'class': 'rr-text rr-wide', text: st.comment})); }
       wrap.appendChild(el('div', {'class': 'rr-card'}, [el('h5', {text: c.label}), dl]));
@@ -341,7 +349,7 @@ function RubricReflectionBlock(runtime, element, args) {
   // ---- staff panel (public/rubric_staff.js, sent to course staff only) -------------------------
   if (!args.is_staff || !staffEl || typeof RubricReflectionStaffPanel !== 'function') { return; }
   RubricReflectionStaffPanel({
-    S: S, cfg: cfg, staffEl: staffEl, post: post, say: say, fail: fail, fmt: fmt, when: when,
+    S: S, cfg: cfg, staffEl: staffEl, post: post, say: say, fail: fail, fmt: fmt, num: num, when: when,
     nid: nid, part: part, levelText: levelText, rubricOf: rubricOf, textBox: textBox, simView: simView,
     rubricForm: rubricForm, runtime: runtime, element: element, setRubric: function (r) { rubric = r; }, getRubric: function () { return rubric; }
   });

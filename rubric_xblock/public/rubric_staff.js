@@ -5,7 +5,7 @@ function RubricReflectionStaffPanel(ctx) {
   var S = ctx.S, cfg = ctx.cfg, staffEl = ctx.staffEl, post = ctx.post, runtime = ctx.runtime, element = ctx.element;
   var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
   var clear = TangerangXBlocks.clear;
-  var say = ctx.say, fail = ctx.fail, fmt = ctx.fmt, when = ctx.when, nid = ctx.nid, part = ctx.part;
+  var say = ctx.say, fail = ctx.fail, fmt = ctx.fmt, num = ctx.num, when = ctx.when, nid = ctx.nid, part = ctx.part;
   var levelText = ctx.levelText, rubricOf = ctx.rubricOf, textBox = ctx.textBox;
   var query = {filter: 'ungraded', sort: 'oldest', search: '', unit: '', offset: 0};
   var selected = {}, lastQueue = null;
@@ -77,7 +77,7 @@ function RubricReflectionStaffPanel(ctx) {
     box.appendChild(pager);
   }
   function queueRow(it) {
-    var status = S['status_' + it.status] + (it.status === 'graded' ? ' · ' + it.points_earned + '/' + it.points_possible + ' · ' + (it.released ? S.released : S.not_released) : '');
+    var status = S['status_' + it.status] + (it.status === 'graded' ? ' · ' + num(it.points_earned) + '/' + num(it.points_possible) + ' · ' + (it.released ? S.released : S.not_released) : '');
     var old = it.status === 'graded' && it.rubric_current === false;
     var cid = nid(), box = el('input', {type: 'checkbox', id: cid, checked: !!selected[it.submission_uuid], 'aria-label': fmt(S.select_row, {username: it.username})});
     box.addEventListener('change', function () {
@@ -241,13 +241,13 @@ function RubricReflectionStaffPanel(ctx) {
   }
 
   // ---- agreement ----------------------------------------------------------------------------------
-  function figure(v) { return v === null || v === undefined ? '–' : String(v); }
-  function pct(v) { return v === null || v === undefined ? '–' : Math.round(v * 100) + ' %'; }
+  function figure(v) { return v === null || v === undefined ? '–' : num(v); }
+  function pct(v) { return v === null || v === undefined ? '–' : num(Math.round(v * 100)) + ' %'; }
   function agreementTable(caption, criteria) {
     var rubric = ctx.getRubric();
     var rows = rubric.criteria.filter(function (c) { return c.levels.length; }).map(function (c) {
       var f = criteria[c.id] || {n: 0};
-      return el('tr', {}, [el('th', {scope: 'row', text: c.label}), el('td', {text: String(f.n)}), el('td', {text: pct(f.exact)}),
+      return el('tr', {}, [el('th', {scope: 'row', text: c.label}), el('td', {text: num(f.n)}), el('td', {text: pct(f.exact)}),
         el('td', {text: pct(f.within_one)}), el('td', {text: figure(f.kappa)})]);
     });
     return el('table', {'class': 'rr-table'}, [el('caption', {text: caption}), el('thead', {}, [el('tr', {}, [S.criterion, S.pairs, S.exact, S.within_one, S.kappa].map(function (t) {

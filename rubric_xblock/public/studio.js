@@ -29,9 +29,15 @@ function RubricReflectionEditor(runtime, element, args) {
   function strip(value) {  // drop editor-only keys (those starting with "_")
     return JSON.parse(JSON.stringify(value, function (key, v) { return key.charAt(0) === "_" ? undefined : v; }));
   }
+  // Numbers in the page's language (args.locale), never the browser's.
+  var numberFormat = (function () {
+    try { return new Intl.NumberFormat((args.locale && args.locale.language) || "id"); } catch (e) { return null; }
+  }());
   function fmt(text, values) {
     return String(text).replace(/\{(\w+)\}/g, function (m, key) {
-      return values[key] === undefined || values[key] === null ? m : String(values[key]);
+      var value = values[key];
+      if (value === undefined || value === null) { return m; }
+      return typeof value === "number" && numberFormat ? numberFormat.format(value) : String(value);
     });
   }
   function nid(prefix) { uid += 1; return "rre-" + (prefix || "f") + "-" + uid; }

@@ -117,9 +117,11 @@ def test_keyboard_only_play(open_page, shot, scan, viewport):
             _keyboard_record(page, sim)
             continue
         sim.assert_at(node_id)
-        # The heading of the new node has focus; the live region announces the comment on
-        # the choice just made (it sits above the heading) and the new line.
-        assert page.evaluate("() => document.activeElement.tagName") == "H3"
+        # Focus is on the first new thing: the new node's heading at the start, else the
+        # comment on the choice just made (or the saved record), which sits above the mood and
+        # the line; the live region announces the comment and the new line.
+        first_new = "H3" if index == 0 else "ASIDE"
+        assert page.evaluate("() => document.activeElement.tagName") == first_new
         announced = " ".join(live.text_content().split())
         assert sim.current_line() in announced
         if index and ROUTE_GOOD[index - 1][1] != "RECORD":

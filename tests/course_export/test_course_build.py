@@ -121,7 +121,8 @@ def test_roleplays_reimport_with_the_packaged_scenario(built):
                 found[block.scenario["id"]] = block.scenario
                 assert node.get("xblock-family") == "xblock.v1"
     assert set(found) == {"ktp-el-terlambat", "uang-pelicin", "banjir-drainase", "viral-media-sosial",
-                          "warga-merekam", "rekan-kasar"}
+                          "warga-merekam", "rekan-kasar", "warga-tuli", "warga-mengancam", "penghubung-lapor",
+                          "tindak-lanjut-hari-kelima", "atasan-pungli"}
     assert found["ktp-el-terlambat"] == compile_scenario(packaged_scenario("ktp_el_terlambat.yaml")).data
 
 
@@ -131,7 +132,8 @@ def test_reflections_are_inline_with_readable_rubric_and_link(built):
     (node,) = vertical.findall("rubric_reflection")
     assert node.get("linked_simulation") == \
         f"block-v1:PemkotTangerang+ASN101+{RUN}+type@complaint_sim+block@rp-ktp-el"
-    assert [c.get("id") for c in node.find("rubric")] == ["empati", "prosedur", "dokumentasi", "catatan-fasilitator"]
+    assert [c.get("id") for c in node.find("rubric")] == ["empati", "integritas", "prosedur", "dokumentasi",
+                                                      "perbaikan"]
     assert "dipingpong" in node.findtext("prompt")
 
 

@@ -46,7 +46,7 @@ def test_every_unit_renders(client, workbench):
         response = client.get(f"/unit/{unit_id}/?student=asn_demo")
         page = response.content.decode("utf-8")
         if response.status_code != 200 or title.replace('"', "&quot;") not in page \
-                or 'href="/">&larr; Daftar isi</a>' not in page:
+                or 'href="/">← Daftar isi</a>' not in page:
             failures.append((unit_id, response.status_code))
     assert failures == []
 
@@ -75,3 +75,54 @@ def test_reflection_links_to_the_demo_roleplay(workbench):
 
 def test_unknown_unit_is_404(client, workbench):
     assert client.get("/unit/tidak-ada/").status_code == 404
+
+
+def test_pages_are_the_demos_own_not_the_workbenchs(client, workbench):
+    """Viewport meta, no debug table with the raw XML, no workbench banner; who you are and how
+    to be staff or an author is said on the page."""
+    for path in ("/unit/unit-ktp-el/", "/scenario/complaint_sim.0/", "/scenario/rubric_reflection.0/",
+                 "/scenario/complaint_sim.0/studio_view/?student=staff"):
+        page = client.get(path).content.decode("utf-8")
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page, path
+        assert "Scenario State" not in page and "<pre>&lt;vertical_demo" not in page, path
+        assert 'class="banner"' not in page, path
+        assert "?student=staff" in page and "Cara berganti peran" in page, path
+    learner = client.get("/scenario/complaint_sim.0/?student=asn_demo").content.decode("utf-8")
+    assert "“asn_demo”, peserta" in learner
+    assert 'href="/scenario/complaint_sim.0/studio_view/?student=staff_author"' in learner
+    staff = client.get("/scenario/complaint_sim.0/?student=staff").content.decode("utf-8")
+    assert "“staff”, staf kursus" in staff
+
+
+def test_only_our_blocks_are_listed_and_served(client, workbench):
+    """The outline lists this project's blocks only; the workbench's sample blocks (one of which,
+    filethumbs, answers 500) are not served at all."""
+    page = client.get("/").content.decode("utf-8")
+    listed = re.findall(r'href="/scenario/([^/"]+)/"', page)
+    assert listed and all(name.split(".")[0] in ("complaint_sim", "rubric_reflection") for name in listed)
+    for path in ("/scenario/filethumbs.0/", "/view/filethumbs.0/", "/scenario/thumbs.0/studio_view/",
+                 "/scenario/complaint_sim.0/no_such_view/"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/workbench/").status_code == 302
+
+
+def test_an_editor_opened_without_edit_rights_says_so_and_offers_nothing(client, workbench):
+    for path, block in (("/scenario/complaint_sim.0/studio_view/", "ComplaintSimEditor"),
+                        ("/scenario/rubric_reflection.0/studio_view/", "RubricReflectionEditor")):
+        page = client.get(f"{path}?student=asn_demo").content.decode("utf-8")
+        assert "Hanya tim kursus yang dapat menyuntingnya" in page, path
+        assert block not in page and "<textarea" not in page and "<button" not in page, path
+        assert block in client.get(f"{path}?student=staff_author").content.decode("utf-8"), path
+
+
+def test_first_requests_at_once_all_load_the_course():
+    """The threaded demo server's first requests arrive together: each gets the course, none a 500
+    (the Markdown cleaner the loader shares is not thread-safe, so loading is serialised)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from course_export.demo import course
+
+    course._load_demo_course.cache_clear()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        loaded = list(pool.map(lambda _n: course.demo_course(), range(6)))
+    assert all(item is loaded[0] for item in loaded)

@@ -44,7 +44,7 @@ def unknown_link_target(src):
 
 
 def weights_not_one(src):
-    edit(src / "course.yaml", "weight: 0.2}", "weight: 0.3}")
+    edit(src / "course.yaml", "weight: 0.15}", "weight: 0.25}")
     return "course.yaml", "  types:", "grading weights must sum to 1, they sum to 1.1"
 
 
@@ -84,8 +84,9 @@ def unknown_key(src):
 
 
 def two_correct_answers(src):
-    edit(src / "quizzes" / "01-dasar-hukum.yaml", "      - text: Pasal 54, karena mengatur teguran tertulis",
-         "      - text: Pasal 54, karena mengatur teguran tertulis\n        correct: true")
+    edit(src / "quizzes" / "01-dasar-hukum.yaml",
+         "      - text: Pasal 34, karena pelaksana wajib bersikap ramah dan tidak memaksa",
+         "      - text: Pasal 34, karena pelaksana wajib bersikap ramah dan tidak memaksa\n        correct: true")
     return "quizzes/01-dasar-hukum.yaml", "choices:", "exactly one choice must be marked"
 
 

@@ -57,8 +57,11 @@ def test_a_replaced_law_in_a_scenario_refuses_the_build_at_its_line(sources):
 
 
 def test_a_breach_that_reaches_a_good_ending_refuses_the_build(sources):
-    # the course review (§3.2): keeping the bribe still reaches "Bersih dan tetap melayani"
-    use_own_scenario(sources, lambda d: duty(d, "tolak-gratifikasi").update(critical=True))
+    # the course review (§3.2) found the kept bribe reaching "Bersih dan tetap melayani"; the shipped
+    # scenario now ends such routes poor, so an author who marks one of those endings good is refused
+    def regrade(data):
+        next(n for n in data["nodes"] if n["id"] == "akhir-pungli")["quality"] = "good"
+    use_own_scenario(sources, regrade)
     with pytest.raises(CourseBuildError) as error:
         load_course(sources)
     assert "breach_reaches_good_ending" in str(error.value) and "tolak-gratifikasi" in str(error.value)

@@ -185,7 +185,7 @@ def test_problems_are_translated_for_an_indonesian_author(course, form):
     assert status == 400
     assert body["error"]["message"].startswith("Refleksi ini masih bermasalah")
     assert body["problems"][0]["message"] == "Beri nama refleksi ini."
-    assert body["problems"][1]["message"].startswith("Kriteria 1 › Tingkatan 2 › Poin harus bilangan bulat")
+    assert body["problems"][1]["message"].startswith("Kriteria 1 › Tingkatan 2 › Poin harus berupa bilangan bulat")
 
 
 @pytest.mark.parametrize("user", ["learner", "anonymous", "nobody"])

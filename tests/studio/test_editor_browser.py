@@ -121,7 +121,8 @@ def _fix_them_as_endings(page):
     page.locator(".cse-choice").first.locator("summary").click()
     fill(page, "nodes[0].choices[0].scores.empati", "2")
     wait_valid(page)
-    assert page.locator(".cse-max").inner_text().endswith("2")
+    # The maximum follows the validation that answers last: wait for it, not for the first.
+    page.wait_for_function("() => document.querySelector('.cse-max').textContent.trim().endsWith('2')")
     page.shot("fixed")
 
 
@@ -160,7 +161,9 @@ def test_a_scenario_with_problems_is_not_saved_and_errors_show_in_place(editor_p
     page.click(".cse-new-scenario")
     page.click(".save-button")
     page.wait_for_function("() => [...document.querySelectorAll('.cse-problem')].length > 0")
-    page.wait_for_timeout(200)
+    deadline = time.monotonic() + 60  # the refusal's notification, however slow the server
+    while not any('"error"' in m for m in page.notified) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     assert any('"error"' in m for m in page.notified), page.notified
     assert not any('"end"' in m for m in page.notified)
     assert page.locator(".cse-notice").inner_text()
