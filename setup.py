@@ -57,6 +57,8 @@ setup(
         "PyYAML",
         "bleach",
         "edx-submissions",
+        # Agreement figures: quadratic weighted kappa (sklearn.metrics.cohen_kappa_score).
+        "scikit-learn>=1.5",
         # Indonesia's public holidays for working-day (hari kerja) deadlines in the role-play.
         "holidays",
     ],

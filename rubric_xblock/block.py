@@ -26,13 +26,14 @@ from xblock_json_contract import (
     user_attrs,
 )
 
-from . import compat, editor
+from . import compat, editor, flow
+from .grading import validate_grading_settings
+from .grading_handlers import GradingMixin
 from .olx import prompt_from_element, prompt_to_element, rubric_from_element, rubric_to_element
 from .rubric import (
     N_,
     RELEASE_IMMEDIATE,
     RELEASE_MODES,
-    RELEASE_STAFF,
     RubricError,
     assess,
     check_text,
@@ -40,7 +41,6 @@ from .rubric import (
     final_score,
     find_personal_data,
     gaps,
-    mask_personal_data,
     parse_rubric,
     rubric_from_dict,
     summarise_run,
@@ -66,8 +66,7 @@ DEFAULT_RUBRIC = {
 
 # Fields written as OLX attributes (prompt and rubric are child elements).
 ATTRIBUTE_FIELDS = ("display_name", "min_words", "max_words", "self_assessment", "staff_assessment",
-                    "grade_release", "linked_simulation", "weight")
-QUEUE_PAGE = 50
+                    "grade_release", "linked_simulation", "weight", *GradingMixin.GRADING_FIELDS)
 # Dates are shown in the course's time zone (Kota Tangerang) unless the learner set their own.
 COURSE_TIME_ZONE = "Asia/Jakarta"
 # Per-process memos of what a render derives from content alone (the same for every learner):
@@ -152,7 +151,7 @@ def _(text):
 
 
 @XBlock.wants("user", "i18n", "settings", "user_state")
-class RubricReflectionBlock(RubricEditorMixin, XBlock):
+class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
     """A prompt, a rubric, and a flow: write → submit → self assess → staff grade → result."""
 
     # -- Authoring (content and settings) --------------------------------------------------
@@ -355,28 +354,29 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         assessments = store.get_assessments(reflection)
         mine = store.to_rubric_assessment(assessments.get("self"))
         state["self_assessment"] = self._assessment_json(mine)
-        staff_model = assessments.get("staff")
         current_version = self._current_version()
         state["rubric_version"] = current_version
-        if self.self_assessment and mine is None:
-            state["step"] = "self"
-        elif staff_model is not None and staff_model.released_at is not None:
-            state["step"] = "done"
-            staff = store.to_rubric_assessment(staff_model)
-            score = final_score(staff.points_earned, staff.points_possible, self.weight)
+        # The step is a pure function of the facts (rubric_xblock.flow); this only loads them.
+        step = flow.learner_step(self._grading_facts(anonymous_id, reflection, assessments))
+        state.update(step)
+        counted_model = self._counted_model(assessments)
+        if step["step"] == "done" and counted_model is not None:
+            counted = store.to_rubric_assessment(counted_model)
+            score = final_score(counted.points_earned, counted.points_possible, self.weight)
             # Each assessment is shown with the rubric it was made with.
-            state["rubrics"] = self._other_rubrics(store, (mine, staff), current_version)
-            staff_rubric = state["rubrics"].get(staff.rubric_version) or self.rubric
-            rows = gaps(rubric_from_dict(staff_rubric), mine, staff)
-            if mine is not None and mine.rubric_version != staff.rubric_version:
+            state["rubrics"] = self._other_rubrics(store, (mine, counted), current_version)
+            counted_rubric = state["rubrics"].get(counted.rubric_version) or self.rubric
+            rows = gaps(rubric_from_dict(counted_rubric), mine, counted)
+            if mine is not None and mine.rubric_version != counted.rubric_version:
                 rows = [{**row, "gap": None} for row in rows]  # points of two versions do not compare
-            state["result"] = {**self._assessment_json(staff), "score": score[0], "score_possible": score[1],
-                               "gaps": rows, "graded_at": staff_model.modified_at.isoformat()}
-        elif not self.staff_assessment and mine is not None:
-            state["step"] = "done"
+            state["result"] = {**self._assessment_json(counted), "score": score[0], "score_possible": score[1],
+                               "gaps": rows, "graded_at": counted_model.modified_at.isoformat(),
+                               "by": "staff" if counted_model.kind == "staff" else "peers"}
+            if self._peer_mode():
+                state["peer_feedback"] = self._peer_feedback(reflection)
+            state["appeal"] = self._appeal_state(reflection, counted_model)
+        elif step["step"] == "done":
             state["rubrics"] = self._other_rubrics(store, (mine,), current_version)
-        else:
-            state["step"] = "waiting"
         return state
 
     # -- Views -------------------------------------------------------------------------------
@@ -401,6 +401,8 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         frag.add_css(asset("public/rubric_reflection.css"))
         add_client_script(frag)
         frag.add_javascript(asset("public/rubric_reflection.js"))
+        if is_staff:
+            frag.add_javascript(asset("public/rubric_staff.js"))
         # Init data in the block's own HTML, escaped for a <script> element; the runtime's
         # init arguments carry none of it (the workbench writes those unescaped).
         frag.add_content(json_script({
@@ -409,7 +411,9 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
             "rubric_version": version,
             "settings": {"min_words": self.min_words, "max_words": self.max_words,
                          "self_assessment": self.self_assessment, "staff_assessment": self.staff_assessment,
-                         "grade_release": self.grade_release, "linked": bool(self.linked_simulation)},
+                         "grade_release": self.grade_release, "linked": bool(self.linked_simulation),
+                         "mode": self.grading_mode, "peer_count": self.peer_count,
+                         "tolerance": self.training_tolerance},
             "strings": strings,
             "is_staff": is_staff,
             "locale": self.page_locale(),
@@ -525,6 +529,7 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
             reflection = store.create_reflection(course_id, item_id, anonymous_id, username, text, check.words)
         except store.Conflict as err:
             raise HandlerError(409, err.code, N_("You have already submitted this reflection.")) from err
+        self._after_submit(reflection, username)
         self.submission_uuid = reflection.submission_uuid
         self.submitted_at = reflection.submitted_at.isoformat()
         self.draft = text
@@ -570,148 +575,6 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
 
     # -- Staff handlers ----------------------------------------------------------------------
 
-    def _staff_payload(self, reflection, reveal=False):
-        store = self._store()
-        text = store.submission_text(reflection)
-        masked = mask_personal_data(text)
-        learner_text = (lambda value: value) if reveal else mask_learner_text
-        assessments = store.get_assessments(reflection)
-        staff_model = assessments.get("staff")
-        mine = store.to_rubric_assessment(assessments.get("self"))
-        staff = store.to_rubric_assessment(staff_model)
-        try:
-            current = parse_rubric(self.rubric)
-        except RubricError:
-            current = None
-        current_version = current.version if current else None
-        return {
-            "submission_uuid": reflection.submission_uuid,
-            "username": reflection.username,
-            "submitted_at": reflection.submitted_at.isoformat(),
-            "words": reflection.word_count,
-            "text": text if reveal else masked,
-            "masked": (not reveal) and masked != text,
-            "has_personal_data": masked != text,
-            # The learner's comments and role-play record are masked like the text (until reveal).
-            "self_assessment": learner_text(self._assessment_json(mine)),
-            "staff_assessment": store.snapshot(staff_model) if staff_model else None,
-            "version": staff_model.version if staff_model else 0,
-            "history": store.changes(staff_model),
-            "simulation": learner_text(self._simulation_run(reflection.username)),
-            # Versions: the current rubric (for the grading form), and the rubric of every
-            # assessment made with another version, so it shows as it was graded.
-            "rubric": current.to_dict() if current else None,
-            "rubric_version": current_version,
-            "rubric_current": staff is None or staff.rubric_version == current_version,
-            "rubrics": self._other_rubrics(store, (mine, staff), current_version),
-        }
-
-    def _find(self, data):
-        reflection = self._store().find_reflection(*self._ids(), data.get("submission_uuid"))
-        if reflection is None:
-            raise HandlerError(404, "SUBMISSION_NOT_FOUND", N_("There is no such submission in this reflection."))
-        return reflection
-
-    @json_endpoint
-    def staff_queue(self, data):
-        """Submissions of this block for grading.
-
-        Request ``{"filter": "ungraded"|"graded"|"all", "offset": int}`` →
-        ``{"counts": {"ungraded", "graded", "all"}, "items": [...], "offset", "unreleased"}``.
-        Errors: 400 ``BAD_FILTER``; 403 ``STAFF_ONLY``, ``NOT_SIGNED_IN``.
-        """
-        self._require_staff()
-        store = self._store()
-        status = data.get("filter", "ungraded")
-        offset = data.get("offset", 0)
-        if status not in store.QUEUE_FILTERS or isinstance(offset, bool) or not isinstance(offset, int) \
-                or not 0 <= offset <= 10**7:
-            raise HandlerError(400, "BAD_FILTER", N_("Unknown filter or offset."))
-        course_id, item_id = self._ids()
-        counts, items = store.queue(course_id, item_id, status, offset, QUEUE_PAGE)
-        current_version = self._current_version()
-        for item in items:
-            item["rubric_current"] = item["rubric_version"] in (None, current_version)
-        unreleased = store.unreleased_staff_assessments(course_id, item_id).count()
-        return {"counts": counts, "items": items, "offset": offset, "page_size": QUEUE_PAGE,
-                "unreleased": unreleased, "rubric_version": current_version}
-
-    @json_endpoint
-    def staff_submission(self, data):
-        """One submission for grading: text (personal data masked unless ``reveal``), self
-        assessment, staff assessment with its ``version``, audit history, role-play run.
-
-        Request ``{"submission_uuid": str, "reveal": bool}``. Errors: 403 ``STAFF_ONLY``,
-        ``NOT_SIGNED_IN``; 404 ``SUBMISSION_NOT_FOUND``.
-        """
-        grader_id, grader = self._require_staff()
-        reflection = self._find(data)
-        reveal = data.get("reveal") is True
-        if reveal:
-            self._event("personal_data_revealed", {"submission_uuid": reflection.submission_uuid,
-                                                   "by": grader})
-        return {"submission": self._staff_payload(reflection, reveal=reveal)}
-
-    @json_endpoint
-    def staff_grade(self, data):
-        """Save (or change) the staff assessment; sends the score unless release waits for staff.
-
-        Request ``{"submission_uuid", "selections": {criterion_id: level_id}, "comments":
-        {criterion_id: str}, "overall_comment": str, "expected_version": int, "rubric_version"?:
-        str}`` (the assessment ``version`` the form was built from, 0 if ungraded, and the
-        rubric version it showed) → ``{"submission"}``. Regrading an assessment made with an
-        earlier rubric version is this same call with the current rubric.
-        Errors: 400 ``BAD_VERSION``, ``BAD_ASSESSMENT``, ``UNKNOWN_CRITERION``, ``UNKNOWN_LEVEL``,
-        ``MISSING_CRITERION``, ``BAD_COMMENT``, ``COMMENT_TOO_LONG``, ``STEP_DISABLED``;
-        403 ``STAFF_ONLY``, ``NOT_SIGNED_IN``; 404 ``SUBMISSION_NOT_FOUND``;
-        409 ``STALE_ASSESSMENT`` (reload with ``staff_submission``), ``RUBRIC_CHANGED``, ``RUBRIC_INVALID``.
-        """
-        grader_id, grader = self._require_staff()
-        if not self.staff_assessment:
-            raise HandlerError(400, "STEP_DISABLED", N_("This reflection has no staff assessment."))
-        rubric = self._rubric()
-        reflection = self._find(data)
-        expected = data.get("expected_version")
-        if isinstance(expected, bool) or not isinstance(expected, int) or not 0 <= expected <= 10**9:
-            raise HandlerError(400, "BAD_VERSION", N_("The grading form has no valid version; reload it."))
-        self._check_form_version(data, rubric)
-        assessment = assess(rubric, data.get("selections"), data.get("comments"), data.get("overall_comment"))
-        store = self._store()
-        store.remember_rubric(*self._ids(), rubric)
-        try:
-            model = store.save_staff_assessment(reflection, assessment, grader_id, grader, expected)
-        except store.Conflict as err:
-            raise HandlerError(409, err.code, N_("Someone graded this submission after you opened it. Their grade "
-                                             "is shown now; check it before saving again."),
-                           ) from err
-        if self.grade_release == RELEASE_IMMEDIATE or model.released_at is not None:
-            store.publish_score(reflection, model, self.weight, grader_id, grader)
-        self._event("staff_graded", {"submission_uuid": reflection.submission_uuid, "grader": grader,
-                                     "version": model.version, "points_earned": model.points_earned,
-                                     "points_possible": model.points_possible,
-                                     "rubric_version": model.rubric_version,
-                                     "released": model.released_at is not None})
-        return {"submission": self._staff_payload(reflection)}
-
-    @json_endpoint
-    def release_grades(self, data):
-        """Send every staff grade not yet released to the gradebook.
-
-        Request ``{}`` → ``{"released": int}``. Errors: 403 ``STAFF_ONLY``, ``NOT_SIGNED_IN``.
-        """
-        releaser_id, releaser = self._require_staff()
-        store = self._store()
-        released = 0
-        # Only the ids are taken from this read: each row is re-read and released under a
-        # lock (store.release_score), so a regrade saved meanwhile is the grade sent, and a
-        # row released meanwhile (a double click, another tab) is not sent or audited twice.
-        for pk in [model.pk for model in store.unreleased_staff_assessments(*self._ids())]:
-            if store.release_score(pk, self.weight, releaser_id, releaser):
-                released += 1
-        self._event("released", {"count": released, "by": releaser,
-                                 "mode": RELEASE_STAFF if self.grade_release == RELEASE_STAFF else RELEASE_IMMEDIATE})
-        return {"released": released}
-
     @json_endpoint
     def export_csv(self, data):
         """The grades as CSV (one row per learner), for the browser to download.
@@ -753,6 +616,7 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
         merged = {name: values.get(name, cls.fields[name].default) for name in ATTRIBUTE_FIELDS}
         validate_settings(merged["min_words"], merged["max_words"], merged["self_assessment"],
                           merged["staff_assessment"], merged["grade_release"], merged["weight"])
+        validate_grading_settings({name: merged[name] for name in GradingMixin.GRADING_FIELDS})
         # Then the editor's checks of the settings, so OLX cannot hold what the editor refuses.
         # The prompt may be empty here (an empty block imports), and the link is not held
         # to this course: an imported course has new keys; the block ignores a link into
@@ -783,8 +647,17 @@ class RubricReflectionBlock(RubricEditorMixin, XBlock):
 
     @staticmethod
     def workbench_scenarios():
-        """The demo reflection (Indonesian) that follows the demo role-play."""
+        """The demo reflection (Indonesian) that follows the demo role-play; the same reflection
+        graded by peers after training, and graded by staff who release grades (appeals open)."""
+        xml = loader.load_unicode("scenarios/refleksi_ktp_el.xml")
+        settings = 'self_assessment="true" staff_assessment="true" grade_release="immediate"'
+        short = xml.replace('min_words="80"', 'min_words="20"')
+        peer = short.replace(settings, 'self_assessment="false" staff_assessment="true" grade_release="immediate" '
+                                       'grading_mode="peer" peer_count="2" peer_minimum="2"')
+        staff = short.replace(settings, 'self_assessment="false" staff_assessment="true" grade_release="staff" '
+                                        'appeal_days="7" appeal_staff_days="5"')
         return [
-            ("Refleksi: pengaduan KTP-el di loket kelurahan",
-             "<vertical_demo>" + loader.load_unicode("scenarios/refleksi_ktp_el.xml") + "</vertical_demo>"),
+            ("Refleksi: pengaduan KTP-el di loket kelurahan", f"<vertical_demo>{xml}</vertical_demo>"),
+            ("Refleksi dinilai sejawat (dengan pelatihan)", f"<vertical_demo>{peer}</vertical_demo>"),
+            ("Refleksi dinilai staf (rilis dan keberatan)", f"<vertical_demo>{staff}</vertical_demo>"),
         ]

@@ -139,9 +139,10 @@ def main():
         page = client.get("/view/complaint_sim.0/student_view/?student=weight").content.decode("utf-8")
         report["page_weight"] = page_weight(page)
         from tests.bench_editor import bench_editor  # noqa: PLC0415
-        from tests.bench_rubric import bench_rubric  # noqa: PLC0415
+        from tests.bench_rubric import bench_rubric, bench_rubric_scale  # noqa: PLC0415
 
         report["rubric_reflection"] = bench_rubric(timed)
+        report["rubric_grading_at_scale"] = bench_rubric_scale(timed)
         report["editor_500_nodes"] = bench_editor()
         report["issue_16"] = bench_speed(min(RUNS, 60))
         from tests.bench_validator import bench_validator  # noqa: PLC0415

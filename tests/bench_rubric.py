@@ -178,3 +178,84 @@ def _rubric_olx():
 
     element = rubric_to_element(parse_rubric(RUBRIC))
     return "".join(etree.tostring(child, encoding="unicode") for child in element)
+
+
+# ---------------------------------------------------------------------------
+# Grading at scale (issue 12): 200 and 20,000 submissions, 3 peer reviews each, a staff grade
+# on every 10th (20,000 → 60,000 peer assessments and 2,000 staff grades), seeded through the
+# real models with bulk_create.
+
+SCALE_SIZES = (200, 20_000)
+SCALE_BUDGET = 3      # each handler within 3x one staff_submission
+FLAT_BUDGET = 1.5     # and within 1.5x of itself from 200 to 20,000 submissions
+
+
+def bench_rubric_scale(measure):
+    """Queue page, Grade next, a peer allocation and the agreement summary beside one
+    ``staff_submission``, at 200 and 20,000 submissions; the streamed CSV's memory peak."""
+    import time
+    import tracemalloc
+
+    from workbench.runtime import WORKBENCH_KVS as kvs
+
+    from rubric_xblock.block import RubricReflectionBlock
+    from rubric_xblock.models import Reflection
+    from rubric_xblock.rubric import parse_rubric
+    from tests.rubric_seed import seed
+
+    rubric = parse_rubric(RUBRIC)
+    run = Reflection.objects.count()
+    figures = {}
+    for size in SCALE_SIZES:
+        usage = f"bench-scale-{run}-{size}.rubric_reflection.d0.u0"
+        author = _block(RubricReflectionBlock, kvs, usage, "author")
+        author.rubric, author.min_words, author.grading_mode, author.peer_training = RUBRIC, 10, "peer", False
+        author.save()
+        prefix = f"s{run}x{size}n"
+        started = time.perf_counter()
+        seed("workbench", usage, size, prefix, rubric=rubric, peer_per=3, staff_share=10, sampled_share=10,
+             anonymous="b-{}".format)
+        seeded_s = time.perf_counter() - started
+        uuids = list(Reflection.objects.filter(item_id=usage).order_by("id").values_list("submission_uuid", flat=True))
+        graders = (f"grader{run}x{size}n{n}" for n in itertools.count())
+        learners = (f"{prefix}{n}" for n in itertools.count(1))
+
+        def ms(fn):
+            return statistics.median(measure(fn)) / 1e6
+
+        staff = _block(RubricReflectionBlock, kvs, usage, "staff", staff=True)
+        one = ms(lambda staff=staff, uuids=uuids: _call(staff, "staff_submission", {"submission_uuid": uuids[7]}))
+        entry = {
+            "seed_s": round(seeded_s, 1),
+            "staff_submission_ms": round(one, 3),
+            "queue_page_ms": ms(lambda usage=usage: _call(
+                _block(RubricReflectionBlock, kvs, usage, "staff", staff=True), "staff_queue", {"filter": "ungraded"})),
+            "grade_next_ms": ms(lambda usage=usage, graders=graders: _call(
+                _block(RubricReflectionBlock, kvs, usage, next(graders), staff=True), "grade_next", {})),
+            "peer_allocation_ms": ms(lambda usage=usage, learners=learners: _call(
+                _block(RubricReflectionBlock, kvs, usage, next(learners)), "peer_next", {"more": True})),
+            "agreement_ms": ms(lambda usage=usage: _call(
+                _block(RubricReflectionBlock, kvs, usage, "staff", staff=True), "agreement_summary", {})),
+        }
+        for name in ("queue_page", "grade_next", "peer_allocation", "agreement"):
+            entry[f"{name}_ms"] = round(entry[f"{name}_ms"], 3)
+            entry[f"{name}_ratio"] = round(entry[f"{name}_ms"] / one, 2)
+        if size == SCALE_SIZES[-1]:
+            block = _block(RubricReflectionBlock, kvs, usage, "staff", staff=True)
+            request = Request.blank("/", method="POST", body=b"{}", content_type="application/json")
+            tracemalloc.start()
+            response = block.handle("download_csv", request)
+            rows = sum(chunk.count(b"\n") for chunk in response.app_iter) - 1
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            entry["csv_rows"] = rows
+            entry["csv_peak_mb"] = round(peak / 2**20, 2)
+        figures[size] = entry
+    small, large = figures[SCALE_SIZES[0]], figures[SCALE_SIZES[-1]]
+    names = ("queue_page", "grade_next", "peer_allocation", "agreement")
+    figures["flat"] = {name: round(large[f"{name}_ms"] / small[f"{name}_ms"], 2) for name in names}
+    figures[f"within_{SCALE_BUDGET}x_staff_submission"] = all(
+        figures[size][f"{name}_ratio"] <= SCALE_BUDGET for size in SCALE_SIZES for name in names)
+    figures[f"flat_within_{FLAT_BUDGET}"] = all(value <= FLAT_BUDGET for value in figures["flat"].values())
+    figures["csv_under_50_mb"] = large["csv_peak_mb"] < 50
+    return figures

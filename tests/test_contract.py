@@ -164,11 +164,13 @@ def test_the_browser_helpers_are_one_file_that_every_script_uses():
     assert "root.TangerangXBlocks" in client_script()
     scripts = sorted((ROOT / "complaint_sim_xblock" / "public").glob("*.js")) + sorted(
         (ROOT / "rubric_xblock" / "public").glob("*.js"))
-    assert len(scripts) == 4
+    assert len(scripts) == 5
     for path in scripts:
         text = path.read_text(encoding="utf-8")
         assert "var el = TangerangXBlocks.el;" in text, path.name
-        assert "TangerangXBlocks.postJson(runtime, " in text, path.name
+        # The reflection's staff panel posts JSON through the learner script's post() and
+        # downloads the CSV with postFile.
+        assert re.search(r"TangerangXBlocks\.post(Json|File)\(runtime, ", text), path.name
         # No copy of their own: no el(), no fetch, no CSRF cookie reading.
         assert not re.search(r"function el\(|fetch\(|csrftoken", text), path.name
 
@@ -180,4 +182,6 @@ def test_the_browser_helpers_are_one_file_that_every_script_uses():
 def test_every_fragment_adds_the_browser_helpers_before_its_script(make_block, cls, view):
     fragment = getattr(make_block(cls, user=LmsUserService(staff=True)), view)()
     scripts = [r.data for r in fragment.resources if r.mimetype == "application/javascript"]
-    assert scripts[0] == client_script() and len(scripts) == 2
+    # Course staff also get the reflection's staff panel script, after the learner script.
+    extra = 1 if (cls, view) == (RubricReflectionBlock, "student_view") else 0
+    assert scripts[0] == client_script() and len(scripts) == 2 + extra

@@ -90,6 +90,8 @@ def json_endpoint(method):
     POST only (405 ``METHOD_NOT_ALLOWED``); a JSON object body (an empty body is ``{}``) of at
     most the block's ``max_body_bytes`` (400 ``BAD_JSON`` / ``REQUEST_TOO_LARGE``), without
     lone surrogates unless the block sets ``refuse_lone_surrogates = False`` (400 ``BAD_JSON``). A
+    ``method`` returns a dict (sent as JSON) or a webob ``Response`` (sent as it is: a streamed
+    file after the same checks). A
     :class:`HandlerError`, or an error of a class the block lists in ``handler_refusals``
     (each with ``status``, ``code``, ``message`` and ``params``), becomes the error response,
     its message translated once with the block's ``gettext``.
@@ -99,7 +101,9 @@ def json_endpoint(method):
     def wrapper(self, request, suffix=""):
         refusals = getattr(self, "handler_refusals", ())
         try:
-            return json_response(method(self, _read_body(self, request)))
+            result = method(self, _read_body(self, request))
+            # A handler that answers with a file (a streamed CSV) returns its own Response.
+            return result if isinstance(result, Response) else json_response(result)
         except HandlerError as error:
             return _refusal(self, error)
         except refusals as error:

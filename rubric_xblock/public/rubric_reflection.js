@@ -30,7 +30,7 @@ function RubricReflectionBlock(runtime, element, args) {
       var body = r.data;
       if (!r.ok) {
         var e = new Error((body.error && body.error.message) || S.error);
-        e.status = r.status; e.code = body.error && body.error.code; throw e;
+        e.status = r.status; e.code = body.error && body.error.code; e.body = body; throw e;
       }
       return body;
     });
@@ -78,7 +78,7 @@ function RubricReflectionBlock(runtime, element, args) {
   if (cfg.linked) { simEl.hidden = false; simEl.appendChild(simView(state.simulation, uid + '-sim')); simEl.setAttribute('aria-labelledby', uid + '-sim'); }
 
   // ---- a rubric form (self assessment and staff grading) -----------------------------------
-  function rubricForm(existing, withOverall, submitLabel, onSubmit) {
+  function rubricForm(existing, withOverall, submitLabel, onSubmit, noComments) {
     var form = el('form', {'class': 'rr-form', novalidate: true});
     rubric.criteria.forEach(function (c) {
       var prev = part(existing, c.id), fs = el('fieldset', {'class': 'rr-fs'});
@@ -89,16 +89,18 @@ function RubricReflectionBlock(runtime, element, args) {
         var id = nid();
         fs.appendChild(el('div', {'class': 'rr-radio'}, [
           el('input', {type: 'radio', id: id, name: name, value: l.id, 'data-criterion': c.id, checked: !!(prev && prev.level_id === l.id)}),
-          el('label', {'for': id, text: l.label + ' (' + fmt(S.points, {points: l.points}) + ')'})
+          el('label', {'for': id}, [el('strong', {text: l.label}), ' (' + fmt(S.points, {points: l.points}) + ')',
+            l.description ? el('span', {'class': 'rr-ldesc', text: l.description}) : null])
         ]));
       });
       if (!c.levels.length) { fs.appendChild(el('p', {'class': 'rr-desc', text: S.feedback_only})); }
+      form.appendChild(fs);
+      if (noComments) { return; }
       var cid = nid();
       fs.appendChild(el('label', {'for': cid, 'class': 'rr-small', text: S.comment_optional}));
       var ta = el('textarea', {id: cid, rows: 2, 'data-comment': c.id, maxlength: 4000});
       ta.value = prev ? prev.comment : '';
       fs.appendChild(ta);
-      form.appendChild(fs);
     });
     var overall = null;
     if (withOverall) {
@@ -206,14 +208,112 @@ function RubricReflectionBlock(runtime, element, args) {
       var dl = el('dl', {'class': 'rr-dl'});
       if (c.levels.length) {
         if (mine) { dl.appendChild(el('dt', {text: S.you})); dl.appendChild(el('dd', {text: levelText(critIn(mineUsed, c.id), me && me.level_id)})); }
-        dl.appendChild(el('dt', {text: S.staff})); dl.appendChild(el('dd', {text: levelText(c, st && st.level_id)}));
+        dl.appendChild(el('dt', {text: res.by === 'peers' ? S.peers : S.staff})); dl.appendChild(el('dd', {text: levelText(c, st && st.level_id)}));
         if (g && g.gap !== null) { dl.appendChild(el('dt', {text: S.gap})); dl.appendChild(el('dd', {text: (g.gap > 0 ? '+' : '') + num(g.gap)})); }
       }
       if (st && st.comment) { dl.appendChild(el('dt', {'class': 'rr-wide', text: S.staff_comment})); dl.appendChild(el('dd', {'class': 'rr-text rr-wide', text: st.comment})); }
       wrap.appendChild(el('div', {'class': 'rr-card'}, [el('h5', {text: c.label}), dl]));
     });
     if (res.overall_comment) { wrap.appendChild(el('div', {'class': 'rr-card'}, [el('h5', {text: S.staff_comment}), textBox(res.overall_comment)])); }
-    if (mine) { wrap.appendChild(el('p', {'class': 'rr-small', text: S.gap_help})); }
+    if (mine) { wrap.appendChild(el('p', {'class': 'rr-small', text: res.by === 'peers' ? S.gap_help_peers : S.gap_help})); }
+    if (state.peer_feedback && state.peer_feedback.length) {
+      wrap.appendChild(el('h4', {text: S.peer_feedback}));
+      state.peer_feedback.forEach(function (f) {
+        var items = used.criteria.map(function (c) {
+          var p = part(f, c.id);
+          if (!p || (!p.level_id && !p.comment)) { return null; }
+          return el('li', {text: c.label + ': ' + (p.level_id ? levelText(c, p.level_id) : '') + (p.comment ? ' — ' + p.comment : '')});
+        });
+        wrap.appendChild(el('div', {'class': 'rr-card'}, [el('h5', {text: fmt(S.reviewer_n, {n: f.reviewer})}), el('ul', {}, items),
+          f.overall_comment ? textBox(f.overall_comment) : null]));
+      });
+    }
+    if (state.appeal) { wrap.appendChild(appealBox(state.appeal)); }
+  }
+
+  function appealBox(a) {
+    var box = el('section', {'class': 'rr-card rr-appeal', 'aria-label': S.appeal_title}, [el('h5', {text: S.appeal_title})]);
+    var ap = a.appeal;
+    if (ap) {
+      box.appendChild(el('p', {text: fmt(S.appeal_sent, {time: when(ap.created_at)})}));
+      box.appendChild(textBox(ap.reason));
+      if (ap.status === 'open') {
+        box.appendChild(el('p', {'class': 'rr-note', text: fmt(S.appeal_staff_deadline, {time: when(ap.staff_deadline)})}));
+      } else {
+        box.appendChild(el('p', {'class': 'rr-total', text: S['appeal_' + ap.status]}));
+        box.appendChild(el('p', {text: S.appeal_decision_reason}));
+        box.appendChild(textBox(ap.decision_reason));
+      }
+      return box;
+    }
+    if (!a.open) { if (a.deadline) { box.appendChild(el('p', {'class': 'rr-small', text: fmt(S.appeal_closed, {time: when(a.deadline)})})); } return box; }
+    box.appendChild(el('p', {text: fmt(S.appeal_until, {time: when(a.deadline)})}));
+    var rid = nid(), reason = el('textarea', {id: rid, rows: 3, maxlength: 4000});
+    var send = el('button', {type: 'button', 'class': 'rr-primary', text: S.appeal_send});
+    box.appendChild(el('label', {'for': rid, text: S.appeal_reason}));
+    box.appendChild(reason); box.appendChild(send);
+    send.addEventListener('click', function () {
+      send.disabled = true;
+      post('appeal', {reason: reason.value}).then(function (r) { say(S.appeal_done); show(r.state); }, function (e) {
+        send.disabled = false; fail(e);
+        if (e.body && e.body.state) { show(e.body.state); }
+      });
+    });
+    return box;
+  }
+
+  // ---- training and peer review -------------------------------------------------------------
+  function renderTraining(wrap) {
+    var h = el('h4', {tabindex: -1, 'class': 'rr-focus', text: S.training_title});
+    wrap.appendChild(h); wrap.appendChild(el('p', {text: fmt(S.training_help, {tolerance: cfg.tolerance})}));
+    var area = el('div', {});
+    wrap.appendChild(area);
+    post('training_next').then(function (r) {
+      if (!r.example) { area.appendChild(el('p', {'class': 'rr-note', text: S.training_none})); return; }
+      area.appendChild(el('p', {'class': 'rr-small', text: fmt(S.training_progress, {done: r.training.passed.length, total: r.training.examples})}));
+      area.appendChild(textBox(r.example.text));
+      area.appendChild(rubricForm(null, false, S.training_check, function (d) {
+        return post('training_assess', {example_id: r.example.id, selections: d.selections}).then(function (t) {
+          clear(area).appendChild(trainingResult(t));
+        });
+      }, true));
+    }, fail);
+    h.focus();
+  }
+  function trainingResult(t) {
+    var box = el('div', {'class': 'rr-card'});
+    var head = el('p', {tabindex: -1, 'class': 'rr-total', text: t.result.passed ? S.training_passed : S.training_failed});
+    box.appendChild(head);
+    box.appendChild(el('ul', {'class': 'rr-compare'}, t.result.rows.map(function (row) {
+      var c = crit(row.criterion_id);
+      return el('li', {'class': row.ok ? 'rr-ok' : 'rr-off'}, [
+        el('strong', {text: c ? c.label : row.criterion_id}), ' ',
+        fmt(S.training_row, {mine: levelText(c, row.mine), reference: levelText(c, row.reference), distance: row.distance}),
+        row.rationale ? el('span', {'class': 'rr-ldesc', text: fmt(S.training_why, {why: row.rationale})}) : null]);
+    })));
+    if (t.training.accuracy !== null) { box.appendChild(el('p', {'class': 'rr-small', text: fmt(S.training_accuracy, {pct: Math.round(t.training.accuracy * 100)})})); }
+    box.appendChild(el('button', {type: 'button', 'class': 'rr-primary', text: S.next, on: {click: function () { show(t.state); }}}));
+    setTimeout(function () { head.focus(); }, 0);
+    return box;
+  }
+  function renderPeer(wrap) {
+    var p = state.peer;
+    var h = el('h4', {tabindex: -1, 'class': 'rr-focus', text: S.peer_title});
+    wrap.appendChild(h);
+    wrap.appendChild(el('p', {text: S.peer_help}));
+    wrap.appendChild(el('p', {'class': 'rr-small', text: fmt(S.peer_progress, {done: p.done, required: p.required})}));
+    var area = el('div', {});
+    wrap.appendChild(area);
+    post('peer_next').then(function (r) {
+      if (!r.review) { area.appendChild(el('p', {'class': 'rr-note', text: S.peer_none})); return; }
+      area.appendChild(el('h5', {text: fmt(S.peer_text, {words: r.review.words})}));
+      area.appendChild(textBox(r.review.text));
+      area.appendChild(rubricForm(null, true, S.peer_save, function (d) {
+        d.submission_uuid = r.review.submission_uuid; d.rubric_version = args.rubric_version;
+        return post('peer_assess', d).then(function (res) { say(S.peer_saved); show(res.state); });
+      }));
+    }, fail);
+    h.focus();
   }
 
   function renderStep() {
@@ -235,7 +335,9 @@ function RubricReflectionBlock(runtime, element, args) {
       h.focus();
       return;
     }
-    if (state.step === 'done' && state.result) { renderResult(wrap); } else if (state.step === 'waiting') { wrap.appendChild(el('p', {'class': 'rr-note', text: S.waiting})); }
+    if (state.step === 'training') { renderTraining(wrap); wrap.appendChild(submittedBox()); return; }
+    if (state.step === 'peer') { renderPeer(wrap); wrap.appendChild(submittedBox()); return; }
+    if (state.step === 'done' && state.result) { renderResult(wrap); } else if (state.step === 'waiting') { wrap.appendChild(el('p', {'class': 'rr-note', text: cfg.mode === 'staff' ? S.waiting : S.waiting_peers})); }
     if (state.self_assessment && !state.result) {
       wrap.appendChild(el('p', {text: fmt(S.self_total, {earned: state.self_assessment.points_earned, possible: state.self_assessment.points_possible})}));
     }
@@ -244,103 +346,11 @@ function RubricReflectionBlock(runtime, element, args) {
   }
   renderStep();
 
-  // ---- staff panel -----------------------------------------------------------------------------
-  if (!args.is_staff || !staffEl) { return; }
-  var filter = 'ungraded';
-
-  function loadQueue() {
-    return post('staff_queue', {filter: filter}).then(renderQueue, fail);
-  }
-  function renderQueue(q) {
-    var box = clear(staffEl);
-    box.appendChild(el('h3', {tabindex: -1, 'class': 'rr-sfocus', text: S.staff_title}));
-    var bar = el('div', {'class': 'rr-bar', role: 'group'});
-    ['ungraded', 'graded', 'all'].forEach(function (f) {
-      bar.appendChild(el('button', {type: 'button', 'aria-pressed': f === filter ? 'true' : 'false', text: fmt(S['filter_' + f], {count: q.counts[f]}),
-        on: {click: function () { filter = f; loadQueue(); }}}));
-    });
-    box.appendChild(bar);
-    var tools = el('div', {'class': 'rr-bar'});
-    if (cfg.grade_release === 'staff') {
-      tools.appendChild(el('button', {type: 'button', disabled: !q.unreleased, text: fmt(S.release, {count: q.unreleased}),
-        on: {click: function () { post('release_grades').then(function (r) { say(fmt(S.released_n, {count: r.released})); loadQueue(); }, fail); }}}));
-    }
-    tools.appendChild(el('button', {type: 'button', text: S.download_csv, on: {click: downloadCsv}}));
-    box.appendChild(tools);
-    if (!q.items.length) { box.appendChild(el('p', {text: S.queue_empty})); return; }
-    box.appendChild(el('ul', {'class': 'rr-queue'}, q.items.map(function (it) {
-      var status = S['status_' + it.status] + (it.status === 'graded' ? ' · ' + num(it.points_earned) + '/' + num(it.points_possible) + ' · ' + (it.released ? S.released : S.not_released) : '');
-      var old = it.status === 'graded' && it.rubric_current === false;
-      return el('li', {}, [el('button', {type: 'button', 'class': 'rr-link', on: {click: function () { openSubmission(it.submission_uuid, false); }}},
-        [el('strong', {text: it.username || '?'}), el('span', {text: ' · ' + when(it.submitted_at) + ' · ' + status}),
-          old ? el('span', {'class': 'rr-old', text: S.old_rubric_tag}) : null])]);
-    })));
-  }
-  function downloadCsv() {
-    post('export_csv').then(function (r) {
-      var url = URL.createObjectURL(new Blob([r.csv], {type: 'text/csv'}));
-      var a = el('a', {href: url, download: r.filename}); document.body.appendChild(a); a.click(); a.remove();
-      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-    }, fail);
-  }
-  function openSubmission(uuid, reveal) {
-    say(S.loading);
-    return post('staff_submission', {submission_uuid: uuid, reveal: reveal}).then(function (r) { say(''); renderSubmission(r.submission); }, fail);
-  }
-  function renderSubmission(sub) {
-    if (sub.rubric) { rubric = sub.rubric; }  // the current rubric, as the server has it now
-    var box = clear(staffEl);
-    box.appendChild(el('button', {type: 'button', text: S.back, on: {click: loadQueue}}));
-    var h = el('h4', {tabindex: -1, text: fmt(S.submitted_by, {username: sub.username, time: when(sub.submitted_at), words: sub.words})});
-    box.appendChild(h);
-    box.appendChild(textBox(sub.text));
-    if (sub.masked) {
-      box.appendChild(el('p', {'class': 'rr-small'}, [S.masked_note + ' ', el('button', {type: 'button', text: S.reveal, on: {click: function () { openSubmission(sub.submission_uuid, true); }}})]));
-    }
-    box.appendChild(el('h5', {text: S.learner_self}));
-    if (sub.self_assessment) {
-      box.appendChild(el('ul', {}, rubricOf(sub.self_assessment, sub.rubrics).criteria.map(function (c) {
-        var p = part(sub.self_assessment, c.id);
-        return el('li', {text: c.label + ': ' + (c.levels.length ? levelText(c, p && p.level_id) : '') + (p && p.comment ? ' — ' + p.comment : '')});
-      })));
-      if (sub.self_assessment.overall_comment) { box.appendChild(textBox(sub.self_assessment.overall_comment)); }
-    } else { box.appendChild(el('p', {text: S.none_yet})); }
-    if (cfg.linked) { box.appendChild(simView(sub.simulation, nid(), S.sim_title_staff)); }
-    var stale = sub.staff_assessment && sub.rubric_current === false;
-    if (stale) {
-      // Graded with an earlier rubric: show that grade as it was given, then a regrade form.
-      var old = sub.staff_assessment, oldRubric = rubricOf(old, sub.rubrics);
-      box.appendChild(el('div', {'class': 'rr-warn rr-stale', role: 'note'}, [
-        el('p', {}, [el('span', {'class': 'rr-old', text: fmt(S.rubric_version, {version: old.rubric_version})}), ' ',
-          fmt(S.old_rubric, {old: old.rubric_version, current: sub.rubric_version})]),
-        oldRubric.reconstructed ? el('p', {'class': 'rr-small', text: S.reconstructed}) : null]));
-      box.appendChild(el('h5', {text: S.old_grade}));
-      box.appendChild(el('ul', {'class': 'rr-oldgrade'}, oldRubric.criteria.map(function (c) {
-        var p = part(old, c.id);
-        return el('li', {text: c.label + ': ' + (c.levels.length ? levelText(c, p && p.level_id) : '') + (p && p.comment ? ' — ' + p.comment : '')});
-      })));
-      box.appendChild(el('p', {text: fmt(S.total, {earned: old.points_earned, possible: old.points_possible})}));
-    }
-    box.appendChild(el('h5', {text: stale ? S.regrade : S.grade}));
-    if (stale) { box.appendChild(el('p', {'class': 'rr-small', text: S.regrade_help})); }
-    box.appendChild(rubricForm(sub.staff_assessment, true, stale ? S.save_regrade : S.save_grade, function (d) {
-      d.submission_uuid = sub.submission_uuid; d.expected_version = sub.version; d.rubric_version = sub.rubric_version;
-      return post('staff_grade', d).then(function (r) {
-        renderSubmission(r.submission); say(fmt(S.grade_saved, {version: r.submission.version}));
-      }, function (e) {
-        if (e.status === 409) { return openSubmission(sub.submission_uuid, false).then(function () { say(e.message, true); }); }
-        throw e;
-      });
-    }));
-    if (sub.history.length) {
-      box.appendChild(el('h5', {text: S.history}));
-      box.appendChild(el('ul', {'class': 'rr-small'}, sub.history.map(function (c) {
-        var t = fmt(S.history_row, {at: when(c.at), action: S['action_' + c.action] || c.action, by: c.by, version: c.version});
-        if (c.previous) { t += ' — ' + fmt(S.was, {earned: c.previous.points_earned, possible: c.previous.points_possible}); }
-        return el('li', {text: t});
-      })));
-    }
-    h.focus();
-  }
-  loadQueue();
+  // ---- staff panel (public/rubric_staff.js, sent to course staff only) -------------------------
+  if (!args.is_staff || !staffEl || typeof RubricReflectionStaffPanel !== 'function') { return; }
+  RubricReflectionStaffPanel({
+    S: S, cfg: cfg, staffEl: staffEl, post: post, say: say, fail: fail, fmt: fmt, num: num, when: when,
+    nid: nid, part: part, levelText: levelText, rubricOf: rubricOf, textBox: textBox, simView: simView,
+    rubricForm: rubricForm, runtime: runtime, element: element, setRubric: function (r) { rubric = r; }, getRubric: function () { return rubric; }
+  });
 }

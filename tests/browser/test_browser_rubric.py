@@ -163,9 +163,14 @@ def test_staff_release_holds_the_grade_until_released(open_page, shot, scan, vie
     assert learner.root.locator(".rr-step .rr-note").count() == 1
 
     staff.open("staff-before-release")
-    release = staff.root.locator(".rr-staff .rr-bar").nth(1).locator("button").first  # filters, then tools
+    release = staff.root.locator(".rr-staff button.rr-release-all")
     assert release.is_enabled()
-    staff.handler("release_grades", release.click)
+    staff.handler("release_grades", release.click)  # how many would go out: the confirmation says
+    confirm = staff.root.locator(".rr-staff .rr-confirm")
+    confirm.wait_for()
+    assert re.search(r"\b1 nilai", confirm.inner_text())
+    staff.step("release-confirm")
+    staff.handler("release_grades", confirm.locator("button.rr-primary").click)
     staff.step("released")
 
     learner.open("released")

@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from rubric_support import FULL_MARKS, GOOD_TEXT, OTHER_USAGE, SIM_USAGE, Course, call, error_code
+from rubric_support import FULL_MARKS, GOOD_TEXT, OTHER_USAGE, SIM_USAGE, Course, anonymous_id, call, error_code
 
 from rubric_xblock.models import Assessment, AssessmentChange, Reflection
 
@@ -169,13 +169,13 @@ def test_staff_queue_counts_and_filters(submitted):
     call(submitted.block("sari"), "submit", {"text": GOOD_TEXT, "confirm": True})
     staff = submitted.block("staff1", staff=True)
     body = call(staff, "staff_queue", {"filter": "ungraded"})[1]
-    assert body["counts"] == {"ungraded": 2, "graded": 0, "all": 2}
+    assert {k: body["counts"][k] for k in ("ungraded", "graded", "all")} == {"ungraded": 2, "graded": 0, "all": 2}
     assert [item["username"] for item in body["items"]] == ["budi", "sari"]
     uuid = body["items"][0]["submission_uuid"]
     assert call(staff, "staff_grade", {"submission_uuid": uuid, "selections": FULL_MARKS,
                                        "expected_version": 0})[0] == 200
     body = call(staff, "staff_queue", {"filter": "graded"})[1]
-    assert body["counts"] == {"ungraded": 1, "graded": 1, "all": 2}
+    assert {k: body["counts"][k] for k in ("ungraded", "graded", "all")} == {"ungraded": 1, "graded": 1, "all": 2}
     assert body["items"][0]["points_earned"] == 6 and body["items"][0]["grader"] == "staff1"
     assert error_code(call(staff, "staff_queue", {"filter": "semua"})) == "BAD_FILTER"
 
@@ -211,6 +211,24 @@ def test_grade_flow_result_and_gaps(submitted):
     assert {row["criterion_id"]: row["gap"] for row in result["gaps"]} == {"empati": 2, "integritas": 0}
     assert result["parts"][2] == {"criterion_id": "catatan", "level_id": None, "points": None,
                                   "comment": "Rencana perbaikan jelas."}
+
+
+def test_staff_events_name_nobody(submitted):
+    # Grading, releasing and revealing are tracked with the staff member's anonymous id: no
+    # username (the runtime's event context already says which user acted).
+    uuid = Reflection.objects.get().submission_uuid
+    staff = submitted.block("staff1", staff=True)
+    call(staff, "staff_submission", {"submission_uuid": uuid, "reveal": True})
+    call(staff, "staff_grade", {"submission_uuid": uuid, "selections": FULL_MARKS, "expected_version": 0})
+    call(staff, "release_grades", {})
+    graded = staff.runtime.events("rubric_reflection.staff_graded")
+    released = staff.runtime.events("rubric_reflection.released")
+    revealed = staff.runtime.events("rubric_reflection.personal_data_revealed")
+    assert len(graded) == len(released) == len(revealed) == 1
+    assert graded[0]["grader_id"] == revealed[0]["by_id"] == released[0]["by_id"] == anonymous_id("staff1")
+    for _name, payload in staff.runtime.published:
+        assert not {"grader", "by", "username"} & set(payload), payload
+        assert not {"staff1", "budi"} & {v for v in payload.values() if isinstance(v, str)}, payload
 
 
 def test_regrade_keeps_audit_trail(submitted):

@@ -10,7 +10,7 @@ from xblock.fields import ScopeIds
 from xblock.runtime import DictKeyValueStore, KvsFieldData
 from xblock.test.tools import TestRuntime
 
-from rubric_xblock import compat, store
+from rubric_xblock import compat, grading_store
 from rubric_xblock.block import RubricReflectionBlock
 from rubric_xblock.models import Assessment, AssessmentChange, Reflection
 from rubric_xblock.rubric import RubricError
@@ -69,15 +69,15 @@ def test_a_submission_uuid_with_a_lone_surrogate_is_not_found(submitted, handler
 def _stale_listing(monkeypatch, before_return=None):
     """Make ``release_grades`` read the unreleased rows, then let ``before_return`` run (a
     regrade, another release) before it goes on with what it read: the race, made certain."""
-    real = store.unreleased_staff_assessments
+    real = grading_store.unreleased_counted
 
-    def listing(course_id, item_id):
-        rows = list(real(course_id, item_id))
+    def listing(course_id, item_id, submission_uuids=None):
+        rows = real(course_id, item_id, submission_uuids)
         if before_return is not None:
             before_return()
         return rows
 
-    monkeypatch.setattr(store, "unreleased_staff_assessments", listing)
+    monkeypatch.setattr(grading_store, "unreleased_counted", listing)
 
 
 def _gradebook(course):
@@ -116,10 +116,10 @@ def test_a_repeated_release_sends_and_audits_once(db, monkeypatch):
     first = {}
 
     def other_click():
-        monkeypatch.setattr(store, "unreleased_staff_assessments", real)
+        monkeypatch.setattr(grading_store, "unreleased_counted", real)
         first["result"] = call(course.block("staff1", staff=True), "release_grades")
 
-    real = store.unreleased_staff_assessments
+    real = grading_store.unreleased_counted
     _stale_listing(monkeypatch, other_click)
     status, body = call(course.block("staff1", staff=True), "release_grades")
     assert first["result"] == (200, {"released": 1})

@@ -93,5 +93,11 @@ def test_invalid_olx_is_refused_before_any_field_is_written(xml):
 
 
 def test_workbench_scenario_wraps_the_demo_file():
-    [(title, xml)] = RubricReflectionBlock.workbench_scenarios()
-    assert title.startswith("Refleksi") and xml.startswith("<vertical_demo><rubric_reflection")
+    scenarios = RubricReflectionBlock.workbench_scenarios()
+    assert len(scenarios) == 3
+    for title, xml in scenarios:
+        assert title.startswith("Refleksi") and xml.startswith("<vertical_demo><rubric_reflection")
+    assert 'grading_mode="peer"' in scenarios[1][1] and 'grade_release="staff"' in scenarios[2][1]
+    for _title, xml in scenarios:
+        block = parse(xml.removeprefix("<vertical_demo>").removesuffix("</vertical_demo>"))
+        assert block.min_words in (20, 80)

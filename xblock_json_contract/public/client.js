@@ -19,6 +19,9 @@
  *   when the body is not JSON). A network failure rejects, unless the message `offline` is
  *   given: then it resolves to {ok: false, status: 0, data: {error: {code: "OFFLINE",
  *   message: offline}}}, the shape of every handler refusal.
+ * TangerangXBlocks.postFile(runtime, element, handler, payload) is the same POST to a handler
+ *   that answers with a file (a streamed CSV): it resolves to {ok, status, blob, filename, data};
+ *   blob and filename (from Content-Disposition) when ok, else data is the refusal's JSON body.
  */
 (function (root) {
   "use strict";
@@ -71,6 +74,23 @@
       return {ok: false, status: 0, data: {error: {code: "OFFLINE", message: offline}}};
     });
   }
+  function postFile(runtime, element, handler, payload) {
+    return fetch(runtime.handlerUrl(element, handler), {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
+      body: JSON.stringify(payload)
+    }).then(function (response) {
+      if (!response.ok) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          return {ok: false, status: response.status, blob: null, filename: "", data: data};
+        });
+      }
+      var match = (response.headers.get("Content-Disposition") || "").match(/filename="?([^";]+)"?/);
+      return response.blob().then(function (blob) {
+        return {ok: true, status: response.status, blob: blob, filename: match ? match[1] : "", data: {}};
+      });
+    });
+  }
   root.TangerangXBlocks = Object.assign(root.TangerangXBlocks || {},
-    {el: el, button: button, clear: clear, csrfToken: csrfToken, postJson: postJson});
+    {el: el, button: button, clear: clear, csrfToken: csrfToken, postJson: postJson, postFile: postFile});
 }(window));
