@@ -325,40 +325,7 @@ def version_impact(course_id, item_id, version):
 
 
 # ---------------------------------------------------------------------------
-# Staff queue and export
-
-QUEUE_FILTERS = ("ungraded", "graded", "all")
-
-
-def queue(course_id, item_id, status, offset=0, limit=50):
-    """Counts per status and one page of this block's reflections (oldest first)."""
-    reflections = Reflection.objects.filter(course_id=course_id, item_id=item_id)
-    graded = reflections.filter(assessments__kind=Assessment.STAFF)
-    ungraded = reflections.exclude(assessments__kind=Assessment.STAFF)
-    counts = {"ungraded": ungraded.count(), "graded": graded.count(), "all": reflections.count()}
-    chosen = {"ungraded": ungraded, "graded": graded, "all": reflections}[status]
-    page = list(chosen.order_by("submitted_at", "id")[offset:offset + limit])
-    staff = {
-        model.reflection_id: model
-        for model in Assessment.objects.filter(reflection__in=page, kind=Assessment.STAFF)
-    }
-    items = []
-    for reflection in page:
-        model = staff.get(reflection.pk)
-        items.append({
-            "submission_uuid": reflection.submission_uuid,
-            "username": reflection.username,
-            "submitted_at": reflection.submitted_at.isoformat(),
-            "word_count": reflection.word_count,
-            "status": "graded" if model else "ungraded",
-            "points_earned": model.points_earned if model else None,
-            "points_possible": model.points_possible if model else None,
-            "grader": model.grader_username if model else None,
-            "released": bool(model and model.released_at),
-            "rubric_version": model.rubric_version if model else None,
-        })
-    return counts, items
-
+# Export
 
 def _csv_cell(value):
     """Guard spreadsheet formulas: a cell starting with = + - @ gets a leading quote."""
