@@ -256,6 +256,10 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
 
     def _simulation_run(self, username):
         """The learner's newest run of the linked role-play, or None (no link, no service…)."""
+        return summarise_run(self._simulation_history(username))
+
+    def _simulation_history(self, username):
+        """The learner's history in the linked role-play's state, or None (no link, no service…)."""
         if not self.linked_simulation or not username:
             return None
         if not compat.same_context(self.linked_simulation, self.scope_ids.usage_id):
@@ -271,7 +275,7 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         except Exception:  # noqa: BLE001  another block's state must never break this one
             log.warning("Could not read the linked role-play %s", self.linked_simulation, exc_info=True)
             return None
-        return summarise_run(state.get("history") if isinstance(state, dict) else None)
+        return state.get("history") if isinstance(state, dict) else None
 
     @staticmethod
     def _assessment_json(assessment):

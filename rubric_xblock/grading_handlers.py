@@ -91,25 +91,13 @@ class GradingMixin(XBlockMixin):
     def _critical_breach(self, username):
         """True when the learner's newest run of the linked role-play breached a critical duty.
 
-        Read from the run's data when the role-play records it (a duty with ``critical``
-        true and status ``breached``, or ``critical_breached`` on the attempt); otherwise none.
+        Read from the run's data: the role-play's ``critical_breaches`` list on the attempt (also
+        a duty with ``critical`` true and status ``breached``, or ``critical_breached``); otherwise none.
         """
-        if not self.linked_simulation or not username:
-            return False
-        from . import compat
-
-        if not compat.same_context(self.linked_simulation, self.scope_ids.usage_id):
-            return False
-        service = self.runtime.service(self, "user_state")
-        if service is None:
-            return False
-        try:
-            state = service.get_state_as_dict(username, compat.usage_key_or_string(self.linked_simulation))
-        except Exception:  # noqa: BLE001  another block's state must never break this one
-            return False
-        history = state.get("history") if isinstance(state, dict) else None
+        history = self._simulation_history(username)
         attempt = history[-1] if isinstance(history, list) and history and isinstance(history[-1], dict) else {}
-        if attempt.get("critical_breached") is True:
+        if attempt.get("critical_breached") is True or (
+                isinstance(attempt.get("critical_breaches"), list) and attempt["critical_breaches"]):
             return True
         duties = attempt.get("duties")
         return isinstance(duties, dict) and any(

@@ -80,8 +80,11 @@ def test_a_critical_duty_breached_in_the_linked_run_is_a_filter(db):
         "gratifikasi": {"label": "Menolak gratifikasi", "status": "breached", "critical": True}}}]}
     course.sim_states[("sari", SIM_USAGE)] = {"history": [{"attempt": 1, "duties": {
         "sapa": {"label": "Menyapa", "status": "breached"}}}]}   # breached, but not critical
-    _submit(course, ["budi", "sari", "rina"])                      # rina: no run at all
-    assert [i["username"] for i in _queue(course, filter="breached")["items"]] == ["budi"]
+    # the shape complaint_sim's history entries have (session.history_entry): a list of breaches
+    course.sim_states[("dewi", SIM_USAGE)] = {"history": [{"attempt": 1, "critical_breaches": ["tolak-gratifikasi"]}]}
+    course.sim_states[("eko", SIM_USAGE)] = {"history": [{"attempt": 1, "critical_breaches": []}]}
+    _submit(course, ["budi", "sari", "rina", "dewi", "eko"])      # rina: no run at all
+    assert [i["username"] for i in _queue(course, filter="breached")["items"]] == ["budi", "dewi"]
 
 
 def test_grade_next_takes_the_oldest_ungraded_and_two_graders_get_different_ones(db):
