@@ -34,6 +34,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
+
+def stop_process(process):
+    """Terminate ``process`` if it still runs; kill it after 30 s."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
 class MariaDB:
     """A private MariaDB server: its own data directory and socket below ``folder``."""
 
@@ -75,13 +86,7 @@ class MariaDB:
 
     def stop(self):
         """Stop the server this object started."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 class DemoServer:
@@ -124,13 +129,7 @@ class DemoServer:
 
     def stop(self):
         """Stop the server process this object started (gunicorn's master stops its workers)."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 class Gunicorn(DemoServer):
