@@ -270,6 +270,19 @@ class GradingMixin(XBlockMixin):
                                                    "by_id": grader_id})
         return {"submission": self._staff_payload(reflection, reveal=reveal, grader_id=grader_id)}
 
+    def _save_staff_grade(self, reflection, assessment, grader_id, grader, expected, already_released):
+        """Store a staff grade (409 with the other grader's code if it moved), update the queue flags
+        and send the grade when it is due; the stored assessment."""
+        store, gstore = self._store(), self._gstore()
+        try:
+            model = store.save_staff_assessment(reflection, assessment, grader_id, grader, expected)
+        except store.Conflict as err:
+            raise HandlerError(409, err.code, N_("Someone graded this submission after you opened it. Their grade "
+                                                 "is shown now; check it before saving again.")) from err
+        gstore.after_staff_grade(reflection, model, self.grading_mode, self.agreement_share)
+        self._publish_if_due(reflection, model, grader_id, grader, already_released=already_released)
+        return model
+
     def _publish_if_due(self, reflection, model, grader_id, grader, already_released=False):
         store, gstore = self._store(), self._gstore()
         if self.grade_release == RELEASE_IMMEDIATE or model.released_at is not None or already_released:
@@ -319,15 +332,9 @@ class GradingMixin(XBlockMixin):
             reflection.refresh_from_db()
             return {"submission": self._staff_payload(reflection, grader_id=grader_id)}
         median = store.get_assessments(reflection).get("median")
-        try:
-            model = store.save_staff_assessment(reflection, assessment, grader_id, grader, expected)
-        except store.Conflict as err:
-            raise HandlerError(409, err.code, N_("Someone graded this submission after you opened it. Their grade "
-                                             "is shown now; check it before saving again.")) from err
-        gstore.after_staff_grade(reflection, model, self.grading_mode, self.agreement_share)
         # An override of a released peer median goes out at once: the learner already has a grade.
-        self._publish_if_due(reflection, model, grader_id, grader,
-                             already_released=bool(median and median.released_at))
+        model = self._save_staff_grade(reflection, assessment, grader_id, grader, expected,
+                                       already_released=bool(median and median.released_at))
         gstore.record_pairs(reflection, rubric)
         self._event("staff_graded", {"submission_uuid": reflection.submission_uuid, "grader_id": grader_id,
                                      "version": model.version, "points_earned": model.points_earned,
@@ -636,13 +643,8 @@ class GradingMixin(XBlockMixin):
             self._check_form_version(data, rubric)
             assessment = assess(rubric, data.get("selections"), data.get("comments"), data.get("overall_comment"))
             store.remember_rubric(*self._ids(), rubric)
-            try:
-                counted = store.save_staff_assessment(reflection, assessment, grader_id, grader, expected)
-            except store.Conflict as err:
-                raise HandlerError(409, err.code, N_("Someone graded this submission after you opened it. Their "
-                                                 "grade is shown now; check it before saving again.")) from err
-            gstore.after_staff_grade(reflection, counted, self.grading_mode, self.agreement_share)
-            self._publish_if_due(reflection, counted, grader_id, grader, already_released=True)
+            counted = self._save_staff_grade(reflection, assessment, grader_id, grader, expected,
+                                             already_released=True)
         try:
             gstore.decide_appeal(appeal, decision, reason, grader_id, grader, counted)
         except store.Conflict as err:
