@@ -89,13 +89,12 @@ class GradingMixin(XBlockMixin):
         return grading.training_status(example_ids, gstore.training_attempts(example_ids, anonymous_id))
 
     def _critical_breach(self, username):
-        """True when the learner's newest run of the linked role-play breached a critical duty.
+        """True when the learner's counted run of the linked role-play breached a critical duty.
 
         Read from the run's data: the role-play's ``critical_breaches`` list on the attempt (also
         a duty with ``critical`` true and status ``breached``, or ``critical_breached``); otherwise none.
         """
-        history = self._simulation_history(username)
-        attempt = history[-1] if isinstance(history, list) and history and isinstance(history[-1], dict) else {}
+        attempt = self._linked_simulation_attempt(username)
         if attempt.get("critical_breached") is True or (
                 isinstance(attempt.get("critical_breaches"), list) and attempt["critical_breaches"]):
             return True

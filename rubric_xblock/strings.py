@@ -48,6 +48,11 @@ BROWSER_STRINGS = {
     "sim_ending": N_("Ending: {title}"),
     "sim_points": N_("Points: {points} of {max}"),
     "sim_path": N_("Your path ({count} steps)"),
+    "sim_path_staff": N_("The learner's path ({count} steps)"),
+    "sim_counted_best": N_("The run that counts: attempt {attempt} of {count} (the role-play counts the best "
+                           "attempt)."),
+    "sim_counted_last": N_("The run that counts: attempt {attempt} of {count} (the role-play counts the last "
+                           "attempt)."),
     "quality_good": N_("good"),
     "quality_fair": N_("fair"),
     "quality_poor": N_("poor"),

@@ -52,10 +52,14 @@ function RubricReflectionBlock(runtime, element, args) {
   function textBox(text) { return el('div', {'class': 'rr-text', text: text}); }
 
   // ---- the linked role-play run ----------------------------------------------------------
-  function simView(sim, headingId, title) {
+  // The run shown is the one the role-play's grading policy counts (best or last), and says so.
+  function simView(sim, headingId, title, forStaff) {
     var box = el('div', {'class': 'rr-simbox'});
     box.appendChild(el('h4', {id: headingId, text: title || S.sim_title}));
     if (!sim) { box.appendChild(el('p', {text: S.sim_none})); return box; }
+    if (sim.attempt !== null && sim.attempts) {
+      box.appendChild(el('p', {'class': 'rr-counted', text: fmt(sim.counted_by === 'last' ? S.sim_counted_last : S.sim_counted_best, {attempt: sim.attempt, count: sim.attempts})}));
+    }
     var q = sim.quality ? ' (' + S['quality_' + sim.quality] + ')' : '';
     box.appendChild(el('p', {text: fmt(S.sim_ending, {title: sim.ending_title}) + q}));
     if (sim.points !== null && sim.max_points !== null) { box.appendChild(el('p', {text: fmt(S.sim_points, {points: sim.points, max: sim.max_points})})); }
@@ -70,7 +74,7 @@ function RubricReflectionBlock(runtime, element, args) {
       })));
     }
     if (sim.path.length) {
-      box.appendChild(el('details', {}, [el('summary', {text: fmt(S.sim_path, {count: sim.path.length})}),
+      box.appendChild(el('details', {}, [el('summary', {text: fmt(forStaff ? S.sim_path_staff : S.sim_path, {count: sim.path.length})}),
         el('ol', {}, sim.path.map(function (p) { return el('li', {}, [el('span', {text: p.text}), p.choice_text ? el('strong', {text: ' → ' + p.choice_text}) : null]); }))]));
     }
     return box;

@@ -166,7 +166,7 @@ function RubricReflectionStaffPanel(ctx) {
       box.appendChild(assessmentList(sub.peer_median, rubricOf(sub.peer_median, sub.rubrics)));
       box.appendChild(el('p', {text: fmt(S.total, {earned: sub.peer_median.points_earned, possible: sub.peer_median.points_possible})}));
     }
-    if (cfg.linked) { box.appendChild(ctx.simView(sub.simulation, nid(), S.sim_title_staff)); }
+    if (cfg.linked) { box.appendChild(ctx.simView(sub.simulation, nid(), S.sim_title_staff, true)); }
     if (sub.appeal) { box.appendChild(appealPanel(sub)); }
     var second = sub.grading_as === 'second';
     var stale = sub.staff_assessment && sub.rubric_current === false;
