@@ -25,9 +25,10 @@ MODE_PEER_STAFF = "peer_staff"  # peers first, then staff: the staff grade is th
 GRADING_MODES = (MODE_STAFF, MODE_PEER, MODE_PEER_STAFF)
 
 DEFAULTS = {"grading_mode": MODE_STAFF, "peer_count": 3, "peer_minimum": 3, "training_tolerance": 1,
-            "agreement_share": 10, "appeal_days": 7, "appeal_staff_days": 5}
+            "agreement_share": 10, "appeal_days": 7, "appeal_staff_days": 5, "peer_expiry_hours": 24}
 LIMITS = {"peer_count": (1, 10), "peer_minimum": (1, 10), "training_tolerance": (0, 7),
-          "agreement_share": (0, 100), "appeal_days": (0, 90), "appeal_staff_days": (1, 90)}
+          "agreement_share": (0, 100), "appeal_days": (0, 90), "appeal_staff_days": (1, 90),
+          "peer_expiry_hours": (1, 336)}
 
 LOCK_MINUTES = 20
 
@@ -113,6 +114,17 @@ class Candidate:
 def allocation_order(candidate):
     """Sort key: fewest allocations first, then the oldest (a stable, fair tie-break)."""
     return (candidate.load, candidate.submitted_at, str(candidate.key))
+
+
+def allocation_cutoff(now, hours):
+    """Allocations made before this moment and not yet reviewed are stale: they go back to the
+    pool (the reflection's load drops by one, so one more reviewer can be given it)."""
+    return now - timedelta(hours=hours)
+
+
+def is_stale(created_at, done_at, now, hours):
+    """True for an open allocation older than ``hours`` (a finished one never goes stale)."""
+    return done_at is None and created_at < allocation_cutoff(now, hours)
 
 
 def choose_peer(candidates, reviewer, already):

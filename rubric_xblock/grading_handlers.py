@@ -65,8 +65,14 @@ class GradingMixin(XBlockMixin):
                                 help=_("Working days staff have to decide an appeal."), scope=Scope.settings,
                                 default=grading.DEFAULTS["appeal_staff_days"], enforce_type=True)
 
+    peer_expiry_hours = Integer(display_name=_("Peer review hold (hours)"),
+                                help=_("Hours a learner may hold a reflection given to them for review; after "
+                                       "that, unreviewed, it goes back to the pool for another learner."),
+                                scope=Scope.settings, default=grading.DEFAULTS["peer_expiry_hours"],
+                                enforce_type=True)
+
     GRADING_FIELDS = ("grading_mode", "peer_count", "peer_minimum", "peer_training", "training_tolerance",
-                      "agreement_share", "appeal_days", "appeal_staff_days")
+                      "agreement_share", "appeal_days", "appeal_staff_days", "peer_expiry_hours")
 
     # -- Helpers -----------------------------------------------------------------------------
 
@@ -524,7 +530,7 @@ class GradingMixin(XBlockMixin):
         anonymous_id, _username, _reflection = self._peer_learner()
         self._require_training(anonymous_id)
         allocation, done = self._gstore().review_for(*self._ids(), anonymous_id, self.peer_count,
-                                                     more=data.get("more") is True)
+                                                     more=data.get("more") is True, hours=self.peer_expiry_hours)
         review = None
         if allocation is not None:
             target = allocation.reflection

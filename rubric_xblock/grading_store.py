@@ -249,15 +249,47 @@ def reviews_done(course_id, item_id, reviewer_id):
     return sum(1 for _pk, done_at in _reviewer_allocations(course_id, item_id, reviewer_id) if done_at)
 
 
-def review_for(course_id, item_id, reviewer_id, required, more=False, now=None):
+def release_stale(course_id, item_id, now, hours, limit=50):
+    """Return this block's stale allocations (open longer than ``hours``) to the pool.
+
+    Each goes in its own conditional DELETE (still open?) with the reflection's load lowered
+    by an F() decrement in the same transaction: a review saved meanwhile keeps its
+    allocation, and a slot is given back once, so no two learners ever hold it. At most
+    ``limit`` per call (the next allocation releases more); the (done_at, created_at) index
+    keeps the look-up small. Returns how many were released.
+    """
+    cutoff = grading.allocation_cutoff(now, hours)
+    stale = list(PeerAllocation.objects.filter(done_at__isnull=True, created_at__lt=cutoff,
+                                               reflection__course_id=course_id, reflection__item_id=item_id)
+                 .values_list("pk", "reflection_id")[:limit])
+    released = 0
+    for pk, reflection_id in stale:
+        with transaction.atomic():
+            if PeerAllocation.objects.filter(pk=pk, done_at__isnull=True).delete()[0]:
+                Reflection.objects.filter(pk=reflection_id).update(peer_load=F("peer_load") - 1)
+                released += 1
+    return released
+
+
+def review_for(course_id, item_id, reviewer_id, required, more=False, now=None, hours=None):
     """``(allocation or None, reviews done)``: the reviewer's open allocation, else a new one
-    while fewer than ``required`` are done (or ``more``); two queries when one is open."""
+    while fewer than ``required`` are done (or ``more``); two queries when one is open.
+
+    With ``hours``, allocations open longer than that are stale: before a new allocation is
+    made the block's stale ones go back to the pool, and a reviewer whose own allocation went
+    stale gets a new one (which may be the same reflection, if it is still the neediest).
+    """
+    now = now or timezone.now()
     had = _reviewer_allocations(course_id, item_id, reviewer_id)
     done = sum(1 for _pk, done_at in had if done_at)
     if any(done_at is None for _pk, done_at in had):
-        return open_allocation(course_id, item_id, reviewer_id), done
+        current = open_allocation(course_id, item_id, reviewer_id)
+        if current is not None and (hours is None or not grading.is_stale(current.created_at, None, now, hours)):
+            return current, done
     if done >= required and not more:
         return None, done
+    if hours is not None and release_stale(course_id, item_id, now, hours):
+        had = _reviewer_allocations(course_id, item_id, reviewer_id)  # their own may be among them
     return allocate(course_id, item_id, reviewer_id, now, had=[pk for pk, _done in had]), done
 
 

@@ -177,7 +177,9 @@ class PeerAllocation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["reflection", "reviewer_id"], name="rubric_xblock_one_review_per_peer"),
         ]
-        indexes = [models.Index(fields=["reviewer_id", "done_at"], name="rubric_xb_reviewer")]
+        indexes = [models.Index(fields=["reviewer_id", "done_at"], name="rubric_xb_reviewer"),
+                   # Stale allocations (open, older than the hold time) are found by this one.
+                   models.Index(fields=["done_at", "created_at"], name="rubric_xb_alloc_open")]
         ordering = ["created_at", "id"]
 
     def __str__(self):

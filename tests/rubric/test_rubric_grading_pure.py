@@ -172,3 +172,10 @@ def test_appeal_deadlines_count_working_days_in_jakarta():
     assert grading.working_day_deadline(late, 0) == datetime(2026, 1, 9, 16, 59, 59, 999999, tzinfo=UTC)
     # A naive datetime is UTC; the answer keeps the caller's time zone.
     assert grading.working_day_deadline(datetime(2026, 3, 13, 1, 0), 7) == grading.appeal_deadline(released, 7)
+
+
+def test_an_open_allocation_goes_stale_after_its_hold_time():
+    assert grading.allocation_cutoff(T0, 24) == T0 - timedelta(hours=24)
+    assert not grading.is_stale(T0 - timedelta(hours=24), None, T0, 24)
+    assert grading.is_stale(T0 - timedelta(hours=24, seconds=1), None, T0, 24)
+    assert not grading.is_stale(T0 - timedelta(days=30), T0 - timedelta(days=29), T0, 24)

@@ -264,3 +264,47 @@ def test_appeals_of_unreleased_grades_are_refused(db):
     assert error_code(call(course.block("budi"), "appeal", {"reason": "Saya sudah menolak gratifikasi."})) == \
         "NOT_RELEASED"
     assert PeerAllocation.objects.count() == 0
+
+
+def test_a_stale_allocation_returns_to_the_pool_and_nobody_holds_it_twice(db):
+    course = _peer_course(peer_count=1, peer_minimum=1, peer_expiry_hours=24)
+    _submit(course, ["a", "b", "c"])
+    uuid = {name: Reflection.objects.get(username=name).submission_uuid for name in "abc"}
+    assert call(course.block("b"), "peer_next")[1]["review"]["submission_uuid"] == uuid["a"]
+    held = PeerAllocation.objects.get(reviewer_id="anon-b")
+    # Within the hold time nothing is released: c is given the next neediest, b's own.
+    PeerAllocation.objects.filter(pk=held.pk).update(created_at=timezone.now() - timedelta(hours=23))
+    assert call(course.block("c"), "peer_next")[1]["review"]["submission_uuid"] == uuid["b"]
+    # Past it, the next allocation gives a's slot back (load 1 → 0), and d is given it.
+    PeerAllocation.objects.filter(pk=held.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    _submit(course, ["d"])
+    assert call(course.block("d"), "peer_next")[1]["review"]["submission_uuid"] == uuid["a"]
+    assert not PeerAllocation.objects.filter(pk=held.pk).exists()
+    a = Reflection.objects.get(username="a")
+    assert a.peer_load == 1 and list(a.allocations.values_list("reviewer_id", flat=True)) == ["anon-d"]
+    # b no longer holds it: their review is refused and nothing is written.
+    status, body = call(course.block("b"), "peer_assess", {"submission_uuid": uuid["a"], "selections": MID})
+    assert (status, body["error"]["code"]) == (403, "NOT_ALLOCATED")
+    assert Assessment.objects.filter(kind="peer").count() == 0
+    # b asks again and is given the neediest one that is not theirs: c's (load 0).
+    assert call(course.block("b"), "peer_next")[1]["review"]["submission_uuid"] == uuid["c"]
+
+
+def test_a_reviewer_whose_own_allocation_went_stale_gets_a_fresh_one(db):
+    course = _peer_course(peer_count=1, peer_minimum=1, peer_expiry_hours=2)
+    _submit(course, ["a", "b"])
+    first = call(course.block("b"), "peer_next")[1]["review"]["submission_uuid"]
+    PeerAllocation.objects.update(created_at=timezone.now() - timedelta(hours=3))
+    # The stale one is released and given again (a is still the only one b may review): one
+    # allocation, a fresh hold time, the load counted once.
+    assert call(course.block("b"), "peer_next")[1]["review"]["submission_uuid"] == first
+    allocation = PeerAllocation.objects.get()
+    assert allocation.created_at > timezone.now() - timedelta(minutes=5)
+    assert Reflection.objects.get(username="a").peer_load == 1
+    # A finished review never goes stale.
+    _review_uuid = {"submission_uuid": first, "selections": MID}
+    assert call(course.block("b"), "peer_assess", _review_uuid)[0] == 200
+    PeerAllocation.objects.update(created_at=timezone.now() - timedelta(hours=30))
+    _submit(course, ["c"])
+    call(course.block("c"), "peer_next")
+    assert PeerAllocation.objects.filter(reviewer_id="anon-b", done_at__isnull=False).count() == 1
