@@ -32,6 +32,7 @@ CHROME = {
     "id": {
         "demo": "Demo lokal", "outline": "← Daftar isi", "previous": "← Sebelumnya", "next": "Berikutnya →",
         "course_nav": "Navigasi kursus", "views": "Peran Anda", "how_title": "Cara berganti peran",
+        "switch": "Ganti peran",
         "you_are": "Anda: {who}.",
         "learner": "peserta", "staff": "staf kursus", "author": "penulis (editor)",
         "as_learner": "Lihat sebagai peserta", "as_staff": "Lihat sebagai staf kursus",
@@ -42,6 +43,7 @@ CHROME = {
     "en": {
         "demo": "Local demo", "outline": "← Outline", "previous": "← Previous", "next": "Next →",
         "course_nav": "Course navigation", "views": "Your role", "how_title": "How to switch roles",
+        "switch": "Change role",
         "you_are": "You: {who}.",
         "learner": "a learner", "staff": "course staff", "author": "an author (editor)",
         "as_learner": "View as a learner", "as_staff": "View as course staff", "as_author": "Open the editor (author)",
@@ -63,14 +65,19 @@ PAGE = Template("""<!DOCTYPE html>
   .demo-header { background: #0c3b4a; color: #fff; padding: .6rem 1rem; }
   .demo-header p { margin: 0; font-size: .85rem; opacity: .9; }
   .demo-header h1 { margin: .1rem 0 0; font-size: 1.2rem; line-height: 1.3; }
-  .demo-bar { display: flex; flex-wrap: wrap; gap: 0 .75rem; padding: 0 1rem; background: #e3f1f2;
+  .demo-bar { display: flex; flex-wrap: wrap; gap: 0 .5rem; padding: 0 .75rem; background: #e3f1f2;
               font-size: .95rem; }
   .demo-bar a, .demo-who a { display: inline-flex; align-items: center; min-height: 44px; min-width: 44px;
               padding: 0 .25rem; color: #0b5d66; }
-  .demo-who { padding: .4rem 1rem; font-size: .9rem; background: #f5f7fa; border-bottom: 1px solid #c9d6db; }
+  /* The role switcher: one 44 px line on a phone (who you are, and "change role"), the links
+     and how-to inside; the whole page chrome stays within a third of a 360×740 screen. */
+  .demo-who { padding: 0 .75rem; font-size: .9rem; background: #f5f7fa; border-bottom: 1px solid #c9d6db; }
   .demo-who p { margin: 0; }
-  .demo-who a { margin-right: .5rem; }
-  .demo-who summary { display: flex; align-items: center; min-height: 44px; cursor: pointer; color: #0b5d66; }
+  .demo-who summary { display: flex; flex-wrap: wrap; align-items: center; gap: 0 .5rem; min-height: 44px;
+                      cursor: pointer; }
+  .demo-switch { color: #0b5d66; text-decoration: underline; }
+  .demo-role-links { display: flex; flex-wrap: wrap; gap: 0 .75rem; }
+  .demo-how { padding-bottom: .4rem; color: #4a5a63; }
   main { max-width: 48rem; margin: 0 auto; padding: 1rem; }
   main img, main video, main iframe { max-width: 100%; height: auto; }
   main pre { white-space: pre-wrap; }
@@ -94,9 +101,18 @@ PAGE = Template("""<!DOCTYPE html>
   <a href="{{ link.href }}">{{ link.text }}</a>{% endfor %}
 </nav>{% endif %}
 <section class="demo-who" aria-label="{{ c.views }}">
-  <p>{{ you_are }}{% for link in roles %} <a href="{{ link.href }}">{{ link.text }}</a>{% endfor %}</p>
-  <details><summary>{{ c.how_title }}</summary><p>{{ c.how }}</p></details>
+  <details id="demo-roles">
+    <summary><span>{{ you_are }}</span> <span class="demo-switch">{{ c.switch }}</span></summary>
+    <p class="demo-role-links">{% for link in roles %}<a href="{{ link.href }}">{{ link.text }}</a>{% endfor %}</p>
+    <p class="demo-how"><strong>{{ c.how_title }}:</strong> {{ c.how }}</p>
+  </details>
 </section>
+<script>
+  // One line on a phone (the role switcher folds away); open where the screen has room.
+  if (window.matchMedia && window.matchMedia("(min-width: 640px)").matches) {
+    document.getElementById("demo-roles").open = true;
+  }
+</script>
 <main>
 {{ body|safe }}
 </main>

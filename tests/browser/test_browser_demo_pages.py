@@ -67,8 +67,9 @@ def test_every_demo_page_fits_its_viewport(open_page, shot, viewport):
     def check(page, url):
         assert page.locator('meta[name=viewport][content*="width=device-width"]').count() == 1, url
         assert_fits(page, url, viewport)
-        for box in page.eval_on_selector_all(NAV_LINKS, """nodes => nodes.map(n => {
-                const r = n.getBoundingClientRect(); return {text: n.textContent.trim(), h: r.height}; })"""):
+        # Links folded away (the role switcher on a phone) are checked where they are shown.
+        for box in page.eval_on_selector_all(NAV_LINKS, """nodes => nodes.filter(n => n.getClientRects().length)
+                .map(n => ({text: n.textContent.trim(), h: n.getBoundingClientRect().height}))"""):
             if box["h"] < 44:
                 small.append((url, box["text"], box["h"]))
         if url in ("/", "/unit/unit-ktp-el/", "/scenario/complaint_sim.0/studio_view/?student=staff_author",
@@ -105,3 +106,25 @@ def test_a_page_without_the_meta_viewport_is_caught_on_a_phone(open_page):
     page.goto(page.server.url + "/scenario/filethumbs.0/")
     with pytest.raises(AssertionError, match="laid out 980 px wide"):
         assert_fits(page, viewport="mobile")
+
+
+@pytest.mark.parametrize("path", ["/unit/unit-ktp-el/", "/scenario/rubric_reflection.0/?student=staff"])
+def test_the_role_switcher_leaves_a_phone_screen_to_the_course(open_page, shot, path):
+    """At 360×740 the page's chrome (title, course bar, role switcher) ends within the top third;
+    the switcher is one line that opens to the role links (44 px) and the how-to."""
+    page = open_page("mobile")
+    page.goto(page.server.url + path)
+    who = page.locator(".demo-who")
+    assert who.bounding_box()["height"] <= 60
+    assert page.evaluate("() => document.querySelector('.demo-who').getBoundingClientRect().bottom") < 740 / 3
+    assert page.locator(".demo-who summary").inner_text().startswith("Anda: ")
+    links = page.locator(".demo-role-links a")
+    assert links.count() >= 1 and not links.first.is_visible()
+    page.locator(".demo-who summary").click()
+    assert links.first.is_visible() and min(box["height"] for box in links.evaluate_all(
+        "ns => ns.map(n => n.getBoundingClientRect())")) >= 44
+    shot(page, "role-switcher-open")
+    # On a desktop there is room: the switcher is open from the start.
+    wide = open_page("desktop")
+    wide.goto(wide.server.url + path)
+    assert wide.locator(".demo-role-links a").first.is_visible()
