@@ -129,3 +129,15 @@ def test_every_record_deadline_is_a_date_in_working_days(name):
         due = datetime.date.fromisoformat(entry["record"]["deadline_date"])
         assert workdays.closed(due) is None, f"{name}: the right deadline falls on a closed day"
         assert workdays.working_days_between(scenario.story_date, due) == expected
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_duty_cites_the_register(name):
+    """Duty bases are register citations (a practice-based basis stays a note beside them), and a
+    duty's Ombudsman category, where it has one, is a category of the register."""
+    data, scenario = load(name)
+    for duty in data["duties"]:
+        assert isinstance(duty["basis"], list), f"{name}: {duty['id']} has a text basis"
+        assert any("law" in c for c in duty["basis"]), f"{name}: {duty['id']} cites no regulation"
+    categories = {d.get("maladministration") for d in scenario.duties} - {None}
+    assert categories, f"{name}: no duty names its maladministration category"
