@@ -141,3 +141,13 @@ def test_every_duty_cites_the_register(name):
         assert any("law" in c for c in duty["basis"]), f"{name}: {duty['id']} cites no regulation"
     categories = {d.get("maladministration") for d in scenario.duties} - {None}
     assert categories, f"{name}: no duty names its maladministration category"
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_recommended_choice_is_not_always_first(name):
+    """The blocks show choices in the author's order (no shuffle), so a scenario whose recommended
+    choice always comes first teaches learners to pick the first button."""
+    _, scenario = load(name)
+    positions = [[c.id for c in scenario.node(node_id).choices].index(choice_id)
+                 for node_id, choice_id in scenario.model_route if scenario.node(node_id).type == "dialogue"]
+    assert len(set(positions)) >= 2 and positions.count(0) <= len(positions) / 2, (name, positions)
