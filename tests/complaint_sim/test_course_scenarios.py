@@ -145,8 +145,8 @@ def test_every_duty_cites_the_register(name):
 
 @pytest.mark.parametrize("name", FILES)
 def test_the_recommended_choice_is_not_always_first(name):
-    """The blocks show choices in the author's order (no shuffle), so a scenario whose recommended
-    choice always comes first teaches learners to pick the first button."""
+    """The file's order is the one authors see in the editor and reviewers read: it does not put
+    the recommended choice first (issue 10). Learners get a per-attempt order of their own anyway."""
     _, scenario = load(name)
     positions = [[c.id for c in scenario.node(node_id).choices].index(choice_id)
                  for node_id, choice_id in scenario.model_route if scenario.node(node_id).type == "dialogue"]
