@@ -7,7 +7,7 @@ import re
 import uuid
 
 import pytest
-from sim_driver import GOOD_RECORD, ROUTE_FAIR, ROUTE_GOOD, ROUTE_POOR, Sim
+from sim_driver import GOOD_RECORD, ROUTE_FAIR, ROUTE_GOOD, ROUTE_POOR, Sim, type_date
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = ["mobile", "desktop"]
@@ -182,8 +182,13 @@ def _keyboard_record(page, sim):
         for _ in range(target):
             page.keyboard.press("ArrowDown")
         assert select.input_value() == GOOD_RECORD[name]
-    _tab_to(page, form.locator("input[name=deadline_days]"))
-    page.keyboard.type(GOOD_RECORD["deadline_days"])
+    if "story_date" in sim.data:  # the deadline is a date input: typed segment by segment
+        date = form.locator("input[name=deadline_date]")
+        _tab_to(page, date)
+        type_date(page, date, *sim.deadline_date(GOOD_RECORD["deadline_days"]).split("-"))
+    else:
+        _tab_to(page, form.locator("input[name=deadline_days]"))
+        page.keyboard.type(GOOD_RECORD["deadline_days"])
     _tab_to(page, form.locator("textarea[name=summary]"))
     page.keyboard.type(GOOD_RECORD["summary"])
     sim.step("kbd-record-filled")

@@ -7,6 +7,7 @@ this module's own, so the shared demo's packaged scenarios stay untouched.
 from pathlib import Path
 
 import pytest
+from sim_driver import type_date
 
 from tests.browser_harness import DemoServer
 
@@ -38,20 +39,6 @@ def amplop_server(tmp_path_factory, browser):
     context.close()
     yield server
     server.stop()
-
-
-def type_date(page, date, year, month, day):
-    """Type a date into a date input with the keyboard, in the segment order the control shows.
-
-    Chromium orders the segments by its own UI language, not the page's (headless: usually
-    month/day/year), so each order is tried: typing from the first segment overwrites it.
-    """
-    for order in ((month, day, year), (day, month, year), (year, month, day)):
-        date.focus()
-        page.keyboard.type("".join(order))
-        if date.input_value() == f"{year}-{month}-{day}":
-            return order
-    raise AssertionError(f"the date input did not take {year}-{month}-{day} from the keyboard")
 
 
 def act(page, do):
