@@ -60,3 +60,36 @@ def same_context(link, own_usage_id):
         return _plain_context(link_key) == _plain_context(own_key)
     except Exception:  # noqa: BLE001  an odd key is simply not this course's
         return False
+
+
+MAX_NAME_MATCHES = 200
+
+
+def usernames_by_name(text, limit=MAX_NAME_MATCHES):
+    """Usernames of the platform's users whose full name contains ``text`` (case-insensitive).
+
+    The staff queue's search by name: the reflection stores no names (only the username), so
+    it asks the platform's own user records. In the LMS that is the learner profile's full
+    name (``common.djangoapps.student.models.UserProfile.name``); elsewhere (the demo, tests)
+    Django's ``User.first_name`` / ``last_name``. At most ``limit`` usernames; an empty list
+    where there are no users or names. Never raises.
+    """
+    text = (text or "").strip()
+    if not text:
+        return []
+    try:
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        try:
+            from common.djangoapps.student.models import UserProfile  # edx-platform only
+        except ImportError:
+            UserProfile = None  # noqa: N806  the LMS's model, absent elsewhere
+        if UserProfile is not None:
+            found = UserProfile.objects.filter(name__icontains=text).values_list("user__username", flat=True)
+        else:
+            found = get_user_model().objects.filter(Q(first_name__icontains=text) | Q(last_name__icontains=text)
+                                                    ).values_list("username", flat=True)
+        return list(found[:limit])
+    except Exception:  # noqa: BLE001  search by username still works without names
+        return []

@@ -15,7 +15,7 @@ from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from . import grading
+from . import compat, grading
 from .agreement import PairCount, summarise
 from .models import (
     AgreementPair,
@@ -97,7 +97,10 @@ def queue_page(course_id, item_id, request, limit, now=None):
     now = now or timezone.now()
     rows = _block(course_id, item_id)
     if request.search:
-        rows = rows.filter(username__icontains=request.search)
+        # By username, and by full name where the platform has names (compat seam).
+        by_name = compat.usernames_by_name(request.search)
+        rows = rows.filter(Q(username__icontains=request.search) | Q(username__in=by_name) if by_name
+                           else Q(username__icontains=request.search))
     if request.unit:
         rows = rows.filter(unit=request.unit)
     whole, units, _waiting = block_counts(course_id, item_id)

@@ -108,7 +108,7 @@ BROWSER_STRINGS = {
     "tab_queue": N_("Queue"),
     "tab_agreement": N_("Agreement"),
     "tab_examples": N_("Training examples"),
-    "search": N_("Search by username"),
+    "search": N_("Search by name or username"),
     "search_go": N_("Search"),
     "filter": N_("Show"),
     "filter_released": N_("Released ({count})"),

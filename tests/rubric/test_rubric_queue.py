@@ -239,3 +239,26 @@ def test_a_member_of_the_wrong_type_is_the_contracts_bad_request(submitted):
     for flagged in (None, "yes", 1):
         assert error_code(call(staff, "staff_flag", {"submission_uuid": uuid, "flagged": flagged})) == "BAD_REQUEST"
     assert not Reflection.objects.get().flagged
+
+
+def test_search_finds_learners_by_full_name_where_the_platform_has_names(db):
+    """The reflection stores usernames only; a name search asks the platform's users (here
+    Django's User names, in the LMS the profile's full name) through rubric_xblock.compat."""
+    from django.contrib.auth import get_user_model
+
+    from rubric_xblock import compat
+
+    course = Course()
+    _submit(course, ["asn0041", "asn0042", "asn0043"])
+    users = get_user_model().objects
+    users.create(username="asn0041", first_name="Siti", last_name="Rahmawati")
+    users.create(username="asn0042", first_name="Budi", last_name="Santoso")
+    users.create(username="lain", first_name="Siti", last_name="Aminah")  # no submission here
+    assert sorted(compat.usernames_by_name("siti")) == ["asn0041", "lain"]
+    assert [i["username"] for i in _queue(course, filter="all", search="Rahma")["items"]] == ["asn0041"]
+    page = _queue(course, filter="all", search="siti")
+    assert [i["username"] for i in page["items"]] == ["asn0041"] and page["counts"]["all"] == 1
+    # The username still matches as before, and a name nobody has finds nothing.
+    assert [i["username"] for i in _queue(course, filter="all", search="0043")["items"]] == ["asn0043"]
+    assert _queue(course, filter="all", search="Joko")["items"] == []
+    assert compat.usernames_by_name("  ") == []
