@@ -8,13 +8,20 @@ A candidate is the editor's whole form::
 
     {"display_name": str, "prompt": str (HTML), "min_words": int, "max_words": int,
      "self_assessment": bool, "staff_assessment": bool, "grade_release": "immediate"|"staff",
-     "weight": int | null, "linked_simulation": str, "rubric": {"criteria": [...]}}
+     "weight": int | null, "linked_simulation": str, "rubric": {"criteria": [...]},
+     "grading_mode": "staff"|"peer"|"peer_staff", "peer_count": int, "peer_minimum": int,
+     "peer_training": bool, "training_tolerance": int, "agreement_share": int,
+     "appeal_days": int, "appeal_staff_days": int, "peer_expiry_hours": int}
+
+The grading settings are checked with :mod:`rubric_xblock.grading`'s own limits, the same
+rule OLX import applies.
 
 Keys left out keep the block's current value.
 """
 import math
 import re
 
+from . import grading
 from .rubric import (
     MAX_WORDS_LIMIT,
     N_,
@@ -27,8 +34,10 @@ from .rubric import (
 )
 from .sanitize import sanitize_prompt
 
+GRADING_FIELDS = ("grading_mode", "peer_count", "peer_minimum", "peer_training", "training_tolerance",
+                  "agreement_share", "appeal_days", "appeal_staff_days", "peer_expiry_hours")
 FIELDS = ("display_name", "prompt", "min_words", "max_words", "self_assessment", "staff_assessment",
-          "grade_release", "weight", "linked_simulation", "rubric")
+          "grade_release", "weight", "linked_simulation", "rubric", *GRADING_FIELDS)
 MAX_DISPLAY_NAME = 255
 MAX_PROMPT_CHARS = 20000
 MAX_LINK_CHARS = 255
@@ -192,6 +201,26 @@ def _check_link(merged, clean, problems, warnings, roleplays, same_course):
                                                             "course; check it."), "linked_simulation"))
 
 
+def _check_grading(merged, clean, problems):
+    """Peer review, training, the agreement sample, appeals: grading's own limits, in place."""
+    if merged["grading_mode"] not in grading.GRADING_MODES:
+        problems.append(_problem("INVALID_FIELD", N_("Choose who grades: staff, peers, or peers then staff."),
+                                 "grading_mode"))
+    else:
+        clean["grading_mode"] = merged["grading_mode"]
+    if not isinstance(merged["peer_training"], bool):
+        problems.append(_problem("INVALID_FIELD", N_("Choose on or off."), "peer_training"))
+    else:
+        clean["peer_training"] = merged["peer_training"]
+    for name, (low, high) in grading.LIMITS.items():
+        number = _whole(merged[name])
+        if number is None or not low <= number <= high:
+            problems.append(_problem("INVALID_FIELD", N_("Enter a whole number from %(low)s to %(high)s."), name,
+                                     low=low, high=high))
+        else:
+            clean[name] = number
+
+
 def _check_rubric(merged, clean, problems):
     """The rubric, in canonical form."""
     rubric, rubric_problems = check_rubric(merged["rubric"])
@@ -213,7 +242,8 @@ def check_candidate(data, current, roleplays=None, same_course=None):
     ``clean`` has every field in its stored form (sanitised prompt, canonical rubric dict)
     and is complete only when ``problems`` is empty. ``warnings`` never block a save.
     """
-    merged = {name: data[name] if name in data else current.get(name) for name in FIELDS}
+    defaults = {**grading.DEFAULTS, "peer_training": True}  # a block without grading fields yet
+    merged = {name: data[name] if name in data else current.get(name, defaults.get(name)) for name in FIELDS}
     clean, problems, warnings = {}, [], []
     _check_display_name(merged, clean, problems)
     _check_prompt(merged, clean, problems)
@@ -222,6 +252,7 @@ def check_candidate(data, current, roleplays=None, same_course=None):
     _check_grade_release(merged, clean, problems)
     _check_weight(merged, clean, problems)
     _check_link(merged, clean, problems, warnings, roleplays, same_course)
+    _check_grading(merged, clean, problems)
     _check_rubric(merged, clean, problems)
 
     if not problems:

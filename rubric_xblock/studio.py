@@ -35,7 +35,7 @@ from xblock_json_contract import (
     require_author,
 )
 
-from . import compat, editor
+from . import compat, editor, grading
 from .rubric import (
     MAX_CRITERIA,
     MAX_DESCRIPTION_CHARS,
@@ -87,6 +87,21 @@ EDITOR_STRINGS = {
     "release_staff": N_("When staff release the grades"),
     "weight": N_("Problem weight (blank: the rubric's points)"),
     "max_score": N_("Worth {score} points in the gradebook (rubric: {points} points)."),
+    # Grading at scale: who grades, peer review, training, the agreement sample, appeals
+    "grading_scale": N_("Peer review, agreement and appeals"),
+    "grading_mode": N_("Who grades"),
+    "mode_staff": N_("Course staff only"),
+    "mode_peer": N_("Peers (the median of their reviews is the grade; staff may override)"),
+    "mode_peer_staff": N_("Peers first, then staff (the staff grade counts)"),
+    "peer_count": N_("Peer reviews each learner gives"),
+    "peer_minimum": N_("Reviews a reflection needs for a peer grade"),
+    "peer_training": N_("Training first: learners score staff's examples before reviewing peers"),
+    "training_tolerance": N_("Training passes within this many levels per criterion"),
+    "agreement_share": N_("Share graded twice, blind, for the agreement figures (%)"),
+    "appeal_days": N_("Appeal period after release (working days; 0: no appeals)"),
+    "appeal_staff_days": N_("Staff answer period for an appeal (working days)"),
+    "peer_expiry_hours": N_("Hours a learner may hold a reflection to review before it goes back to the pool"),
+    "range": N_("A whole number from {low} to {high}."),
     "linked": N_("Linked role-play"),
     "linked_help": N_("Learners and graders see the learner's own run of this role-play beside the text."),
     "linked_none": N_("(none)"),
@@ -252,7 +267,9 @@ class RubricEditorMixin(XBlockMixin):
             "limits": {"max_criteria": MAX_CRITERIA, "max_levels": MAX_LEVELS, "max_points": MAX_LEVEL_POINTS,
                        "max_label": MAX_LABEL_CHARS, "max_description": MAX_DESCRIPTION_CHARS,
                        "max_words": MAX_WORDS_LIMIT, "max_prompt": editor.MAX_PROMPT_CHARS,
-                       "max_weight": editor.MAX_WEIGHT, "release_modes": list(RELEASE_MODES)},
+                       "max_weight": editor.MAX_WEIGHT, "release_modes": list(RELEASE_MODES),
+                       "grading_modes": list(grading.GRADING_MODES),
+                       "grading_limits": {name: list(bounds) for name, bounds in grading.LIMITS.items()}},
         }))
         frag.initialize_js("RubricReflectionEditor", {})
         return frag

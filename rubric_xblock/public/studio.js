@@ -121,6 +121,25 @@ function RubricReflectionEditor(runtime, element, args) {
     box.appendChild(field(S.grade_release, release));
     box.appendChild(field(S.weight, numberInput("weight", data.weight === null || data.weight === undefined ? "" : Math.round(data.weight),
       function (v) { data.weight = v === "" ? null : v; })));
+    renderGradingScale(box);
+  }
+  // Who grades, peer review, training, the agreement sample, appeals: each with its range.
+  function renderGradingScale(box) {
+    var limits = L.grading_limits || {};
+    box.appendChild(el("h4", {text: S.grading_scale}));
+    var mode = el("select", {"data-path": "grading_mode", onchange: function (e) { data.grading_mode = e.target.value; changed(false); }},
+      (L.grading_modes || []).map(function (m) { return el("option", {value: m, text: S["mode_" + m], selected: data.grading_mode === m}); }));
+    mode.value = data.grading_mode;
+    box.appendChild(field(S.grading_mode, mode));
+    function numberField(name) {
+      var range = limits[name] || [0, 0];
+      return field(S[name], numberInput(name, data[name], function (v) { data[name] = v; }), fmt(S.range, {low: range[0], high: range[1]}));
+    }
+    box.appendChild(el("div", {"class": "rre-row"}, [numberField("peer_count"), numberField("peer_minimum")]));
+    box.appendChild(checkbox("peer_training", S.peer_training, data.peer_training, function (v) { data.peer_training = v; }));
+    ["training_tolerance", "peer_expiry_hours", "agreement_share", "appeal_days", "appeal_staff_days"].forEach(function (name) {
+      box.appendChild(numberField(name));
+    });
   }
   function renderLinked() {
     var box = clear(ed.querySelector(".rre-linked"));

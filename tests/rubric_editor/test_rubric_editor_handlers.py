@@ -308,3 +308,35 @@ def test_a_new_course_block_saves_once_it_has_a_prompt(db):
     assert status == 400 and [p["path"] for p in body["problems"]] == ["prompt"]
     assert call(course.block("author", staff=True), "editor_save",
                 {"reflection": {"prompt": "<p>Tulis.</p>"}})[0] == 200
+
+
+def test_the_grading_settings_are_edited_and_checked_in_place(course, form):
+    form.update({"grading_mode": "peer", "peer_count": 2, "peer_minimum": 2, "peer_training": False,
+                 "training_tolerance": 0, "agreement_share": 25, "appeal_days": 10, "appeal_staff_days": 3,
+                 "peer_expiry_hours": 48})
+    status, body = save(course, form)
+    assert status == 200, body
+    block = course.block("author", staff=True)
+    assert {name: getattr(block, name) for name in editor.GRADING_FIELDS} == {
+        "grading_mode": "peer", "peer_count": 2, "peer_minimum": 2, "peer_training": False,
+        "training_tolerance": 0, "agreement_share": 25, "appeal_days": 10, "appeal_staff_days": 3,
+        "peer_expiry_hours": 48}
+    assert body["reflection"]["grading_mode"] == "peer"
+    before = values(block)
+    # Out of range, not whole, unknown mode: each located at its field, nothing written.
+    bad = {**form, "grading_mode": "robot", "peer_count": 0, "peer_training": "yes", "agreement_share": 101,
+           "appeal_staff_days": 2.5, "peer_expiry_hours": "12"}
+    status, body = save(course, bad)
+    assert (status, body["error"]["code"]) == (400, "INVALID")
+    located = {p["path"]: p["message"] for p in body["problems"]}
+    assert {"grading_mode", "peer_count", "peer_training", "agreement_share", "appeal_staff_days",
+            "peer_expiry_hours"} <= set(located)
+    assert located["peer_count"] == "Enter a whole number from 1 to 10."
+    assert values(course.block("author", staff=True)) == before
+
+
+def test_the_editor_page_offers_the_grading_settings_with_their_ranges(course):
+    data = init_data(course.block("author", staff=True).studio_view())
+    assert data["limits"]["grading_modes"] == ["staff", "peer", "peer_staff"]
+    assert data["limits"]["grading_limits"]["peer_expiry_hours"] == [1, 336]
+    assert data["reflection"]["appeal_days"] == 7 and "grading_mode" in data["reflection"]
