@@ -319,6 +319,10 @@ REFLECTION_SPEC = {
     "min_words": (INT, False), "max_words": (INT, False), "self_assessment": (BOOL, False),
     "staff_assessment": (BOOL, False), "grade_release": (TEXT, False), "weight": (NUMBER, False),
     "linked_roleplay": (TEXT, False),
+    # Grading at scale (rubric_xblock.editor.GRADING_FIELDS), checked by the block's own rules.
+    "grading_mode": (TEXT, False), "peer_count": (INT, False), "peer_minimum": (INT, False),
+    "peer_training": (BOOL, False), "training_tolerance": (INT, False), "agreement_share": (INT, False),
+    "appeal_days": (INT, False), "appeal_staff_days": (INT, False), "peer_expiry_hours": (INT, False),
 }
 QUIZ_SPEC = {"questions": (LIST, True)}
 QUESTION_SPEC = {"id": (TEXT, True), "title": (TEXT, False), "question": (TEXT, True),
@@ -716,6 +720,7 @@ def _read_reflection(reader, doc, ident, entry, path):
                                        f"invalid reflection settings: {err}"))
     if "weight" in settings:
         settings["weight"] = float(settings["weight"])
+    settings.update(_reflection_grading(reader, rdoc, spec))
     try:
         prompt = sanitize_prompt(render_markdown(spec["prompt"]))
     except ValueError as err:
@@ -727,6 +732,22 @@ def _read_reflection(reader, doc, ident, entry, path):
                             rdoc.label)
     reflection.link_at = (rdoc, ("linked_roleplay",))
     return [reflection]
+
+
+def _reflection_grading(reader, rdoc, spec):
+    """The grading settings a reflection source gives (who grades, peer review, training,
+    agreement, appeals), checked by the block's editor rules, each problem at its line."""
+    from rubric_xblock.editor import GRADING_FIELDS, check_grading_settings
+
+    given = {key: spec[key] for key in GRADING_FIELDS if key in spec}
+    if not given:
+        return {}
+    clean, problems = check_grading_settings(given)
+    for problem in problems:
+        where = problem.path if problem.path in given else next(iter(given))
+        reader.problems.append(Problem(rdoc.label, rdoc.line(where), f"invalid grading setting '{problem.path}': "
+                                                                     f"{problem}"))
+    return {key: clean[key] for key in given if key in clean}
 
 
 def _check_rubric_keys(reader, rdoc, rubric):

@@ -36,6 +36,7 @@ from .sanitize import sanitize_prompt
 
 GRADING_FIELDS = ("grading_mode", "peer_count", "peer_minimum", "peer_training", "training_tolerance",
                   "agreement_share", "appeal_days", "appeal_staff_days", "peer_expiry_hours")
+GRADING_DEFAULTS = {**grading.DEFAULTS, "peer_training": True}  # the block's field defaults
 FIELDS = ("display_name", "prompt", "min_words", "max_words", "self_assessment", "staff_assessment",
           "grade_release", "weight", "linked_simulation", "rubric", *GRADING_FIELDS)
 MAX_DISPLAY_NAME = 255
@@ -201,6 +202,16 @@ def _check_link(merged, clean, problems, warnings, roleplays, same_course):
                                                             "course; check it."), "linked_simulation"))
 
 
+def check_grading_settings(values):
+    """``(clean, problems)`` for the grading settings in ``values`` (missing ones get the
+    block's defaults): the editor's and the course sources' one check, each problem at its
+    setting's name (``problem.path``)."""
+    merged = {name: values.get(name, GRADING_DEFAULTS[name]) for name in GRADING_FIELDS}
+    clean, problems = {}, []
+    _check_grading(merged, clean, problems)
+    return clean, problems
+
+
 def _check_grading(merged, clean, problems):
     """Peer review, training, the agreement sample, appeals: grading's own limits, in place."""
     if merged["grading_mode"] not in grading.GRADING_MODES:
@@ -242,8 +253,7 @@ def check_candidate(data, current, roleplays=None, same_course=None):
     ``clean`` has every field in its stored form (sanitised prompt, canonical rubric dict)
     and is complete only when ``problems`` is empty. ``warnings`` never block a save.
     """
-    defaults = {**grading.DEFAULTS, "peer_training": True}  # a block without grading fields yet
-    merged = {name: data[name] if name in data else current.get(name, defaults.get(name)) for name in FIELDS}
+    merged = {name: data[name] if name in data else current.get(name, GRADING_DEFAULTS.get(name)) for name in FIELDS}
     clean, problems, warnings = {}, [], []
     _check_display_name(merged, clean, problems)
     _check_prompt(merged, clean, problems)

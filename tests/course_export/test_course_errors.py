@@ -126,6 +126,17 @@ def roleplay_unknown_grading_policy(src):
     return "course.yaml", "grading_policy: worst", "'grading_policy' must be one of: best, last"
 
 
+def reflection_peer_count_out_of_range(src):
+    edit(src / "reflections" / "refleksi-akhir.yaml", "weight: 10", "weight: 10\ngrading_mode: peer\npeer_count: 0")
+    return ("reflections/refleksi-akhir.yaml", "peer_count: 0",
+            "invalid grading setting 'peer_count': Enter a whole number from 1 to 10.")
+
+
+def reflection_unknown_grading_mode(src):
+    edit(src / "reflections" / "refleksi-akhir.yaml", "weight: 10", "weight: 10\ngrading_mode: robot")
+    return "reflections/refleksi-akhir.yaml", "grading_mode: robot", "invalid grading setting 'grading_mode'"
+
+
 from pathlib import Path  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "complaint_sim_xblock" / "scenarios"
@@ -133,7 +144,8 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "complaint_sim_xblock" / "scen
 CASES = [break_yaml, missing_page, missing_scenario, unknown_link_target, weights_not_one, duplicate_id,
          missing_grader, invalid_scenario, invalid_rubric, unknown_key, two_correct_answers,
          min_count_too_high, graded_without_scores, roleplay_negative_attempts,
-         roleplay_attempts_over_the_blocks_limit, roleplay_weight_not_a_number, roleplay_unknown_grading_policy]
+         roleplay_attempts_over_the_blocks_limit, roleplay_weight_not_a_number, roleplay_unknown_grading_policy,
+         reflection_peer_count_out_of_range, reflection_unknown_grading_mode]
 
 
 @pytest.mark.parametrize("breaker", CASES, ids=[case.__name__ for case in CASES])
@@ -206,3 +218,22 @@ def test_python_dash_m_course_export(tmp_path):
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert out.is_file() and "wrote" in result.stdout
+
+
+def test_reflection_grading_settings_reach_the_block(sources):
+    from course_export.render import custom_block_element
+    from course_export.source import load_course
+
+    edit(sources / "reflections" / "refleksi-akhir.yaml", "weight: 10",
+         "weight: 10\ngrading_mode: peer_staff\npeer_count: 2\npeer_training: false\nappeal_days: 10\n"
+         "peer_expiry_hours: 48")
+    course = load_course(sources)
+    reflection = next(c for _s, _ss, unit in course.units() for c in unit.components
+                      if c.kind == "reflection" and c.settings.get("grading_mode"))
+    assert {k: reflection.settings[k] for k in ("grading_mode", "peer_count", "peer_training", "appeal_days",
+                                                 "peer_expiry_hours")} == {
+        "grading_mode": "peer_staff", "peer_count": 2, "peer_training": False, "appeal_days": 10,
+        "peer_expiry_hours": 48}
+    element = custom_block_element(course, reflection)
+    assert (element.get("grading_mode"), element.get("peer_count"), element.get("appeal_days")) == (
+        "peer_staff", "2", "10")
