@@ -160,11 +160,14 @@ def grade_next(course_id, item_id, grader_id, now=None):
             if not candidates:
                 break
             for pk in candidates:
-                won = Reflection.objects.filter(pk=pk).filter(free).update(
-                    locked_by=grader_id, locked_until=grading.lock_expiry(now))
+                # The lock and letting go of the grader's other lock (one submission per grader at
+                # a time) in one transaction: one commit, not two, for each "Grade next".
+                with transaction.atomic():
+                    won = Reflection.objects.filter(pk=pk).filter(free).update(
+                        locked_by=grader_id, locked_until=grading.lock_expiry(now))
+                    if won:
+                        rows.filter(locked_by=grader_id).exclude(pk=pk).update(locked_by="", locked_until=None)
                 if won:
-                    # One submission per grader at a time: any other lock of theirs is let go.
-                    rows.filter(locked_by=grader_id).exclude(pk=pk).update(locked_by="", locked_until=None)
                     return Reflection.objects.get(pk=pk)
     return None
 
