@@ -183,7 +183,8 @@ def test_no_authors_word_widens_the_role_play_or_its_editor(open_page, shot, lon
     assert_fits(page, "intro", viewport)
     sim.start()
     assert_fits(page, "first node", viewport)
-    sim.root.locator("button.csim-choice").first.click()
+    # The long-word choice, wherever this attempt's order puts it.
+    sim.root.locator("button.csim-choice", has_text=LONG_WORD[:60]).click()
     sim.root.locator(".csim-feedback").wait_for()
     assert LONG_WORD in sim.root.locator(".csim-feedback").text_content()
     assert_fits(page, "feedback", viewport)
