@@ -184,5 +184,5 @@ def test_every_fragment_adds_the_browser_helpers_before_its_script(make_block, c
     scripts = [r.data for r in fragment.resources if r.mimetype == "application/javascript"]
     # Course staff also get the reflection's staff panel script, after the learner script, and
     # in both blocks the staff analytics (tangerang_units/public/analytics.js).
-    extra = {(RubricReflectionBlock, "student_view"): 1, (ComplaintSimBlock, "student_view"): 1}.get((cls, view), 0)
+    extra = {(RubricReflectionBlock, "student_view"): 2, (ComplaintSimBlock, "student_view"): 1}.get((cls, view), 0)
     assert scripts[0] == client_script() and len(scripts) == 2 + extra

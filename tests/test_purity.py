@@ -26,7 +26,7 @@ BOUND = {
     "rubric_xblock.apps", "rubric_xblock.migrations",
     # Grading at scale: the handlers (a mixin of the block) and its queries; its rules are in
     # the pure rubric_xblock.grading, .agreement and .flow.
-    "rubric_xblock.grading_handlers", "rubric_xblock.grading_store",
+    "rubric_xblock.grading_handlers", "rubric_xblock.grading_store", "rubric_xblock.analytics_store",
     # Units: the app, its model, the roster's store and handlers, the cohort seam (roster.py is pure).
     "tangerang_units.apps", "tangerang_units.models", "tangerang_units.migrations", "tangerang_units.units",
     "tangerang_units.handlers", "tangerang_units.compat",
