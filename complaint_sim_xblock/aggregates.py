@@ -19,6 +19,10 @@ from . import tallies
 from .models import RoleplayCounter, RoleplayLearnerBest
 
 COURSE_TIME_ZONE = ZoneInfo("Asia/Jakarta")
+# Every ending is added twice: to its day's rows and to the all-time rows, whose ``day`` is this
+# date. The views without a date range and the debrief read the all-time rows only, so their
+# cost follows the number of units and choices, not of days or attempts.
+ALL_DAYS = datetime.date(1, 1, 1)
 COLUMNS = ("usage_key", "scenario_version", "unit", "day", "metric", "item", "n", "total", "total2")
 KEY = COLUMNS[:6]
 
@@ -42,14 +46,16 @@ def _upsert_sql(count):
 
 
 def add(usage_key, version, unit, day, counters):
-    """Add ``counters`` ({(metric, item): (n, total, total2)}) to the rows of one key, in one statement."""
+    """Add ``counters`` ({(metric, item): (n, total, total2)}) to the rows of ``day`` and to the
+    all-time rows, in one statement."""
     if not counters:
         return
     params = []
-    for (metric, item), (n, total, total2) in sorted(counters.items()):
-        params += [usage_key, version, unit, day, metric, item[:150], n, total, total2]
+    for when in sorted({ALL_DAYS, day}):
+        for (metric, item), (n, total, total2) in sorted(counters.items()):
+            params += [usage_key, version, unit, when, metric, item[:150], n, total, total2]
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(len(counters)), params)
+        cursor.execute(_upsert_sql(len(params) // len(COLUMNS)), params)
 
 
 def _first_and_gain(usage_key, version, user_id, pct):
@@ -87,10 +93,14 @@ def _rows(usage_key, version, unit=None, start=None, end=None, metrics=None):
     rows = RoleplayCounter.objects.filter(usage_key=usage_key, scenario_version=version)
     if unit is not None:
         rows = rows.filter(unit=unit)
-    if start is not None:
-        rows = rows.filter(day__gte=start)
-    if end is not None:
-        rows = rows.filter(day__lte=end)
+    if start is None and end is None:
+        rows = rows.filter(day=ALL_DAYS)
+    else:
+        rows = rows.filter(day__gt=ALL_DAYS)
+        if start is not None:
+            rows = rows.filter(day__gte=start)
+        if end is not None:
+            rows = rows.filter(day__lte=end)
     if metrics is not None:
         rows = rows.filter(metric__in=metrics)
     return rows
@@ -98,13 +108,16 @@ def _rows(usage_key, version, unit=None, start=None, end=None, metrics=None):
 
 def summed(usage_key, version, unit=None, start=None, end=None):
     """Rows ``{unit, metric, item, n, total, total2}`` summed over the days in ``[start, end]``."""
-    return list(_rows(usage_key, version, unit, start, end).values("unit", "metric", "item").order_by()
-                .annotate(n=Sum("n"), total=Sum("total"), total2=Sum("total2")))
+    return [{"unit": u, "metric": m, "item": i, "n": n, "total": t, "total2": t2} for u, m, i, n, t, t2 in
+            _rows(usage_key, version, unit, start, end).values("unit", "metric", "item").order_by()
+            .annotate(n=Sum("n"), total=Sum("total"), total2=Sum("total2"))
+            .values_list("unit", "metric", "item", "n", "total", "total2")]
 
 
 def versions(usage_key):
     """``[{version, attempts, first_day, last_day}]`` of the block, the most recent first."""
-    found = (RoleplayCounter.objects.filter(usage_key=usage_key, metric="attempts").values("scenario_version")
+    found = (RoleplayCounter.objects.filter(usage_key=usage_key, metric="attempts", day__gt=ALL_DAYS)
+             .values("scenario_version")
              .order_by().annotate(attempts=Sum("n"), first=Min("day"), last=Max("day")))
     return sorted(({"version": r["scenario_version"], "attempts": r["attempts"], "first_day": r["first"].isoformat(),
                     "last_day": r["last"].isoformat()} for r in found), key=lambda v: v["last_day"], reverse=True)
@@ -112,8 +125,8 @@ def versions(usage_key):
 
 def units(usage_key, version):
     """The units that have attempts in this block and version (names of units, not of people)."""
-    return sorted(RoleplayCounter.objects.filter(usage_key=usage_key, scenario_version=version, metric="attempts")
-                  .values_list("unit", flat=True).distinct().order_by())
+    return sorted(RoleplayCounter.objects.filter(usage_key=usage_key, scenario_version=version, metric="attempts",
+                                                 day=ALL_DAYS).values_list("unit", flat=True).distinct().order_by())
 
 
 def choices_taken(usage_key, version):

@@ -534,10 +534,12 @@ class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, XBlock):
         labelled = scenario if scenario is not None and version == current else None
         categories = register.maladministration()
         k = course_k(course_key_of(self))
-        report = tallies.report(labelled, aggregates.summed(usage, version, unit, start, end), k, self.gettext,
-                                categories)
+        rows = aggregates.summed(usage, version, unit, start, end)
+        report = tallies.report(labelled, rows, k, self.gettext, categories)
+        unfiltered = unit is None and start is None and end is None  # then the rows name every unit
+        units = sorted({row["unit"] for row in rows}) if unfiltered else aggregates.units(usage, version)
         return {"versions": [{**v, "current": v["version"] == current} for v in versions], "version": version,
-                "units": aggregates.units(usage, version), "k": k,
+                "units": units, "k": k,
                 "filters": {"unit": unit, "from": start and start.isoformat(), "to": end and end.isoformat()},
                 "report": report}
 

@@ -5,6 +5,7 @@ from opaque_keys.edx.keys import UsageKey
 from xblock.field_data import DictFieldData
 from xblock.fields import ScopeIds
 
+from complaint_sim_xblock.aggregates import ALL_DAYS
 from complaint_sim_xblock.block import ComplaintSimBlock
 from complaint_sim_xblock.models import RoleplayCounter
 from tests.complaint_sim.test_run_table import GOOD_RECORD, USAGE
@@ -66,7 +67,11 @@ def roster(staff, text):
 
 
 def counter(metric, item="", **where):
-    return sum(RoleplayCounter.objects.filter(metric=metric, item=item, **where).values_list("n", flat=True))
+    """The all-time count; the day rows must add up to the same."""
+    rows = RoleplayCounter.objects.filter(metric=metric, item=item, **where)
+    total = sum(rows.filter(day=ALL_DAYS).values_list("n", flat=True))
+    assert sum(rows.exclude(day=ALL_DAYS).values_list("n", flat=True)) == total
+    return total
 
 
 def test_an_ending_is_recorded_once_with_its_unit_and_the_event_carries_the_contract_fields(staff, mini_data):
