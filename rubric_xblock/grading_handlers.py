@@ -340,7 +340,7 @@ class GradingMixin(XBlockMixin):
                                      "version": model.version, "points_earned": model.points_earned,
                                      "points_possible": model.points_possible,
                                      "rubric_version": model.rubric_version,
-                                     "released": model.released_at is not None})
+                                     "released": model.released_at is not None, "unit": reflection.unit})
         return {"submission": self._staff_payload(reflection, grader_id=grader_id)}
 
     @json_endpoint
