@@ -13,7 +13,7 @@ DEMO_SETTINGS := course_export.demo.settings
 
 BENCH_VENV := .venv-bench
 
-.PHONY: help install demo test lint unit browser-deps db-deps bench bench-peers course translations clean
+.PHONY: help install demo test lint unit browser-deps db-deps xapi-deps tutor-deps bench bench-peers course translations clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ demo: install ## Install, prepare the workbench database and serve the course on
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) -m django runserver $(HOST):$(PORT) --noreload
 
 lint: install ## Run ruff over the code
-	$(PY) -m ruff check xblock_json_contract complaint_sim_xblock rubric_xblock course_export tests setup.py
+	$(PY) -m ruff check xblock_json_contract complaint_sim_xblock rubric_xblock tangerang_xapi course_export tutor-plugin tests setup.py
 
 unit: install ## Run the Python tests (no browser, no wheel build, no load test; under a minute)
 	$(PY) -m pytest -q -m "not browser and not wheel and not load"
@@ -51,7 +51,10 @@ db-deps: install ## Install MariaDB (Debian packages) and gunicorn + mysqlclient
 	@command -v mariadbd >/dev/null 2>&1 && test -f /usr/include/mariadb/mysql.h || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends mariadb-server mariadb-client libmariadb-dev >/dev/null; }
 	@$(PY) -c 'import gunicorn, MySQLdb' 2>/dev/null || $(PY) -m pip install --quiet -e '.[load]'
 
-test: install lint browser-deps db-deps ## Install everything and run every test (lint, unit, HTTP, browser, multi-worker load)
+xapi-deps: install ## Install edx-event-routing-backends and chdb (PyPI, into .venv) for the xAPI and dashboard SQL tests
+	@$(PY) -c 'import event_routing_backends, chdb' 2>/dev/null || $(PY) -m pip install --quiet -e '.[xapi]'
+
+test: install lint browser-deps db-deps xapi-deps ## Install everything and run every test (lint, unit, HTTP, browser, multi-worker load)
 	$(PY) -m pytest -q
 
 course: install ## Build the course tarball dist/penanganan-pengaduan.tar.gz from course_export/sources

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("complaint_sim_xblock", "rubric_xblock")
+PACKAGES = ("complaint_sim_xblock", "rubric_xblock", "tangerang_xapi")
 PLATFORM = ("django", "xblock", "web_fragments", "webob", "xblock_json_contract")
 # Modules allowed to import the platform (and so the shared handler contract).
 BOUND = {
@@ -26,6 +26,8 @@ BOUND = {
     # Grading at scale: the handlers (a mixin of the block) and its queries; its rules are in
     # the pure rubric_xblock.grading, .agreement and .flow.
     "rubric_xblock.grading_handlers", "rubric_xblock.grading_store",
+    # The xAPI plugin app and its ERB transformers; its event names and IRIs are pure.
+    "tangerang_xapi.apps", "tangerang_xapi.transformers",
 }
 
 

@@ -4,6 +4,7 @@ Used by ``make demo`` and by the tests. Only the workbench's sample blocks are h
 user service that knows course staff is added, and the real edx-submissions app runs on
 the workbench's SQLite database.
 """
+import importlib.util
 import os
 
 os.environ.setdefault("EXCLUDE_SAMPLE_XBLOCKS", "yes")
@@ -11,7 +12,14 @@ os.environ.setdefault("EXCLUDE_SAMPLE_XBLOCKS", "yes")
 from workbench.settings import *  # noqa: E402,F403  (the workbench's settings are the base)
 from workbench.settings import INSTALLED_APPS, WORKBENCH  # noqa: E402
 
-INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "rubric_xblock", "complaint_sim_xblock", "course_export.demo"]
+INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "rubric_xblock", "complaint_sim_xblock", "course_export.demo",
+                  "tangerang_xapi"]
+if importlib.util.find_spec("event_routing_backends"):
+    # With edx-event-routing-backends installed (`make xapi-deps`) its apps run as in an LMS with
+    # Aspects, so tangerang_xapi registers its transformers and the tests turn the blocks' real
+    # events into statements. Without it the xAPI app does nothing.
+    INSTALLED_APPS += ["config_models", "event_routing_backends"]
+    LMS_ROOT_URL = "http://127.0.0.1:8000"
 
 ROOT_URLCONF = "course_export.demo.urls"  # the course outline at /, then the workbench's URLs
 

@@ -1,0 +1,22 @@
+"""``plugin_settings`` for the LMS and Studio (edx-django-utils plugin settings)."""
+from .constants import ALL_EVENTS
+
+
+def plugin_settings(settings):
+    """Add our event names to ERB's xAPI allowlist, where ERB is installed; else do nothing.
+
+    Load-order safe, like ERB's own ``plugin_settings``: the allowlist may or may not exist yet.
+    ERB builds ``EVENT_TRACKING_BACKENDS`` from the allowlist; when it already did (its plugin
+    settings ran before ours), the backend is rebuilt with our names in it.
+    """
+    try:
+        from event_routing_backends.utils.settings import event_tracking_backends_config
+    except ImportError:
+        return
+    allowed = list(getattr(settings, "EVENT_TRACKING_BACKENDS_ALLOWED_XAPI_EVENTS", None) or [])
+    allowed += [name for name in ALL_EVENTS if name not in allowed]
+    settings.EVENT_TRACKING_BACKENDS_ALLOWED_XAPI_EVENTS = allowed
+    backends = getattr(settings, "EVENT_TRACKING_BACKENDS", None)
+    if backends and "event_transformer" in backends:
+        backends.update(event_tracking_backends_config(
+            settings, allowed, list(getattr(settings, "EVENT_TRACKING_BACKENDS_ALLOWED_CALIPER_EVENTS", []))))
