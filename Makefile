@@ -54,7 +54,14 @@ db-deps: install ## Install MariaDB (Debian packages) and gunicorn + mysqlclient
 xapi-deps: install ## Install edx-event-routing-backends and chdb (PyPI, into .venv) for the xAPI and dashboard SQL tests
 	@$(PY) -c 'import event_routing_backends, chdb' 2>/dev/null || $(PY) -m pip install --quiet -e '.[xapi]'
 
-test: install lint browser-deps db-deps xapi-deps ## Install everything and run every test (lint, unit, HTTP, browser, multi-worker load)
+TUTOR_VENV := .venv-tutor
+
+tutor-deps: ## Install Tutor, tutor-contrib-aspects and our Tutor plugin (tutor-plugin/) into .venv-tutor
+	test -x $(TUTOR_VENV)/bin/python || $(PYTHON312) -m venv $(TUTOR_VENV)
+	$(TUTOR_VENV)/bin/python -m pip install --quiet tutor-contrib-aspects ./tutor-plugin
+	rm -rf tutor-plugin/build tutor-plugin/*.egg-info
+
+test: install lint browser-deps db-deps xapi-deps tutor-deps ## Install everything and run every test (lint, unit, HTTP, browser, multi-worker load)
 	$(PY) -m pytest -q
 
 course: install ## Build the course tarball dist/penanganan-pengaduan.tar.gz from course_export/sources
@@ -74,4 +81,4 @@ bench-peers: install ## Install edx-ora2 and branching-xblock into .venv-bench, 
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[dev,bench]'
 
 clean: ## Remove the virtualenv, the demo database and build output
-	rm -rf $(VENV) $(BENCH_VENV) var build dist *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) $(TUTOR_VENV) var build dist *.egg-info
