@@ -31,7 +31,6 @@ VERB_DISPLAY = {
 
 ACTIVITY_ROLEPLAY = f"{IRI_BASE}/activity/complaint-roleplay"
 ACTIVITY_REFLECTION = f"{IRI_BASE}/activity/reflection"
-ACTIVITY_INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 
 
 def ext(name):

@@ -15,8 +15,6 @@ from tincan import (
     Activity,
     ActivityDefinition,
     Extensions,
-    InteractionComponent,
-    InteractionComponentList,
     LanguageMap,
     Result,
     Score,
@@ -109,20 +107,15 @@ class AttemptStartedTransformer(RoleplayStatement):
 
 @XApiTransformersRegistry.register(c.ROLEPLAY_CHOICE)
 class ChoiceTransformer(RoleplayStatement):
-    """``edx.complaint_sim.choice`` → *selected* a choice (an interaction of type ``choice``).
+    """``edx.complaint_sim.choice`` → *selected* a choice.
 
-    The response is the choice's id (authored, never typed by the learner).
+    The response is the choice's id (authored, never typed by the learner). The object is the
+    block, with the same definition as in every other role-play statement (an activity id has
+    one definition in an LRS); the node is in ``result.extensions``.
     """
 
     verb_iri = c.VERB_SELECTED
     additional_fields = ("result",)
-
-    def get_definition(self):
-        choice = self.get_data("data.choice")
-        return ActivityDefinition(
-            type=c.ACTIVITY_INTERACTION, interactionType="choice",
-            choices=InteractionComponentList([InteractionComponent(id=choice)]) if isinstance(choice, str) else None,
-            extensions=Extensions({c.EXT_SCHEMA_VERSION: c.SCHEMA_VERSION}))
 
     def get_result(self):
         choice = self.get_data("data.choice")
