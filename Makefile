@@ -56,10 +56,15 @@ xapi-deps: install ## Install edx-event-routing-backends and chdb (PyPI, into .v
 
 TUTOR_VENV := .venv-tutor
 
-tutor-deps: ## Install Tutor, tutor-contrib-aspects and our Tutor plugin (tutor-plugin/) into .venv-tutor
+# Tutor in its own virtualenv: tutor-contrib-aspects 6.1 needs click<8.3 (and so Tutor 22.0.2),
+# .venv has click 8.5. Our plugin is installed editable, so its templates are read from tutor-plugin/.
+$(TUTOR_VENV)/.installed: tutor-plugin/pyproject.toml
+	@test -n "$(PYTHON312)" || { echo "No Python 3.12 found: set PYTHON312=/path/to/python3.12"; exit 1; }
 	test -x $(TUTOR_VENV)/bin/python || $(PYTHON312) -m venv $(TUTOR_VENV)
-	$(TUTOR_VENV)/bin/python -m pip install --quiet tutor-contrib-aspects ./tutor-plugin
-	rm -rf tutor-plugin/build tutor-plugin/*.egg-info
+	$(TUTOR_VENV)/bin/python -m pip install --quiet tutor-contrib-aspects -e ./tutor-plugin
+	touch $@
+
+tutor-deps: $(TUTOR_VENV)/.installed ## Install Tutor, tutor-contrib-aspects and our Tutor plugin (tutor-plugin/) into .venv-tutor
 
 test: install lint browser-deps db-deps xapi-deps tutor-deps ## Install everything and run every test (lint, unit, HTTP, browser, multi-worker load)
 	$(PY) -m pytest -q
