@@ -202,6 +202,7 @@ def test_allowlist_holds_our_events_whatever_the_plugin_order(erb, order):
     allowed = namespace.EVENT_TRACKING_BACKENDS_ALLOWED_XAPI_EVENTS
     assert set(c.ALL_EVENTS) <= set(allowed) and "problem_check" in allowed
     assert len(allowed) == len(set(allowed))
+    assert set(c.ALL_EVENTS) <= set(namespace.EVENT_BUS_TRACKING_LOGS)
     xapi = namespace.EVENT_TRACKING_BACKENDS["event_transformer"]["OPTIONS"]["backends"]["xapi"]
     assert set(c.ALL_EVENTS) <= set(xapi["OPTIONS"]["processors"][0]["OPTIONS"]["whitelist"])
     now = datetime.now(UTC)
