@@ -2,7 +2,8 @@
 
 ``tutor config save`` runs from ``.venv-tutor`` (``make tutor-deps``: Tutor, tutor-contrib-aspects
 and our ``tutor-plugin/``) in a temporary TUTOR_ROOT. The datasets' SQL is taken from the
-``assets.yaml`` Aspects renders for Superset with our ``superset-extra-assets`` patch, and runs on
+``assets.yaml`` Aspects renders for Superset with our ``superset-extra-assets`` patch, formatted
+by sqlfmt as Aspects' ``create_assets.py`` does before the import, and runs on
 chdb (an embedded ClickHouse) over a copy of Aspects' ``xapi_events_all_parsed`` filled with
 statements our transformers made through the real ERB.
 """
@@ -39,7 +40,16 @@ def tutor_env(tmp_path_factory):
         assert done.returncode == 0, done.stderr
     [assets] = (root / "env" / "plugins" / "aspects").rglob("assets.yaml")
     docs = [doc for doc in yaml.safe_load_all(assets.read_text(encoding="utf-8")) if doc]
-    return {"root": root, "env": env, "docs": docs}
+    # Aspects' create_assets.py reformats each dataset's SQL with sqlfmt (ClickHouse dialect)
+    # before Superset imports it: the SQL that runs is that one.
+    sql = {d["table_name"]: d["sql"] for d in docs if str(d.get("table_name", "")).startswith("tangerang_")}
+    done = subprocess.run([str(TUTOR.parent / "python"), "-c", (
+        "import json, sys; from sqlfmt.api import format_string; from sqlfmt.mode import Mode; "
+        "print(json.dumps({k: format_string(v, mode=Mode(dialect_name='clickhouse')) "
+        "for k, v in json.load(sys.stdin).items()}))")],
+        input=json.dumps(sql), capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return {"root": root, "env": env, "docs": docs, "formatted_sql": json.loads(done.stdout)}
 
 
 def test_tutor_renders_the_dockerfile_line_and_the_init_task(tutor_env):
@@ -137,8 +147,7 @@ def clickhouse(erb, tutor_env):
             "emission_time": datetime.fromisoformat(s["timestamp"]).strftime("%Y-%m-%d %H:%M:%S.%f"),
             "event": json.dumps(s)}))
     db.query("INSERT INTO openedx.xapi_events_all_parsed FORMAT JSONEachRow\n" + "\n".join(rows))
-    datasets = {d["table_name"]: d["sql"] for d in tutor_env["docs"]
-                if str(d.get("table_name", "")).startswith("tangerang_")}
+    datasets = tutor_env["formatted_sql"]
 
     def query(table, outer):
         sql = f"SELECT * FROM ({datasets[table]}) AS dataset"
