@@ -1,5 +1,9 @@
 """The plugin app that brings our statements to ERB (``lms.djangoapp`` / ``cms.djangoapp``)."""
+import logging
+
 from django.apps import AppConfig, apps
+
+log = logging.getLogger(__name__)
 
 
 class TangerangXapiConfig(AppConfig):
@@ -16,6 +20,15 @@ class TangerangXapiConfig(AppConfig):
     }
 
     def ready(self):
-        """Register our transformers, only where ERB is an installed app (its models load)."""
-        if apps.is_installed("event_routing_backends"):
+        """Register our transformers, only where ERB is an installed app (its models load).
+
+        An ERB whose API moved (another major version) costs the statements, never the LMS's
+        start: the failure is logged and nothing is registered.
+        """
+        if not apps.is_installed("event_routing_backends"):
+            return
+        try:
             from . import transformers  # noqa: F401  (registers on import)
+        except (ImportError, AttributeError):
+            log.exception("tangerang_xapi: this event-routing-backends cannot take our transformers; "
+                          "no xAPI statements for complaint_sim and rubric_reflection")

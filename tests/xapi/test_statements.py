@@ -237,5 +237,20 @@ def test_without_erb_nothing_happens(monkeypatch):
 
     monkeypatch.setattr(apps, "is_installed", lambda name: False)
     monkeypatch.delitem(sys.modules, "tangerang_xapi.transformers", raising=False)
+    monkeypatch.delattr(sys.modules["tangerang_xapi"], "transformers", raising=False)  # else `from .` finds it
     TangerangXapiConfig("tangerang_xapi", sys.modules["tangerang_xapi"]).ready()
     assert "tangerang_xapi.transformers" not in sys.modules
+
+
+def test_an_erb_without_the_expected_api_costs_the_statements_not_the_start(monkeypatch, caplog):
+    from django.apps import apps
+
+    from tangerang_xapi.apps import TangerangXapiConfig
+
+    monkeypatch.setattr(apps, "is_installed", lambda name: True)
+    monkeypatch.delitem(sys.modules, "tangerang_xapi.transformers", raising=False)
+    monkeypatch.delattr(sys.modules["tangerang_xapi"], "transformers", raising=False)  # else `from .` finds it
+    monkeypatch.setitem(sys.modules, "event_routing_backends.processors.xapi.registry", None)
+    TangerangXapiConfig("tangerang_xapi", sys.modules["tangerang_xapi"]).ready()
+    assert "tangerang_xapi.transformers" not in sys.modules
+    assert "cannot take our transformers" in caplog.text
