@@ -5,6 +5,7 @@ user service that knows course staff is added, and the real edx-submissions app 
 the workbench's SQLite database.
 """
 import importlib.util
+import logging
 import os
 
 os.environ.setdefault("EXCLUDE_SAMPLE_XBLOCKS", "yes")
@@ -20,6 +21,9 @@ if importlib.util.find_spec("event_routing_backends"):
     # events into statements. Without it the xAPI app does nothing.
     INSTALLED_APPS += ["config_models", "event_routing_backends"]
     LMS_ROOT_URL = "http://127.0.0.1:8000"
+    # ERB logs a traceback when edx-platform's modules (student, course overviews, external ids)
+    # are missing, as they are outside an LMS: expected here, so not shown at every start.
+    logging.getLogger("event_routing_backends.helpers").setLevel(logging.CRITICAL)
 
 ROOT_URLCONF = "course_export.demo.urls"  # the course outline at /, then the workbench's URLs
 

@@ -64,6 +64,13 @@ def test_tutor_renders_the_dockerfile_line_and_the_init_task(tutor_env):
     assert done.returncode == 0, done.stderr
     assert "./manage.py lms migrate complaint_sim_xblock" in done.stdout
     assert "./manage.py lms migrate rubric_xblock" in done.stdout
+    # An operator's own package source replaces the default.
+    spec = "git+https://git.example.org/bkpsdm/xblocks.git@v0.1.0"
+    done = subprocess.run([str(TUTOR), "config", "save", "--set", f"TANGERANG_PIP_SPEC={spec}"],
+                          env=tutor_env["env"], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    dockerfile = (tutor_env["root"] / "env" / "build" / "openedx" / "Dockerfile").read_text(encoding="utf-8")
+    assert f"$PIP_COMMAND install '{spec}'" in dockerfile and "tangerang-complaint-xblocks==" not in dockerfile
 
 
 def test_assets_are_three_datasets_three_charts_and_a_dashboard(tutor_env):
