@@ -61,7 +61,7 @@ TUTOR_VENV := .venv-tutor
 $(TUTOR_VENV)/.installed: tutor-plugin/pyproject.toml
 	@test -n "$(PYTHON312)" || { echo "No Python 3.12 found: set PYTHON312=/path/to/python3.12"; exit 1; }
 	test -x $(TUTOR_VENV)/bin/python || $(PYTHON312) -m venv $(TUTOR_VENV)
-	$(TUTOR_VENV)/bin/python -m pip install --quiet tutor-contrib-aspects -e ./tutor-plugin
+	$(TUTOR_VENV)/bin/python -m pip install --quiet "tutor==22.0.2" "tutor-contrib-aspects==6.1.0" -e ./tutor-plugin
 	touch $@
 
 tutor-deps: $(TUTOR_VENV)/.installed ## Install Tutor, tutor-contrib-aspects and our Tutor plugin (tutor-plugin/) into .venv-tutor
