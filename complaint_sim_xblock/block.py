@@ -6,6 +6,7 @@ exported as readable OLX (:mod:`complaint_sim_xblock.olx`).
 """
 import functools
 import logging
+import secrets
 from collections import OrderedDict
 from dataclasses import replace
 from importlib import resources
@@ -423,7 +424,9 @@ class ComplaintSimBlock(ScenarioEditorMixin, XBlock):
         attempt = data.get("attempt")
         if isinstance(attempt, bool) or not isinstance(attempt, int):
             raise HandlerError(400, BAD_REQUEST, _("The request is missing a valid attempt number."))
-        return self._act(scenario, lambda current: flow.start(scenario, current, attempt, self.max_attempts))
+        # A fresh seed per attempt: the choices' order differs between learners and attempts.
+        seed = secrets.token_hex(8)
+        return self._act(scenario, lambda current: flow.start(scenario, current, attempt, self.max_attempts, seed))
 
     @json_endpoint
     def choose(self, data):

@@ -82,15 +82,18 @@ def learner_state(scenario, current, max_attempts, grading_policy, notice=None, 
     return state
 
 
-def start(scenario, current, attempt, max_attempts):
-    """Start attempt ``attempt`` (attempts used + 1; a repeat of it is stale)."""
+def start(scenario, current, attempt, max_attempts, order_seed=""):
+    """Start attempt ``attempt`` (attempts used + 1; a repeat of it is stale).
+
+    ``order_seed`` fixes the attempt's choice order (``session.new_run``).
+    """
     run = current["run"]
     used = run["attempt"] if run else 0
     if attempt != used + 1:
         raise FlowError(409, "STALE", N_("This attempt has already started."), with_state=True)
     if max_attempts and used >= max_attempts:
         raise FlowError(409, "NO_ATTEMPTS_LEFT", N_("You have used all your attempts."), with_state=True)
-    updated = {**current, "run": session.new_run(scenario, attempt)}
+    updated = {**current, "run": session.new_run(scenario, attempt, order_seed)}
     return updated, [("edx.complaint_sim.attempt_started", {"attempt": attempt})]
 
 

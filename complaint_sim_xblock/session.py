@@ -4,6 +4,7 @@ Pure Python over plain data. A *run* is the JSON-safe dict the block keeps in us
 every function here returns a new run and never mutates its input, so a handler can
 validate an action completely before it writes anything.
 """
+import hashlib
 import re
 
 from . import workdays
@@ -22,10 +23,21 @@ class ActionError(Exception):
         self.template = template
 
 
-def new_run(scenario, attempt):
-    """A fresh attempt at the start node."""
+def new_run(scenario, attempt, order_seed=""):
+    """A fresh attempt at the start node.
+
+    ``order_seed`` (any string, chosen by the caller per attempt) fixes the order in which this
+    attempt shows each node's choices: the same on every reload, different between attempts and
+    learners, so the recommended choice's position gives nothing away.
+    """
     return {"digest": scenario.digest, "attempt": attempt, "node": scenario.start, "step": 0,
-            "vars": scenario.initial_variables(), "path": [], "ending": None}
+            "vars": scenario.initial_variables(), "path": [], "ending": None, "order": order_seed}
+
+
+def shown_order(run, node_id, choices):
+    """``choices`` in the order this attempt shows them (see ``new_run``)."""
+    seed = run.get("order", "")
+    return sorted(choices, key=lambda c: hashlib.sha256(f"{seed}\x1f{node_id}\x1f{c.id}".encode()).digest())
 
 
 def is_finished(run):
@@ -319,7 +331,8 @@ def learner_view(scenario, run):
         shown = {"id": node.id, "type": node.type, "text": node.text}
         if node.type == "dialogue":
             shown["speaker"] = node.speaker
-            shown["choices"] = [{"id": c.id, "text": c.text} for c in visible_choices(scenario, run)]
+            shown["choices"] = [{"id": c.id, "text": c.text}
+                                for c in shown_order(run, node.id, visible_choices(scenario, run))]
         elif node.type == "record":
             shown["record"] = {key: {"options": list(node.record[key]["options"])}
                                for key in RECORD_CHOICE_FIELDS}
@@ -451,7 +464,7 @@ def migrate_run(scenario, run):
         return {**run, "digest": scenario.digest}, False
     node = scenario.nodes.get(run.get("node"))
     if node is None or node.type == "ending" or run.get("step", 0) >= scenario.max_steps:
-        return new_run(scenario, run.get("attempt", 1)), True
+        return new_run(scenario, run.get("attempt", 1), run.get("order", "")), True
     variables = scenario.initial_variables()
     for var in scenario.variables:
         old = run.get("vars", {}).get(var["id"])

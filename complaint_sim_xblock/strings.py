@@ -20,6 +20,8 @@ BROWSER_STRINGS = {
     "mood_levels": [_("Very angry"), _("Annoyed"), _("Uneasy"), _("Calmer"), _("Satisfied")],
     "mood_rose": _("rose: {before} → {after}"),
     "mood_fell": _("fell: {before} → {after}"),
+    "mood_rose_within": _("rose a little, still {after}"),
+    "mood_fell_within": _("fell a little, still {after}"),
     "mood_same": _("unchanged"),
     "mood_note": _("The mood shows how the citizen feels, not whether your choice was right: "
                    "a citizen can be pleased by a wrong choice, such as accepting a bribe."),

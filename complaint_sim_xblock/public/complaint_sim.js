@@ -88,8 +88,11 @@ function ComplaintSimBlock(runtime, element, args) {
 
   function moodChange(mood, before) {
     if (!mood || !before || before.value === mood.value) { return before && mood ? S.mood_same : ""; }
-    return fmt(mood.value > before.value ? S.mood_rose : S.mood_fell,
-      {before: S.mood_levels[before.level], after: S.mood_levels[mood.level]});
+    var rose = mood.value > before.value;
+    // Same band, other value: "rose: Gelisah → Gelisah" would read as a contradiction.
+    var template = before.level === mood.level ? (rose ? S.mood_rose_within : S.mood_fell_within)
+      : (rose ? S.mood_rose : S.mood_fell);
+    return fmt(template, {before: S.mood_levels[before.level], after: S.mood_levels[mood.level]});
   }
 
   function moodMeter(mood, before) {

@@ -1,10 +1,14 @@
 """Playing a scenario: choices, conditions, loops, the record, scoring, endings, migration."""
 import copy
+from pathlib import Path
 
 import pytest
 
 from complaint_sim_xblock import session
 from complaint_sim_xblock.scenario import TIMEOUT_ENDING, compile_scenario
+from tests.conftest import load_yaml
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "complaint_sim_xblock" / "scenarios"
 
 GOOD_RECORD = {"category": "Pelayanan", "urgency": "Sedang", "referral": "Kelurahan", "deadline_days": 4,
                "summary": "Printer rusak sehingga antrean warga panjang"}
@@ -212,3 +216,33 @@ class TestMigration:
         edited = self.edit(mini_data, lambda d: d.update(title="Baru"))
         migrated, restarted = session.migrate_run(edited, run)
         assert not restarted and migrated["path"] == run["path"] and migrated["ending"] == "gagal"
+
+
+def _shown_ids(scenario, run):
+    return [c["id"] for c in session.learner_view(scenario, run)["node"]["choices"]]
+
+
+def test_choice_order_follows_the_attempt_seed_and_hides_the_recommended_position():
+    """Position never gives the recommended choice away: each attempt has its own order, stable
+    on every reload, every choice shown once."""
+    scenario = compile_scenario(load_yaml(SCENARIOS / "ktp_el_terlambat.yaml"))
+    node = scenario.node(scenario.start)
+    model = next(c.id for c in node.choices if c.model)
+    positions = set()
+    for seed in (f"{n:016x}" for n in range(40)):
+        run = session.new_run(scenario, 1, seed)
+        shown = _shown_ids(scenario, run)
+        assert sorted(shown) == sorted(c.id for c in node.choices)
+        assert shown == _shown_ids(scenario, copy.deepcopy(run))
+        positions.add(shown.index(model))
+    assert len(positions) == len(node.choices)
+
+
+def test_a_restarted_attempt_keeps_its_choice_order(scenario, mini_data):
+    run = {**play(scenario, ["sapa"]), "attempt": 2, "order": "abc"}
+    data = copy.deepcopy(mini_data)
+    data["nodes"] = [n for n in data["nodes"] if n["id"] not in ("tanya", "gagal")]
+    for c in data["nodes"][0]["choices"]:
+        c["target"] = "rekam"
+    migrated, restarted = session.migrate_run(compile_scenario(data), run)
+    assert restarted and migrated["order"] == "abc" and migrated["attempt"] == 2
