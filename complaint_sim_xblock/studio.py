@@ -14,7 +14,6 @@ which explains why Studio needs the second rule). Anyone else: 403 ``STAFF_ONLY`
 """
 import html
 
-from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.utils.resources import ResourceLoader
@@ -29,6 +28,7 @@ from xblock_json_contract import (
     json_endpoint,
     require_author,
 )
+from xblock_json_contract.static import json_script
 
 from . import editor, schema, twee
 from .scenario import (
@@ -315,6 +315,8 @@ class ScenarioEditorMixin(XBlockMixin):
         """The scenario editor: map, panels, live validation, playtest, text mode, Twine import.
 
         A user without edit rights gets a notice instead: no form to fill in and lose on Save.
+        The validation report is not part of the page: the editor asks ``editor_validate`` as
+        soon as it is drawn (at 500 nodes the check costs more than drawing the editor).
         """
         if not can_author(self):
             return no_edit_rights(self.gettext(_("You cannot edit this role-play")), self.gettext(
@@ -333,7 +335,6 @@ class ScenarioEditorMixin(XBlockMixin):
             "authored": bool(self.scenario),
             "settings": {"display_name": self.display_name, "weight": self.weight,
                          "max_attempts": self.max_attempts, "grading_policy": self.grading_policy},
-            "report": self._report(data),
             "strings": strings,
             "locale": self.page_locale(),
             "limits": {"min_choices": MIN_CHOICES, "max_choices": MAX_CHOICES, "max_steps": MAX_STEPS_LIMIT,

@@ -199,3 +199,23 @@ def test_every_fragment_adds_the_browser_helpers_before_its_script(make_block, c
     extra = {(RubricReflectionBlock, "student_view"): 1,
              (ComplaintSimBlock, "studio_view"): len(EDITOR_SCRIPTS) - 1}.get((cls, view), 0)
     assert scripts[0] == client_script() and len(scripts) == 2 + extra
+
+
+@pytest.mark.parametrize("payload", [
+    {"text": "</script><script>alert(1)</script> & <!-- --> \u2028 \u00e9 \U0001F600", "n": [1, 2.5, None, True]},
+    {"nested": {"a": "<b>", "list": ["&amp;", ">"]}, "empty": "", "date": "2026-12-01"},
+])
+def test_the_fast_json_script_escapes_exactly_as_djangos(payload):
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils import html as django_html
+
+    from xblock_json_contract.static import json_script
+    ours = json_script(payload)
+    body = ours.removeprefix('<script type="application/json">').removesuffix("</script>")
+    assert "<" not in body and ">" not in body and "&" not in body
+    # Django's own escape table over the same compact JSON: the same text.
+    expected = json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":")).translate(
+        django_html._json_script_escapes)  # noqa: SLF001 (the table json_script uses)
+    assert body == expected
+    theirs = str(django_html.json_script(payload))
+    assert json.loads(body) == json.loads(theirs.split(">", 1)[1].rsplit("<", 1)[0]) == payload

@@ -237,7 +237,7 @@
         }
         parts.push('<path class="cse-edge" data-from="' + esc(node.id) + '" data-to="' + esc(edge.target) + '"' +
                    (edge.choice ? ' data-choice="' + esc(edge.choice) + '"' : "") + extra + ' d="' +
-                   edgePath(a, b, b.col <= a.col) + '" marker-end="url(#cse-arrow)">' + tip + "</path>");
+                   edgePath(a, b, b.col <= a.col) + '">' + tip + "</path>");
       });
     });
     parts.push('</g><g class="cse-nodes">');

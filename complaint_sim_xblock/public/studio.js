@@ -25,7 +25,8 @@ function ComplaintSimEditor(runtime, element, args) {
   var ed = root.querySelector(".cse") || root;
   var S = args.strings;
   var doc = new model.Document(args.scenario || {}, args.settings || {});
-  var report = args.report || {problems: [], max_score: null, model_route: [], impact: {removed_nodes: []}};
+  // The validation report arrives from editor_validate right after opening; until then: checking.
+  var report = {problems: [], max_score: null, model_route: [], impact: {removed_nodes: []}, pending: true};
   var connecting = null;  // {node: id, index: n} while picking a target on the map
   var validateTimer = null;
   var validateSeq = 0;
@@ -84,7 +85,7 @@ function ComplaintSimEditor(runtime, element, args) {
     goTo: goTo,
     showTab: showTab,
     validateNow: validateNow,
-    setProblems: function (problems) { report.problems = problems; renderReport(); },
+    setProblems: function (problems) { report.problems = problems; report.pending = false; renderReport(); },
     replaceScenario: function (scenario, newReport) {
       doc.replace(scenario);
       if (newReport) { report = newReport; }
@@ -132,6 +133,12 @@ function ComplaintSimEditor(runtime, element, args) {
     });
   }
   function renderReport() {
+    if (report.pending) {
+      maxBox.textContent = S.checking;
+      problemCount.textContent = S.checking;
+      TangerangXBlocks.clear(problemList).appendChild(el("li", {"class": "cse-ok", text: S.checking}));
+      return;
+    }
     var problems = report.problems || [];
     var byNode = ns.panes.renderProblems(ctx, problemList, report);
     problemCount.textContent = problems.length ? fmt(S.problem_count, {count: problems.length}) : S.no_problems;
@@ -220,15 +227,22 @@ function ComplaintSimEditor(runtime, element, args) {
   }
 
   // --- Undo and redo ------------------------------------------------------------------------------
-  function afterHistory() {
+  // After undo or redo the views are drawn again from the model; the focus stays where it was
+  // (the same field, else the editor's own button, else the map) so the keys keep working.
+  function afterHistory(fallback) {
+    var active = document.activeElement;
+    var path = active && ed.contains(active) ? active.getAttribute("data-path") : null;
     window.clearTimeout(validateTimer);
     if (playtest.play) { playtest.close(); }
     renderAll();
     renderUndoState();
     scheduleValidate();
+    var again = path ? ed.querySelector('[data-path="' + path.replace(/"/g, '\\"') + '"]') : null;
+    if (again) { again.focus(); }
+    else if (!ed.contains(document.activeElement)) { (fallback.disabled ? mapBox : fallback).focus(); }
   }
-  function undo() { if (doc.undo()) { afterHistory(); } }
-  function redo() { if (doc.redo()) { afterHistory(); } }
+  function undo() { if (doc.undo()) { afterHistory(undoButton); } }
+  function redo() { if (doc.redo()) { afterHistory(redoButton); } }
   undoButton.addEventListener("click", undo);
   redoButton.addEventListener("click", redo);
   ed.addEventListener("keydown", function (event) {
@@ -335,6 +349,7 @@ function ComplaintSimEditor(runtime, element, args) {
   renderMap();
   renderInspector();
   renderUndoState();
+  validateNow();
   ed.setAttribute("data-state", "ready");
   ed.setAttribute("data-init-ms", String(Math.round((window.performance ? performance.now() : Date.now()) - t0)));
   if (window.performance) { ed.setAttribute("data-ready-at", String(Math.round(performance.now()))); }
