@@ -11,6 +11,7 @@ import hashlib
 import json
 import operator
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from itertools import product
 
@@ -156,7 +157,7 @@ class Scenario:
     competencies: tuple  # of dicts {id, label, weight}
     variables: tuple  # of dicts {id, label, min, max, initial}
     duties: tuple  # of dicts {id, label, basis, points[, critical, maladministration]}
-    nodes: dict  # id -> Node, in document order
+    nodes: Mapping  # id -> Node, in document order (a Nodes)
     data: dict  # the canonical source data
     digest: str
     model_route: tuple = ()  # of (node_id, choice_id or None)
@@ -739,22 +740,66 @@ def _can_hide_all(choices, variables):
 
 # --- Building the immutable scenario --------------------------------------------------------
 
-def _build(canon, digest):
+def _build_node(item):
+    choices = tuple(
+        Choice(id=c["id"], text=c["text"], target=c["target"], feedback=c["feedback"],
+               scores=dict(c["scores"]), effects=dict(c["effects"]), fulfils=tuple(c["fulfils"]),
+               breaches=tuple(c["breaches"]), condition=_parse_condition(c["condition"]) if
+               c.get("condition") else (), condition_text=c.get("condition", ""), model=c["model"])
+        for c in item.get("choices", ())
+    )
+    return Node(
+        id=item["id"], type=item["type"], text=item["text"], speaker=item.get("speaker", "narrator"),
+        choices=choices, next=item.get("next"), record=item.get("record", {}),
+        feedback=item.get("feedback", ""), title=item.get("title", ""), quality=item.get("quality", ""),
+        effects=dict(item.get("effects", {})))
+
+
+class Nodes(Mapping):
+    """``node id -> Node`` in document order, each Node built from the canonical data the first
+    time it is read.
+
+    A learner's request reads a handful of a scenario's nodes (the model route, the current
+    node, the path): a worker that meets a 1,000-node scenario for the first time builds those,
+    not all thousand. Content-derived and immutable: two threads that build the same node at
+    once make equal Nodes, and either may be kept. ``build_all()`` builds every node (the
+    validator does, so the compiled size measured on save is the whole scenario's).
+    """
+
+    __slots__ = ("_built", "_items")
+
+    def __init__(self, items):
+        self._items = {item["id"]: item for item in items}
+        self._built = {}
+
+    def __getitem__(self, node_id):
+        node = self._built.get(node_id)
+        if node is None:
+            node = self._built[node_id] = _build_node(self._items[node_id])
+        return node
+
+    def __contains__(self, node_id):
+        return node_id in self._items
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+    def build_all(self):
+        """Build every node now; returns self."""
+        for node_id in self._items:
+            self[node_id]  # noqa: B018  (builds and keeps it)
+        return self
+
+
+def _build(canon, digest, lazy=False):
+    """The :class:`Scenario` of canonical data; ``lazy``: nodes are built when first read."""
     laws = register.laws_by_id(canon.get("laws"))
-    nodes = {}
-    for item in canon["nodes"]:
-        choices = tuple(
-            Choice(id=c["id"], text=c["text"], target=c["target"], feedback=c["feedback"],
-                   scores=dict(c["scores"]), effects=dict(c["effects"]), fulfils=tuple(c["fulfils"]),
-                   breaches=tuple(c["breaches"]), condition=_parse_condition(c["condition"]) if
-                   c.get("condition") else (), condition_text=c.get("condition", ""), model=c["model"])
-            for c in item.get("choices", ())
-        )
-        nodes[item["id"]] = Node(
-            id=item["id"], type=item["type"], text=item["text"], speaker=item.get("speaker", "narrator"),
-            choices=choices, next=item.get("next"), record=item.get("record", {}),
-            feedback=item.get("feedback", ""), title=item.get("title", ""), quality=item.get("quality", ""),
-            effects=dict(item.get("effects", {})))
+    nodes = Nodes(canon["nodes"])
+    if not lazy:
+        nodes.build_all()
     return Scenario(
         id=canon["id"], title=canon["title"], situation=canon["situation"], start=canon["start"],
         max_steps=canon["max_steps"], feedback_mode=canon["feedback"], persona=dict(canon["persona"]),
@@ -988,6 +1033,6 @@ def build_validated(canon, digest):
 
     Data never validated, or changed since, must go through :func:`compile_scenario`.
     """
-    scenario = _build(canon, digest)
+    scenario = _build(canon, digest, lazy=True)
     route, _ends = trace_model_route(scenario)
     return replace(scenario, model_route=route)
