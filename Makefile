@@ -63,6 +63,7 @@ translations: install ## Extract strings (Babel), update the id/en .po catalogs 
 
 bench: install db-deps ## Measure render and handler times against an empty XBlock and the peers (if installed), page weight, and 200 learners on 4 workers
 	$(if $(wildcard $(BENCH_VENV)/bin/python),$(BENCH_VENV)/bin/python,$(PY)) -m tests.bench
+	$(PY) -m tests.bench_analytics
 	LOAD_LEARNERS=200 $(PY) -m pytest -q -s tests/load/test_multiworker.py
 
 bench-peers: install ## Install edx-ora2 and branching-xblock into .venv-bench, beside the package, for `make bench`

@@ -40,9 +40,13 @@ BROWSER_STRINGS = {
     "submit_record": _("Save the record"),
     "debrief": _("Debrief"),
     "ending": _("Ending"),
-    "score": _("Score"),
-    "points": _("{points} of {max} points"),
-    "counted_score": _("Score counted for your grade: {points} of {max}"),
+    "score": _("Score of this attempt"),
+    # One wording for scores in both blocks (the reflection uses the same msgids).
+    "points_line": _("{points} of {max} points ({percent}%)"),
+    "counted_best": _("Counted for your grade: your best attempt, {score}."),
+    "counted_last": _("Counted for your grade: your last attempt, {score}."),
+    "path_compare": _("Your path beside the recommended one, turn by turn"),
+    "basis_title": _("Legal basis of each duty"),
     "competencies": _("Competencies"),
     "duties": _("Procedural duties"),
     "status_met": _("Met"),
@@ -88,6 +92,10 @@ BROWSER_STRINGS = {
     "law_diubah": _("amended"),
     "law_diganti": _("replaced"),
     "law_dicabut": _("revoked"),
+    # Colleagues' choices in the debrief (issue 11)
+    "peers": _("Colleagues who chose the same: {same}% · chose the recommended answer: {model}% "
+               "(of {attempts} choices made here)"),
+    "peers_same": _("Colleagues who chose the same: {same}% (of {attempts} choices made here)"),
 }
 
 

@@ -11,7 +11,12 @@ os.environ.setdefault("EXCLUDE_SAMPLE_XBLOCKS", "yes")
 from workbench.settings import *  # noqa: E402,F403  (the workbench's settings are the base)
 from workbench.settings import INSTALLED_APPS, WORKBENCH  # noqa: E402
 
-INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "rubric_xblock", "complaint_sim_xblock", "course_export.demo"]
+INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "rubric_xblock", "complaint_sim_xblock", "tangerang_units",
+                  "course_export.demo"]
+
+# k for the staff analytics' anonymity (tangerang_units.compat.course_k; in the LMS a course sets
+# "k_anonymity" in its Other Course Settings). The browser test of the analytics lowers it.
+TANGERANG_K_ANONYMITY = int(os.environ.get("DEMO_K_ANONYMITY", "10"))
 
 ROOT_URLCONF = "course_export.demo.urls"  # the course outline at /, then the workbench's URLs
 
