@@ -899,7 +899,52 @@ def _critical_route_problems(scenario):
     return problems
 
 
-def critical_reach(scenario, limit=MAX_REACH_STATES):  # noqa: PLR0912  (one breadth-first search)
+class _Values:
+    """Variable values as a tuple in the scenario's order, and effects applied to them."""
+
+    def __init__(self, scenario):
+        self.names = [v["id"] for v in scenario.variables]
+        self.bounds = [(v["min"], v["max"]) for v in scenario.variables]
+        self._effects = {}  # id(effects dict) -> [(index, change), ...]
+
+    def initial(self, scenario):
+        start = scenario.initial_variables()
+        return tuple(start[n] for n in self.names)
+
+    def as_dict(self, values):
+        return dict(zip(self.names, values, strict=True))
+
+    def apply(self, values, effects):
+        if not effects:
+            return values
+        key = id(effects)
+        if key not in self._effects:
+            self._effects[key] = [(i, effects[n]) for i, n in enumerate(self.names) if n in effects]
+        out = list(values)
+        for i, change in self._effects[key]:
+            low, high = self.bounds[i]
+            out[i] = max(low, min(high, out[i] + change))
+        return tuple(out)
+
+
+def _moves(node, values, breached, space, critical):
+    """``(choice id or None, target, values, breached)`` for each move open at ``node``."""
+    if node.type == "dialogue":
+        variables = space.as_dict(values)
+        return [(c.id, c.target, space.apply(values, c.effects), breached or any(d in critical for d in c.breaches))
+                for c in node.choices if c.visible(variables)]
+    if node.type in ("record", "narration"):
+        return [(None, node.next, space.apply(values, node.effects), breached)]
+    return []
+
+
+def _first_breach(scenario, steps, critical):
+    """The first critical duty breached on a path of ``(node, choice or None)`` steps."""
+    return next(d for node_id, choice_id in steps if choice_id
+                for d in scenario.node(node_id).choice(choice_id).breaches if d in critical)
+
+
+def critical_reach(scenario, limit=MAX_REACH_STATES):
     """``(found, complete)``: for each good or fair ending reachable after a critical breach,
     the shortest such path ``[(node, choice or None), ...]`` and the first duty breached on it.
 
@@ -911,26 +956,8 @@ def critical_reach(scenario, limit=MAX_REACH_STATES):  # noqa: PLR0912  (one bre
     critical = scenario.critical_duties
     if not critical:
         return {}, True
-    names = [v["id"] for v in scenario.variables]
-    bounds = [(v["min"], v["max"]) for v in scenario.variables]
-    effect_cache = {}
-
-    def effects_of(effects):
-        key = id(effects)
-        if key not in effect_cache:
-            effect_cache[key] = [(i, effects[n]) for i, n in enumerate(names) if n in effects]
-        return effect_cache[key]
-
-    def apply(values, effects):
-        if not effects:
-            return values
-        out = list(values)
-        for i, change in effects_of(effects):
-            low, high = bounds[i]
-            out[i] = max(low, min(high, out[i] + change))
-        return tuple(out)
-
-    start = (scenario.start, tuple(scenario.initial_variables()[n] for n in names), False)
+    space = _Values(scenario)
+    start = (scenario.start, space.initial(scenario), False)
     parent = {start: None}
     frontier = [start]
     found = {}
@@ -939,36 +966,23 @@ def critical_reach(scenario, limit=MAX_REACH_STATES):  # noqa: PLR0912  (one bre
         following = []
         for state in frontier:
             node_id, values, breached = state
-            node = scenario.nodes[node_id]
-            if node.type == "dialogue":
-                variables = dict(zip(names, values, strict=True))
-                moves = [(c.id, c.target, apply(values, c.effects), breached or any(d in critical for d in c.breaches))
-                         for c in node.choices if c.visible(variables)]
-            elif node.type in ("record", "narration"):
-                moves = [(None, node.next, apply(values, node.effects), breached)]
-            else:
-                continue
-            for choice_id, target, new_values, new_breached in moves:
+            for choice_id, target, new_values, new_breached in _moves(scenario.nodes[node_id], values, breached,
+                                                                      space, critical):
                 nxt = (target, new_values, new_breached)
                 if nxt in parent:
                     continue
                 parent[nxt] = (state, choice_id)
                 if len(parent) > limit:
                     return found, False
-                if scenario.nodes[target].type == "ending":
-                    if new_breached and target in wanted and target not in found:
-                        found[target] = _reach_path(parent, nxt)
-                    continue
-                following.append(nxt)
+                if scenario.nodes[target].type != "ending":
+                    following.append(nxt)
+                elif new_breached and target in wanted and target not in found:
+                    found[target] = _reach_path(parent, nxt)
         frontier = following
         if not frontier or len(found) == len(wanted):
             break
-    result = {}
-    for ending, steps in found.items():
-        duty = next(d for node_id, choice_id in steps if choice_id
-                    for d in scenario.node(node_id).choice(choice_id).breaches if d in critical)
-        result[ending] = {"path": steps, "duty": duty}
-    return result, True
+    return {ending: {"path": steps, "duty": _first_breach(scenario, steps, critical)}
+            for ending, steps in found.items()}, True
 
 
 def _reach_path(parent, state):
