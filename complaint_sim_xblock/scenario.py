@@ -637,14 +637,19 @@ def _read_record(r, record, path, node_id):
 
 # --- Graph rules --------------------------------------------------------------------------
 
-def _graph_problems(canon):  # noqa: PLR0912  (lane A is rewriting this module: split it there)
-    problems = []
+class _Found:
+    """Problems found in canonical data, added with their code, template and location."""
 
-    def add(code, template, path, at=None, **params):
-        problems.append(Problem(code, template, path, at, tuple(sorted(params.items()))))
+    def __init__(self):
+        self.problems = []
 
-    index = {n["id"]: i for i, n in enumerate(canon["nodes"]) if n["id"]}
-    by_id = {n["id"]: n for n in canon["nodes"] if n["id"]}
+    def __call__(self, code, template, path, at=None, **params):
+        self.problems.append(Problem(code, template, path, at, tuple(sorted(params.items()))))
+
+
+def _edges(canon, index, by_id, add):
+    """``{node id: [target ids]}``; a target that is not a node, and a node that is not an
+    ending but leads nowhere, are problems."""
     edges = {}
     for node in canon["nodes"]:
         if not node["id"]:
@@ -668,14 +673,11 @@ def _graph_problems(canon):  # noqa: PLR0912  (lane A is rewriting this module: 
             add("dead_end", N_("node '{node}' is not an ending but has no way out"), path, node["id"],
                 node=node["id"])
         edges[node["id"]] = targets
+    return edges
 
-    start = canon["start"]
-    if start and start not in by_id:
-        add("missing_start", N_("start node '{node}' does not exist"), "scenario.start", node=start)
-        return problems
-    if not start:
-        return problems
 
+def _reach_problems(start, edges, index, by_id, add):
+    """Nodes the start cannot reach, no reachable ending, and loops no ending can be reached from."""
     reachable = _reach(start, edges)
     for node_id in by_id:
         if node_id not in reachable:
@@ -684,7 +686,7 @@ def _graph_problems(canon):  # noqa: PLR0912  (lane A is rewriting this module: 
     endings = {n for n in reachable if by_id[n]["type"] == "ending"}
     if not endings:
         add("no_ending", N_("no ending can be reached from the start"), "scenario.start", start)
-        return problems
+        return False
     reverse = {}
     for source, targets in edges.items():
         for target in targets:
@@ -696,14 +698,27 @@ def _graph_problems(canon):  # noqa: PLR0912  (lane A is rewriting this module: 
         if edges.get(node_id):
             add("endless_loop", N_("from node '{node}' no ending can be reached: the loop cannot end"),
                 f"nodes[{index[node_id]}]", node_id, node=node_id)
+    return True
 
+
+def _graph_problems(canon):
+    add = _Found()
+    index = {n["id"]: i for i, n in enumerate(canon["nodes"]) if n["id"]}
+    by_id = {n["id"]: n for n in canon["nodes"] if n["id"]}
+    edges = _edges(canon, index, by_id, add)
+    start = canon["start"]
+    if start and start not in by_id:
+        add("missing_start", N_("start node '{node}' does not exist"), "scenario.start", node=start)
+        return add.problems
+    if not start or not _reach_problems(start, edges, index, by_id, add):
+        return add.problems
     variables = {v["id"]: v for v in canon["variables"]}
     for node in canon["nodes"]:
         if node["type"] == "dialogue" and node["choices"] and node["id"]:
             if _can_hide_all(node["choices"], variables):
                 add("all_hidden", N_("for some values of the variables every choice of node '{node}' is hidden"),
                     f"nodes[{index[node['id']]}].choices", node["id"], node=node["id"])
-    return problems
+    return add.problems
 
 
 def _reach(origin, edges):
