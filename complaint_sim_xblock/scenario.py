@@ -373,18 +373,15 @@ def _parse_condition(text):
     return tuple(clauses)
 
 
-def _read(data):  # noqa: PLR0912, PLR0915  (one part of the format after another; split per part next)
-    """Canonical data and the problems found in it (structure and references)."""
-    r = _Reader()
-    data = r.mapping(data, "scenario")
-    canon = r.fields(schema.SCENARIO, data, "scenario")
+def _check_story_date(r, canon):
     if canon.get("story_date"):
         shut = workdays.closed(datetime.date.fromisoformat(canon["story_date"]))
         if shut:
             r.add("story_date_closed", N_("the story's date {date} is not a working day ({why})"),
                   "scenario.story_date", date=canon["story_date"], why=shut[1] or shut[0])
-    canon["persona"] = r.fields(schema.PERSONA, r.mapping(data.get("persona", {}), "persona"), "persona")
 
+
+def _read_competencies(r, data):
     competencies = []
     for i, item in enumerate(r.sequence(data.get("competencies"), "competencies")):
         path = f"competencies[{i}]"
@@ -392,8 +389,10 @@ def _read(data):  # noqa: PLR0912, PLR0915  (one part of the format after anothe
     if not competencies:
         r.add("no_competencies", N_("at least one competency is required"), "competencies")
     r.unique([c["id"] for c in competencies], "competencies", "competency")
-    canon["competencies"] = competencies
+    return competencies
 
+
+def _read_variables(r, data):
     variables = []
     for i, item in enumerate(r.sequence(data.get("variables"), "variables")):
         path = f"variables[{i}]"
@@ -405,21 +404,20 @@ def _read(data):  # noqa: PLR0912, PLR0915  (one part of the format after anothe
                   f"{path}.initial", low=var["min"], high=var["max"])
         variables.append(var)
     r.unique([v["id"] for v in variables], "variables", "variable")
-    canon["variables"] = variables
-    variable_ids = {v["id"] for v in variables}
+    return variables
 
+
+def _read_mood(r, data, variable_ids):
     mood = data.get("mood_variable")
     known_mood = isinstance(mood, str) and mood in variable_ids
     if mood is not None and not known_mood:
         r.add("unknown_variable", N_("'{name}' is not a declared variable"), "scenario.mood_variable",
               name=str(mood))
-    canon["mood_variable"] = mood if known_mood else None
+    return mood if known_mood else None
 
-    if data.get("laws") is not None:
-        canon["laws"] = read_laws(r, data.get("laws"), "laws")
-    laws = register.laws_by_id(canon.get("laws"))
+
+def _read_duties(r, data, laws):
     categories = register.maladministration()
-
     duties = []
     for i, item in enumerate(r.sequence(data.get("duties"), "duties")):
         path = f"duties[{i}]"
@@ -431,17 +429,36 @@ def _read(data):  # noqa: PLR0912, PLR0915  (one part of the format after anothe
                   f"{path}.maladministration", name=duty["maladministration"])
         duties.append(duty)
     r.unique([d["id"] for d in duties], "duties", "duty")
-    canon["duties"] = duties
+    return duties
 
-    refs = {"competencies": {c["id"] for c in competencies}, "variables": variable_ids,
-            "duties": {d["id"] for d in duties}}
-    nodes = []
-    for i, item in enumerate(r.sequence(data.get("nodes"), "nodes")):
-        nodes.append(_read_node(r, r.mapping(item, f"nodes[{i}]"), f"nodes[{i}]", refs))
+
+def _read_nodes(r, data, refs):
+    nodes = [_read_node(r, r.mapping(item, f"nodes[{i}]"), f"nodes[{i}]", refs)
+             for i, item in enumerate(r.sequence(data.get("nodes"), "nodes"))]
     if not nodes:
         r.add("no_nodes", N_("the scenario has no nodes"), "nodes")
     r.unique([n["id"] for n in nodes], "nodes", "node")
-    canon["nodes"] = nodes
+    return nodes
+
+
+def _read(data):
+    """Canonical data and the problems found in it (structure and references), one part of
+    the format after another."""
+    r = _Reader()
+    data = r.mapping(data, "scenario")
+    canon = r.fields(schema.SCENARIO, data, "scenario")
+    _check_story_date(r, canon)
+    canon["persona"] = r.fields(schema.PERSONA, r.mapping(data.get("persona", {}), "persona"), "persona")
+    canon["competencies"] = _read_competencies(r, data)
+    canon["variables"] = _read_variables(r, data)
+    variable_ids = {v["id"] for v in canon["variables"]}
+    canon["mood_variable"] = _read_mood(r, data, variable_ids)
+    if data.get("laws") is not None:
+        canon["laws"] = read_laws(r, data.get("laws"), "laws")
+    canon["duties"] = _read_duties(r, data, register.laws_by_id(canon.get("laws")))
+    refs = {"competencies": {c["id"] for c in canon["competencies"]}, "variables": variable_ids,
+            "duties": {d["id"] for d in canon["duties"]}}
+    canon["nodes"] = _read_nodes(r, data, refs)
     return canon, r.problems
 
 
