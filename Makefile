@@ -34,7 +34,7 @@ demo: install ## Install, prepare the workbench database and serve the course on
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) -m django runserver $(HOST):$(PORT) --noreload
 
 lint: install ## Run ruff over the code
-	$(PY) -m ruff check xblock_json_contract complaint_sim_xblock rubric_xblock tangerang_xapi course_export tutor-plugin tests setup.py
+	$(PY) -m ruff check xblock_json_contract complaint_sim_xblock rubric_xblock tangerang_units tangerang_xapi course_export tutor-plugin tests setup.py
 
 unit: install ## Run the Python tests (no browser, no wheel build, no load test; under a minute)
 	$(PY) -m pytest -q -m "not browser and not wheel and not load"
@@ -78,6 +78,7 @@ translations: install ## Extract strings (Babel), update the id/en .po catalogs 
 
 bench: install db-deps ## Measure render and handler times against an empty XBlock and the peers (if installed), page weight, and 200 learners on 4 workers
 	$(if $(wildcard $(BENCH_VENV)/bin/python),$(BENCH_VENV)/bin/python,$(PY)) -m tests.bench
+	$(PY) -m tests.bench_analytics
 	LOAD_LEARNERS=200 $(PY) -m pytest -q -s tests/load/test_multiworker.py
 
 bench-peers: install ## Install edx-ora2 and branching-xblock into .venv-bench, beside the package, for `make bench`

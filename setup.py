@@ -37,6 +37,9 @@ setup(
         "complaint_sim_xblock.migrations",
         "rubric_xblock",
         "rubric_xblock.migrations",
+        # Learners' work units (cohort, else the course's uploaded roster), shared by both blocks.
+        "tangerang_units",
+        "tangerang_units.migrations",
         "course_export",
         # The local demo (workbench settings and services); imported only by `make demo` and
         # the tests, it lets the installed wheel serve the workbench too (tests/test_wheel.py).
@@ -49,6 +52,7 @@ setup(
         "complaint_sim_xblock": package_data(
             "complaint_sim_xblock", ["templates", "public", "translations", "scenarios", "law"]),
         "rubric_xblock": package_data("rubric_xblock", ["templates", "public", "translations", "scenarios"]),
+        "tangerang_units": package_data("tangerang_units", ["public"]),
         "course_export": package_data("course_export", ["sources"]),
     },
     install_requires=[
@@ -102,9 +106,11 @@ setup(
         ],
         "lms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig",
                           "complaint_sim_xblock = complaint_sim_xblock.apps:ComplaintSimConfig",
+                          "tangerang_units = tangerang_units.apps:TangerangUnitsConfig",
                           "tangerang_xapi = tangerang_xapi.apps:TangerangXapiConfig"],
         "cms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig",
                           "complaint_sim_xblock = complaint_sim_xblock.apps:ComplaintSimConfig",
+                          "tangerang_units = tangerang_units.apps:TangerangUnitsConfig",
                           "tangerang_xapi = tangerang_xapi.apps:TangerangXapiConfig"],
         "console_scripts": ["course-export = course_export.cli:main"],
     },

@@ -348,7 +348,7 @@ class GradingMixin(XBlockMixin):
         payload = {"submission_uuid": reflection.submission_uuid, "grader_id": grader_id,
                    "version": model.version, "points_earned": model.points_earned,
                    "points_possible": model.points_possible, "rubric_version": model.rubric_version,
-                   "released": model.released_at is not None}
+                   "released": model.released_at is not None, "unit": reflection.unit}
         learner_id = self._learner_user_id(reflection)
         if learner_id is not None:
             # The graded learner, so that an xAPI statement names the learner, not the grader, as

@@ -182,6 +182,7 @@ def test_the_browser_helpers_are_one_file_that_every_script_uses():
 def test_every_fragment_adds_the_browser_helpers_before_its_script(make_block, cls, view):
     fragment = getattr(make_block(cls, user=LmsUserService(staff=True)), view)()
     scripts = [r.data for r in fragment.resources if r.mimetype == "application/javascript"]
-    # Course staff also get the reflection's staff panel script, after the learner script.
-    extra = 1 if (cls, view) == (RubricReflectionBlock, "student_view") else 0
+    # Course staff also get the reflection's staff panel script, after the learner script, and
+    # in both blocks the staff analytics (tangerang_units/public/analytics.js).
+    extra = {(RubricReflectionBlock, "student_view"): 2, (ComplaintSimBlock, "student_view"): 1}.get((cls, view), 0)
     assert scripts[0] == client_script() and len(scripts) == 2 + extra
