@@ -27,8 +27,8 @@ hooks.Filters.CONFIG_DEFAULTS.add_items([
 
 hooks.Filters.CLI_DO_INIT_TASKS.add_item((
     "lms",
-    "./manage.py lms migrate submissions && ./manage.py lms migrate tangerang_units"
-    " && ./manage.py lms migrate complaint_sim_xblock && ./manage.py lms migrate rubric_xblock",
+    "./manage.py lms migrate submissions && ./manage.py lms migrate complaint_sim_xblock"
+    " && ./manage.py lms migrate rubric_xblock && ./manage.py lms migrate tangerang_units",
 ))
 
 for path in sorted(glob(str(HERE / "patches" / "*"))):
