@@ -20,6 +20,7 @@ from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
+from xblock.scorable import ScorableXBlockMixin, Score
 
 from tangerang_units.handlers import UnitRosterMixin, add_analytics, course_key_of
 from tangerang_units.strings import analytics_strings
@@ -137,8 +138,13 @@ def memo_budget(bucket):
     return value
 
 
+def _share(score):
+    """The fraction of its maximum a Score is (0 when the maximum is 0)."""
+    return score.raw_earned / score.raw_possible if score.raw_possible else 0
+
+
 @XBlock.wants("user", "i18n", "settings", "completion")
-class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, XBlock):
+class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, ScorableXBlockMixin, XBlock):
     """A branching complaint-handling role-play with competency scores and a debrief."""
 
     # --- Authoring fields ------------------------------------------------------------------
@@ -181,6 +187,10 @@ class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, XBlock):
     history = List(
         display_name=_("Finished attempts"), help=_("A summary of each finished attempt."),
         default=[], scope=Scope.user_state, enforce_type=True)
+    published_score = Dict(
+        display_name=_("Published score"),
+        help=_("The raw score last sent to the gradebook: an ending's, a rescore's or an instructor's override."),
+        default={}, scope=Scope.user_state, enforce_type=True)
 
     has_score = True
     has_custom_completion = True
@@ -340,13 +350,18 @@ class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, XBlock):
         self.run = updated["run"] or {}
         self.history = updated["history"]
         for name, payload in events:
-            self.runtime.publish(self, name, payload)
+            if name == "grade":  # through ScorableXBlockMixin, which keeps it as the block's score
+                self._publish_grade(Score(payload["value"], payload["max_value"]))
+            else:
+                self.runtime.publish(self, name, payload)
 
     def _state(self, scenario, current, notice=None):
         """Everything the learner's page needs, and nothing of the answer key."""
+        published = self._published()
         state = flow.learner_state(scenario, current, self.max_attempts, self.grading_policy, notice, (
             self.gettext("Time is up"),
-            self.gettext("The conversation went on too long without a resolution, and the citizen left.")))
+            self.gettext("The conversation went on too long without a resolution, and the citizen left.")),
+            None if published is None else tuple(published))
         if state["debrief"] is not None:  # after an ending only: "Rekan Anda memilih …"
             state["debrief"]["turns"] = self._colleague_shares(scenario, current["run"], state["debrief"]["turns"])
         return state
@@ -365,6 +380,55 @@ class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, XBlock):
                 model_ids.setdefault(node_id, choice_id)
         taken = aggregates.choices_taken(str(self.scope_ids.usage_id), version)
         return tallies.shares(turns, run["path"], taken, model_ids, course_k(course_key_of(self)))
+
+    # --- Scoring: ScorableXBlockMixin (the Instructor Dashboard's rescore and override) ----------
+    def _published(self):
+        """The stored ``published_score`` as a Score, or None (never published, or not readable)."""
+        stored = self.published_score
+        earned, possible = stored.get("earned"), stored.get("possible")
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (earned, possible))
+        return Score(earned, possible) if numbers else None
+
+    def has_submitted_answer(self):
+        """Whether the learner finished an attempt (only then is there a score to recompute)."""
+        return bool(self.load_progress()["history"])
+
+    def get_score(self):
+        """The raw score last published, else the counted attempt's (``Score(0, max)`` if none)."""
+        published = self._published()
+        if published is not None:
+            return published
+        counted = flow.counted_entry(self.load_progress()["history"], self.grading_policy)
+        if counted is None:
+            return Score(0, self.max_score())
+        return Score(counted["points"], counted["max_points"])
+
+    def set_score(self, score):
+        """Keep ``score`` as the block's score (the LMS's override calls this, then
+        ``publish_grade``)."""
+        self.published_score = {"earned": score.raw_earned, "possible": score.raw_possible}
+
+    def calculate_score(self):
+        """The score of the learner's stored attempts on the scenario as it is now, counted by
+        the grading policy: each finished attempt's steps scored anew (a fixed scenario rescores
+        the same path). Writes nothing; raises ScenarioInvalid if the scenario is broken."""
+        scenario = self.compiled()
+        points = flow.calculated_score(scenario, self.load_progress(), self.grading_policy)
+        return Score(0, session.max_points(scenario)) if points is None else Score(*points)
+
+    def _publish_grade(self, score, only_if_higher=None):
+        """Send ``score`` to the gradebook and keep it as the block's score; with
+        ``only_if_higher``, a lower share than the one kept leaves the kept one (as the LMS does
+        with the gradebook's)."""
+        kept = self._published() if only_if_higher else None
+        if kept is None or _share(score) >= _share(kept):
+            self.set_score(score)
+        super()._publish_grade(score, only_if_higher)
+
+    def publish_grade(self, score=None, only_if_higher=None):
+        """Publish ``score``, by default the block's score (the LMS's override calls this after
+        ``set_score``)."""
+        self._publish_grade(score or self.get_score(), only_if_higher)
 
     # --- Views -------------------------------------------------------------------------------
     @XBlock.supports("multi_device")

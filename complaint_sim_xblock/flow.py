@@ -51,6 +51,37 @@ def counted_entry(history, grading_policy):
     return history[-1] if grading_policy == "last" else session.best_attempt(history)
 
 
+def attempt_steps(current, entry):
+    """The raw steps of a finished attempt: those its history entry kept, else, for an entry
+    written before entries kept them, the stored run's path when the run is that attempt; or None."""
+    steps = entry.get("steps")
+    if isinstance(steps, list):
+        return steps
+    run = current["run"]
+    if run and session.is_finished(run) and run.get("attempt") == entry.get("attempt"):
+        return run.get("path")
+    return None
+
+
+def rescored_entry(scenario, current, entry):
+    """``entry`` with its points, maximum and critical breaches recomputed on ``scenario`` from
+    the steps the learner took (a fixed scenario scores the same path anew). An entry whose
+    steps are unknown keeps the score it was given."""
+    steps = attempt_steps(current, entry)
+    if steps is None:
+        return entry
+    summary = session.result(scenario, {"path": steps})
+    return {**entry, "points": summary["points"], "max_points": summary["max_points"],
+            "critical_breaches": summary["critical_breaches"]}
+
+
+def calculated_score(scenario, current, grading_policy):
+    """``(points, max_points)`` the grading policy counts, each finished attempt scored anew on
+    ``scenario``; None before any attempt ended. Reads nothing but its arguments (rescoring)."""
+    counted = counted_entry([rescored_entry(scenario, current, e) for e in current["history"]], grading_policy)
+    return None if counted is None else (counted["points"], counted["max_points"])
+
+
 def attempts(current, max_attempts):
     """``{used, max, remaining}`` (``max`` None when unlimited)."""
     run = current["run"]
@@ -59,17 +90,23 @@ def attempts(current, max_attempts):
     return {"used": used, "max": limit, "remaining": None if limit is None else max(0, limit - used)}
 
 
-def learner_state(scenario, current, max_attempts, grading_policy, notice=None, timeout_text=None):
+def learner_state(scenario, current, max_attempts, grading_policy, notice=None, timeout_text=None, score=None):
     """Everything the learner's page needs, and nothing of the answer key.
 
-    ``timeout_text`` = ``(title, text)`` of the "time is up" ending in the user's language.
+    ``timeout_text`` = ``(title, text)`` of the "time is up" ending in the user's language;
+    ``score`` = ``(points, max_points)`` last published (a rescore or an instructor's override),
+    shown instead of the counted attempt's.
     """
     run = current["run"]
     counted = counted_entry(current["history"], grading_policy)
+    if score is not None and current["history"]:
+        shown = {"points": score[0], "max_points": score[1]}
+    else:
+        shown = {"points": counted["points"], "max_points": counted["max_points"]} if counted else None
     state = {
         "attempts": attempts(current, max_attempts),
         "grading_policy": grading_policy,
-        "score": {"points": counted["points"], "max_points": counted["max_points"]} if counted else None,
+        "score": shown,
         "view": session.learner_view(scenario, run) if run else None,
         "debrief": None,
         "notice": notice,

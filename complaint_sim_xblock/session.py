@@ -447,6 +447,7 @@ def history_entry(scenario, run):
                          for c in summary["competencies"]},
         "duties": {d["id"]: {"label": d["label"], "status": d["status"]} for d in summary["duties"]},
         "path": path,
+        "steps": list(run["path"]),  # the raw steps, so a rescore can score the attempt anew
     }
 
 

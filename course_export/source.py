@@ -22,7 +22,6 @@ RUN_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 ORG_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 COMPONENT_KINDS = ("page", "roleplay", "reflection", "quiz")
 RELEASE_MODES = ("immediate", "staff")
-GRADING_POLICIES = ("best", "last")
 TEXT = (str,)
 INT = (int,)
 NUMBER = (int, float)
@@ -30,6 +29,9 @@ BOOL = (bool,)
 LIST = (list,)
 MAP = (dict,)
 DATE = (datetime.date, str)
+BLOCK_RULES = (object, bool)  # any value: the block's own rules check it (and say what it must be)
+# A role-play's course.yaml keys that are settings of the block, checked by its editor's rules.
+ROLEPLAY_SETTINGS = ("weight", "max_attempts", "grading_policy")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,8 +310,7 @@ UNIT_SPEC = {"id": (TEXT, True), "title": (TEXT, True), "components": (LIST, Tru
 COMPONENT_SPEC = {
     "page": {"page": (TEXT, True), "id": (TEXT, False), "title": (TEXT, False)},
     "roleplay": {"roleplay": (TEXT, True), "id": (TEXT, False), "title": (TEXT, False),
-                 "weight": (NUMBER, False), "max_attempts": (INT, False),
-                 "grading_policy": (TEXT, False)},
+                 **{key: (BLOCK_RULES, False) for key in ROLEPLAY_SETTINGS}},
     "reflection": {"reflection": (TEXT, True), "id": (TEXT, False)},
     "quiz": {"quiz": (TEXT, True), "id": (TEXT, False)},
 }
@@ -656,15 +657,29 @@ def _read_roleplay(reader, doc, ident, entry, path):
     if problems:
         return []
     data = compile_scenario(scenario_data).data
-    settings = {"weight": float(entry.get("weight", 1.0)), "max_attempts": entry.get("max_attempts", 3),
-                "grading_policy": entry.get("grading_policy", "best")}
-    if settings["weight"] < 0:
-        reader.add(doc, "weight must not be negative", *path, "weight")
-    if settings["max_attempts"] < 0:
-        reader.add(doc, "max_attempts must be 0 (no limit) or more", *path, "max_attempts")
-    if settings["grading_policy"] not in GRADING_POLICIES:
-        reader.add(doc, f"grading_policy must be one of: {', '.join(GRADING_POLICIES)}", *path, "grading_policy")
-    return [RolePlay(ident, entry.get("title") or data["title"], data, settings, scenario_doc.label)]
+    title = entry.get("title") or data["title"]
+    settings = _roleplay_settings(reader, doc, entry, path, title)
+    if settings is None:
+        return []
+    return [RolePlay(ident, title, data, settings, scenario_doc.label)]
+
+
+def _roleplay_settings(reader, doc, entry, path, title):
+    """The block's settings of a role-play entry, checked by the block's own rules (those its
+    editor and its OLX import apply), each problem at its course.yaml line; None if any. Keys
+    left out get the block's field defaults."""
+    from complaint_sim_xblock.block import ComplaintSimBlock
+    from complaint_sim_xblock.editor import validate_settings
+
+    given = {key: entry[key] for key in ROLEPLAY_SETTINGS if key in entry}
+    clean, problems = validate_settings({"display_name": title, **given})
+    for problem in problems:
+        key = problem.path.removeprefix("settings.")
+        where = (*path, key if key in entry else "title" if "title" in entry else "roleplay")
+        reader.add(doc, f"invalid role-play setting: {problem.message}", *where)
+    if problems:
+        return None
+    return {key: clean.get(key, ComplaintSimBlock.fields[key].default) for key in ROLEPLAY_SETTINGS}
 
 
 def _read_reflection(reader, doc, ident, entry, path):

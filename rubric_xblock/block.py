@@ -41,6 +41,7 @@ from .rubric import (
     assess,
     check_text,
     count_words,
+    counted_attempt,
     final_score,
     find_personal_data,
     gaps,
@@ -258,8 +259,28 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
         return store
 
     def _simulation_run(self, username):
-        """The learner's newest run of the linked role-play, or None (no link, no service…)."""
-        return summarise_run(self._simulation_history(username))
+        """The learner's counted run of the linked role-play, or None (no link, no service…)."""
+        history = self._simulation_history(username)
+        return summarise_run(history, self._linked_grading_policy()) if history else None
+
+    def _linked_simulation_attempt(self, username):
+        """The raw history entry of the learner's counted run (``{}`` when there is none)."""
+        history = self._simulation_history(username)
+        return (counted_attempt(history, self._linked_grading_policy()) if history else None) or {}
+
+    def _linked_grading_policy(self):
+        """The linked role-play's ``grading_policy`` (``"best"`` or ``"last"``): which run counts.
+
+        Read from the role-play block itself through the runtime (a settings field, the same
+        for every learner); ``"best"``, the role-play's default, when it cannot be loaded.
+        """
+        try:
+            block = self.runtime.get_block(compat.usage_key_or_string(self.linked_simulation))
+            policy = getattr(block, "grading_policy", None)
+        except Exception:  # noqa: BLE001  another block must never break this one
+            log.info("Could not load the linked role-play %s; counting its best run", self.linked_simulation)
+            return "best"
+        return policy if policy in ("best", "last") else "best"
 
     def _simulation_history(self, username):
         """The learner's history in the linked role-play's state, or None (no link, no service…)."""

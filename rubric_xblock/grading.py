@@ -1,5 +1,6 @@
 """Grading at scale, as plain functions: queue requests, peer allocation order, the peer
-median and staff override, training tolerance, the agreement sample, appeal deadlines.
+median and staff override, training tolerance, the agreement sample, appeal deadlines
+(in working days, with :mod:`complaint_sim_xblock.workdays`).
 
 Imports neither ``xblock`` nor ``django`` (a test guards this). The store runs the same
 rules as database queries; these functions are the rules, tested on plain data.
@@ -9,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import statistics
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from complaint_sim_xblock import workdays
 
 from .rubric import N_, Assessment, CriterionResult, RubricError, storable
 
@@ -241,14 +245,32 @@ MAX_REASON_CHARS = 4000
 MIN_REASON_CHARS = 10
 
 
+# Deadlines are counted in working days (hari kerja) of the course's time zone, like the
+# complaint deadlines the course teaches: weekends, national holidays and cuti bersama do not count.
+COURSE_TIME_ZONE = ZoneInfo("Asia/Jakarta")
+
+
+def working_day_deadline(start, days):
+    """The end (23:59:59.999999, Asia/Jakarta) of the ``days``-th working day after ``start``'s day.
+
+    ``start`` is an aware datetime (a naive one is taken as UTC); the answer is aware, in
+    ``start``'s time zone. ``days`` 0 is the end of ``start``'s own day.
+    """
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    last = workdays.add_working_days(start.astimezone(COURSE_TIME_ZONE).date(), max(0, int(days)))
+    end = datetime.combine(last + timedelta(days=1), time(0), COURSE_TIME_ZONE) - timedelta(microseconds=1)
+    return end.astimezone(start.tzinfo)
+
+
 def appeal_deadline(released_at, days):
-    """The last moment a learner may appeal a grade released at ``released_at``."""
-    return released_at + timedelta(days=days)
+    """The last moment a learner may appeal a grade released at ``released_at`` (working days)."""
+    return working_day_deadline(released_at, days)
 
 
 def staff_deadline(appealed_at, days):
-    """When staff must have decided an appeal lodged at ``appealed_at``."""
-    return appealed_at + timedelta(days=days)
+    """When staff must have decided an appeal lodged at ``appealed_at`` (working days)."""
+    return working_day_deadline(appealed_at, days)
 
 
 def check_reason(reason):

@@ -57,11 +57,12 @@ class GradingMixin(XBlockMixin):
     agreement_share = Integer(display_name=_("Agreement sample (%)"),
                               help=_("Share of submissions graded twice, blind, to measure agreement."),
                               scope=Scope.settings, default=grading.DEFAULTS["agreement_share"], enforce_type=True)
-    appeal_days = Integer(display_name=_("Appeal period (days)"),
-                          help=_("Days after release in which a learner may appeal a grade (0: no appeals)."),
+    appeal_days = Integer(display_name=_("Appeal period (working days)"),
+                          help=_("Working days after release in which a learner may appeal a grade (0: no "
+                                 "appeals); weekends, national holidays and cuti bersama do not count."),
                           scope=Scope.settings, default=grading.DEFAULTS["appeal_days"], enforce_type=True)
-    appeal_staff_days = Integer(display_name=_("Staff answer period (days)"),
-                                help=_("Days staff have to decide an appeal."), scope=Scope.settings,
+    appeal_staff_days = Integer(display_name=_("Staff answer period (working days)"),
+                                help=_("Working days staff have to decide an appeal."), scope=Scope.settings,
                                 default=grading.DEFAULTS["appeal_staff_days"], enforce_type=True)
 
     GRADING_FIELDS = ("grading_mode", "peer_count", "peer_minimum", "peer_training", "training_tolerance",
@@ -89,13 +90,12 @@ class GradingMixin(XBlockMixin):
         return grading.training_status(example_ids, gstore.training_attempts(example_ids, anonymous_id))
 
     def _critical_breach(self, username):
-        """True when the learner's newest run of the linked role-play breached a critical duty.
+        """True when the learner's counted run of the linked role-play breached a critical duty.
 
         Read from the run's data: the role-play's ``critical_breaches`` list on the attempt (also
         a duty with ``critical`` true and status ``breached``, or ``critical_breached``); otherwise none.
         """
-        history = self._simulation_history(username)
-        attempt = history[-1] if isinstance(history, list) and history and isinstance(history[-1], dict) else {}
+        attempt = self._linked_simulation_attempt(username)
         if attempt.get("critical_breached") is True or (
                 isinstance(attempt.get("critical_breaches"), list) and attempt["critical_breaches"]):
             return True

@@ -28,7 +28,7 @@ from .models import (
     TrainingExample,
 )
 from .rubric import final_score, mask_personal_data
-from .store import Conflict, _write_parts, snapshot, submission_text, to_rubric_assessment
+from .store import Conflict, _write_parts, create_assessment, snapshot, submission_text, to_rubric_assessment
 
 PEER_LABEL = "peer-median"
 
@@ -309,14 +309,7 @@ def save_peer_assessment(reflection, allocation, assessment, reviewer_id, rubric
         with transaction.atomic():
             if not PeerAllocation.objects.filter(pk=allocation.pk, done_at__isnull=True).update(done_at=now):
                 raise Conflict("ALREADY_REVIEWED")
-            model = Assessment.objects.create(
-                reflection=reflection, kind=Assessment.PEER, slot=reviewer_id,
-                rubric_version=assessment.rubric_version, grader_id=reviewer_id, grader_username="",
-                overall_comment=assessment.overall_comment, points_earned=assessment.points_earned,
-                points_possible=assessment.points_possible, version=1, created_at=now, modified_at=now)
-            _write_parts(model, assessment)
-            AssessmentChange.objects.create(assessment=model, action=AssessmentChange.CREATED, version=1,
-                                            changed_by_id=reviewer_id, changed_at=now)
+            create_assessment(reflection, Assessment.PEER, assessment, reviewer_id, "", now, slot=reviewer_id)
             Reflection.objects.filter(pk=reflection.pk).update(peer_done=F("peer_done") + 1)
             median = refresh_median(reflection, rubric, minimum, now)
     except IntegrityError as err:
@@ -481,15 +474,7 @@ def save_second(reflection, assessment, grader_id, grader_username, rubric):
     now = timezone.now()
     try:
         with transaction.atomic():
-            model = Assessment.objects.create(
-                reflection=reflection, kind=Assessment.SECOND, rubric_version=assessment.rubric_version,
-                grader_id=grader_id, grader_username=grader_username or "",
-                overall_comment=assessment.overall_comment, points_earned=assessment.points_earned,
-                points_possible=assessment.points_possible, version=1, created_at=now, modified_at=now)
-            _write_parts(model, assessment)
-            AssessmentChange.objects.create(assessment=model, action=AssessmentChange.CREATED, version=1,
-                                            changed_by_id=grader_id, changed_by_username=grader_username or "",
-                                            changed_at=now)
+            model = create_assessment(reflection, Assessment.SECOND, assessment, grader_id, grader_username, now)
             Reflection.objects.filter(pk=reflection.pk).update(needs_second=False, locked_by="", locked_until=None)
     except IntegrityError as err:
         raise Conflict("STALE_ASSESSMENT") from err

@@ -11,6 +11,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from complaint_sim_xblock import flow
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # Points written as text (OLX attributes, a form field): ASCII digits only, and few of them.
 # ``str.isdigit`` also accepts "²" and other digits ``int`` refuses, and a very long string
@@ -620,17 +622,43 @@ def mask_personal_data(text):
 # Linked role-play run
 
 
-def summarise_run(history):
-    """The newest finished attempt of a ``complaint_sim`` ``history``, reduced to what a
-    reflection shows (ending, quality, points, competencies, duties, path), or None.
+def _scored(entry):
+    """True when a history entry carries numeric ``points`` and ``max_points`` (not booleans)."""
+    return all(isinstance(entry.get(k), int | float) and not isinstance(entry.get(k), bool)
+               for k in ("points", "max_points"))
+
+
+def counted_attempt(history, grading_policy="best"):
+    """The attempt of a ``complaint_sim`` ``history`` that the role-play's grading policy counts.
+
+    The role-play's own rule (:func:`complaint_sim_xblock.flow.counted_entry`): ``"last"`` is
+    the newest attempt, anything else the best share of its maximum (the first on ties), over
+    the entries that carry numeric points. Defensive: entries that are not dicts are skipped;
+    with no scored entry, the newest entry is used. None when there is none.
+    """
+    if not isinstance(history, list):
+        return None
+    entries = [entry for entry in history if isinstance(entry, dict)]
+    if not entries:
+        return None
+    if grading_policy == "last":
+        return entries[-1]
+    scored = [entry for entry in entries if _scored(entry)]
+    return flow.counted_entry(scored, "best") if scored else entries[-1]
+
+
+def summarise_run(history, grading_policy="best"):
+    """The counted attempt of a ``complaint_sim`` ``history`` (see :func:`counted_attempt`),
+    reduced to what a reflection shows (ending, quality, points, competencies, duties, path,
+    which policy chose it), or None.
 
     Defensive: the history comes from another block's user state and may be missing,
     older or malformed; anything unexpected is dropped rather than trusted.
     """
     if not isinstance(history, list) or not history:
         return None
-    attempt = history[-1]
-    if not isinstance(attempt, dict):
+    attempt = counted_attempt(history, grading_policy)
+    if attempt is None:
         return None
 
     def text(value, limit=500):
@@ -663,6 +691,7 @@ def summarise_run(history):
     return {
         "attempt": number(attempt.get("attempt")),
         "attempts": len(history),
+        "counted_by": "last" if grading_policy == "last" else "best",
         "ending_title": text(attempt.get("ending_title"), 300),
         "quality": quality if quality in ("good", "fair", "poor") else None,
         "points": number(attempt.get("points")),

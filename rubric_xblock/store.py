@@ -139,21 +139,31 @@ def _write_parts(model, assessment):
     ])
 
 
+def create_assessment(reflection, kind, assessment, grader_id, grader_username, now, slot=""):
+    """A new assessment of ``kind`` (version 1) with its parts and its "created" history row.
+
+    The one way the self, peer and second-staff assessments are created; call it inside the
+    caller's ``transaction.atomic()`` (the unique key on reflection, kind and slot refuses a
+    duplicate with IntegrityError, which the caller turns into its own Conflict).
+    """
+    model = Assessment.objects.create(
+        reflection=reflection, kind=kind, slot=slot, rubric_version=assessment.rubric_version,
+        grader_id=grader_id, grader_username=grader_username or "",
+        overall_comment=assessment.overall_comment, points_earned=assessment.points_earned,
+        points_possible=assessment.points_possible, version=1, created_at=now, modified_at=now)
+    _write_parts(model, assessment)
+    AssessmentChange.objects.create(assessment=model, action=AssessmentChange.CREATED, version=1,
+                                    changed_by_id=grader_id, changed_by_username=grader_username or "",
+                                    changed_at=now)
+    return model
+
+
 def save_self_assessment(reflection, assessment, grader_id, grader_username):
     """Store the learner's self assessment; refused once one exists."""
     now = timezone.now()
     try:
         with transaction.atomic():
-            model = Assessment.objects.create(
-                reflection=reflection, kind=Assessment.SELF, rubric_version=assessment.rubric_version,
-                grader_id=grader_id, grader_username=grader_username or "",
-                overall_comment=assessment.overall_comment, points_earned=assessment.points_earned,
-                points_possible=assessment.points_possible, version=1, created_at=now, modified_at=now,
-            )
-            _write_parts(model, assessment)
-            AssessmentChange.objects.create(assessment=model, action=AssessmentChange.CREATED, version=1,
-                                            changed_by_id=grader_id, changed_by_username=grader_username or "",
-                                            changed_at=now)
+            model = create_assessment(reflection, Assessment.SELF, assessment, grader_id, grader_username, now)
     except IntegrityError as err:
         raise Conflict("ALREADY_SELF_ASSESSED") from err
     return model

@@ -39,15 +39,23 @@ BROWSER_STRINGS = {
     "staff": N_("Staff"),
     "gap": N_("Gap"),
     "staff_comment": N_("Staff comment"),
-    "total": N_("Total: {earned} of {possible} points"),
-    "score": N_("Grade: {earned} of {possible}"),
+    # One wording for scores in both blocks (complaint_sim uses the same msgids).
+    "points_line": N_("{points} of {max} points ({percent}%)"),
+    "counted_staff": N_("Counted for your grade: the staff's assessment, {score} of {possible} in the course "
+                        "gradebook (the same share)."),
+    "counted_peers": N_("Counted for your grade: the median of your peers' assessments, {score} of {possible} in "
+                        "the course gradebook (the same share)."),
     "gap_help": N_("Gap = your points minus the staff's points for that criterion."),
     "self_total": N_("Your self assessment: {earned} of {possible} points"),
     "sim_title": N_("Your role-play run"),
     "sim_title_staff": N_("The learner's role-play run"),
     "sim_ending": N_("Ending: {title}"),
-    "sim_points": N_("Points: {points} of {max}"),
     "sim_path": N_("Your path ({count} steps)"),
+    "sim_path_staff": N_("The learner's path ({count} steps)"),
+    "sim_counted_best": N_("The run that counts: attempt {attempt} of {count} (the role-play counts the best "
+                           "attempt)."),
+    "sim_counted_last": N_("The run that counts: attempt {attempt} of {count} (the role-play counts the last "
+                           "attempt)."),
     "quality_good": N_("good"),
     "quality_fair": N_("fair"),
     "quality_poor": N_("poor"),

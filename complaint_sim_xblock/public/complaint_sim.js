@@ -88,8 +88,11 @@ function ComplaintSimBlock(runtime, element, args) {
 
   function moodChange(mood, before) {
     if (!mood || !before || before.value === mood.value) { return before && mood ? S.mood_same : ""; }
-    return fmt(mood.value > before.value ? S.mood_rose : S.mood_fell,
-      {before: S.mood_levels[before.level], after: S.mood_levels[mood.level]});
+    var rose = mood.value > before.value;
+    // Same band, other value: "rose: Gelisah → Gelisah" would read as a contradiction.
+    var template = before.level === mood.level ? (rose ? S.mood_rose_within : S.mood_fell_within)
+      : (rose ? S.mood_rose : S.mood_fell);
+    return fmt(template, {before: S.mood_levels[before.level], after: S.mood_levels[mood.level]});
   }
 
   function moodMeter(mood, before) {
@@ -307,6 +310,13 @@ function ComplaintSimBlock(runtime, element, args) {
         "aria-valuemax": String(max), "aria-valuenow": String(earned)}, [fill])]);
   }
 
+  // One wording for scores in both blocks: "8 of 10 points (80%)", then what counts for the grade.
+  function pointsLine(points, max) {
+    return fmt(S.points_line, {points: points, max: max, percent: max > 0 ? Math.round(100 * points / max) : 0});
+  }
+
+  // The debrief, in the order to read it: the outcome and score, then the learner's path beside
+  // the recommended one turn by turn (open), then competencies, duties and their legal basis.
   function renderDebrief(debrief) {
     var ending = debrief.ending;
     var breached = debrief.breaches && debrief.breaches.length;
@@ -316,25 +326,13 @@ function ComplaintSimBlock(runtime, element, args) {
       el("p", {"class": "csim-quality csim-quality-" + ending.quality, text: S["quality_" + ending.quality]}),
       paragraphs(ending.text),
       el("h4", {text: S.score}),
-      el("p", {"class": "csim-score", text: fmt(S.points, {points: debrief.points, max: debrief.max_points})})
+      el("p", {"class": "csim-score", text: pointsLine(debrief.points, debrief.max_points)})
     ]);
     if (state.score) {
-      box.appendChild(el("p", {text: fmt(S.counted_score, {points: state.score.points, max: state.score.max_points})}));
+      box.appendChild(el("p", {"class": "csim-counted", text: fmt(state.grading_policy === "last" ? S.counted_last : S.counted_best, {
+        score: pointsLine(state.score.points, state.score.max_points)})}));
     }
-    var bars = el("ul", {"class": "csim-bars"});
-    debrief.competencies.forEach(function (c) { bars.appendChild(bar(c.label, c.earned, c.max)); });
-    box.appendChild(el("h4", {text: S.competencies}));
-    box.appendChild(bars);
-    var duties = el("ul", {"class": "csim-duties"});
-    debrief.duties.forEach(function (d) {
-      duties.appendChild(el("li", {"class": "csim-duty csim-duty-" + d.status}, [
-        el("strong", {text: S["status_" + d.status] + ": "}), document.createTextNode(d.label),
-        d.critical ? el("span", {"class": "csim-critical", text: " [" + S.critical + "]"}) : null,
-        el("small", {text: " (" + S.basis + ": " + (d.basis || []).map(citationText).join("; ") + ")"})]));
-    });
-    box.appendChild(el("h4", {text: S.duties}));
-    box.appendChild(duties);
-    var pathBox = el("details", {"class": "csim-details"}, [el("summary", {text: S.your_path})]);
+    var pathBox = el("details", {"class": "csim-details csim-compare", open: "open"}, [el("summary", {text: S.path_compare})]);
     var turns = el("ol", {"class": "csim-turns"});
     debrief.turns.forEach(function (turn) {
       var item = el("li", {"class": "csim-turn"}, [el("p", {"class": "csim-turn-line", text: turn.text})]);
@@ -377,6 +375,24 @@ function ComplaintSimBlock(runtime, element, args) {
     });
     modelBox.appendChild(model);
     box.appendChild(modelBox);
+    var bars = el("ul", {"class": "csim-bars"});
+    debrief.competencies.forEach(function (c) { bars.appendChild(bar(c.label, c.earned, c.max)); });
+    box.appendChild(el("h4", {text: S.competencies}));
+    box.appendChild(bars);
+    var duties = el("ul", {"class": "csim-duties"});
+    var law = el("details", {"class": "csim-details csim-law"}, [el("summary", {text: S.basis_title})]);
+    debrief.duties.forEach(function (d) {
+      duties.appendChild(el("li", {"class": "csim-duty csim-duty-" + d.status}, [
+        el("strong", {text: S["status_" + d.status] + ": "}), document.createTextNode(d.label),
+        d.critical ? el("span", {"class": "csim-critical", text: " [" + S.critical + "]"}) : null]));
+      if ((d.basis || []).length) {
+        law.appendChild(el("p", {"class": "csim-basis-label"}, [el("strong", {text: d.label})]));
+        law.appendChild(basisList(d.basis));
+      }
+    });
+    box.appendChild(el("h4", {text: S.duties}));
+    box.appendChild(duties);
+    if (law.children.length > 1) { box.appendChild(law); }
     if (canStart()) { box.appendChild(startButton(S.restart)); }
     else { box.appendChild(el("p", {text: S.no_attempts_left})); }
     return box;

@@ -4,14 +4,30 @@ page (:mod:`course_export.demo.pages`); then the workbench's handler and resourc
 
 The workbench's URLs stay at the root (its runtime builds handler URLs from the root); its
 scenario list ``/workbench/`` leads to the outline, which lists this project's blocks only.
+Two of its URLs are not served (404): ``/admin/`` (Django's admin, with no users to sign in)
+and ``/reset_state`` (a plain GET that wipes every learner's state in the demo).
 """
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template import Context, Template
 from django.urls import include, path
+from workbench import urls as workbench_urls
 
 from . import pages
 from .course import register_units
+
+# The workbench's URLs the demo does not serve: its admin site and its state wipe.
+NOT_SERVED_NAMES = {"reset_state"}
+NOT_SERVED_PREFIXES = ("^admin/", "admin/")
+
+
+def _served(pattern):
+    """True for a workbench URL the demo keeps (handlers, resources, jsi18n, static files, ...)."""
+    name = getattr(pattern, "name", None)
+    return name not in NOT_SERVED_NAMES and not str(pattern.pattern).startswith(NOT_SERVED_PREFIXES)
+
+
+WORKBENCH_URLS = [pattern for pattern in workbench_urls.urlpatterns if _served(pattern)]
 
 OUTLINE = Template("""<!DOCTYPE html>
 <html lang="id">
@@ -97,5 +113,5 @@ urlpatterns = [
     path("view/<str:scenario_id>/", pages.scenario_page),
     path("view/<str:scenario_id>/<str:view_name>/", pages.scenario_page),
     path("workbench/", lambda request: redirect("/#blok"), name="course_workbench_index"),
-    path("", include("workbench.urls")),
+    path("", include(WORKBENCH_URLS)),
 ]

@@ -49,16 +49,21 @@ function RubricReflectionBlock(runtime, element, args) {
   function rubricOf(a, rubrics) { return (a && rubrics && rubrics[a.rubric_version]) || rubric; }
   function critIn(r, id) { for (var i = 0; i < r.criteria.length; i += 1) { if (r.criteria[i].id === id) { return r.criteria[i]; } } return null; }
   function part(a, id) { if (!a) { return null; } for (var i = 0; i < a.parts.length; i += 1) { if (a.parts[i].criterion_id === id) { return a.parts[i]; } } return null; }
+  function pointsLine(points, max) { return fmt(S.points_line, {points: points, max: max, percent: max > 0 ? Math.round(100 * points / max) : 0}); }
   function textBox(text) { return el('div', {'class': 'rr-text', text: text}); }
 
   // ---- the linked role-play run ----------------------------------------------------------
-  function simView(sim, headingId, title) {
+  // The run shown is the one the role-play's grading policy counts (best or last), and says so.
+  function simView(sim, headingId, title, forStaff) {
     var box = el('div', {'class': 'rr-simbox'});
     box.appendChild(el('h4', {id: headingId, text: title || S.sim_title}));
     if (!sim) { box.appendChild(el('p', {text: S.sim_none})); return box; }
+    if (sim.attempt !== null && sim.attempts) {
+      box.appendChild(el('p', {'class': 'rr-counted', text: fmt(sim.counted_by === 'last' ? S.sim_counted_last : S.sim_counted_best, {attempt: sim.attempt, count: sim.attempts})}));
+    }
     var q = sim.quality ? ' (' + S['quality_' + sim.quality] + ')' : '';
     box.appendChild(el('p', {text: fmt(S.sim_ending, {title: sim.ending_title}) + q}));
-    if (sim.points !== null && sim.max_points !== null) { box.appendChild(el('p', {text: fmt(S.sim_points, {points: sim.points, max: sim.max_points})})); }
+    if (sim.points !== null && sim.max_points !== null) { box.appendChild(el('p', {'class': 'rr-sim-points', text: pointsLine(sim.points, sim.max_points)})); }
     if (sim.duties.length) {
       box.appendChild(el('ul', {'class': 'rr-duties'}, sim.duties.map(function (d) {
         return el('li', {'class': 'rr-duty-' + d.status, text: d.label + ': ' + S['duty_' + d.status]});
@@ -70,7 +75,7 @@ function RubricReflectionBlock(runtime, element, args) {
       })));
     }
     if (sim.path.length) {
-      box.appendChild(el('details', {}, [el('summary', {text: fmt(S.sim_path, {count: sim.path.length})}),
+      box.appendChild(el('details', {}, [el('summary', {text: fmt(forStaff ? S.sim_path_staff : S.sim_path, {count: sim.path.length})}),
         el('ol', {}, sim.path.map(function (p) { return el('li', {}, [el('span', {text: p.text}), p.choice_text ? el('strong', {text: ' → ' + p.choice_text}) : null]); }))]));
     }
     return box;
@@ -200,8 +205,9 @@ function RubricReflectionBlock(runtime, element, args) {
     var gapsBy = {};
     (res.gaps || []).forEach(function (g) { gapsBy[g.criterion_id] = g; });
     wrap.appendChild(el('h4', {tabindex: -1, 'class': 'rr-focus', text: S.result_title}));
-    wrap.appendChild(el('p', {'class': 'rr-total', text: fmt(S.score, {earned: res.score, possible: res.score_possible})}));
-    wrap.appendChild(el('p', {text: fmt(S.total, {earned: res.points_earned, possible: res.points_possible})}));
+    // One wording for scores in both blocks: "5 of 8 points (63%)", then what counts for the grade.
+    wrap.appendChild(el('p', {'class': 'rr-total', text: pointsLine(res.points_earned, res.points_possible)}));
+    wrap.appendChild(el('p', {'class': 'rr-counted', text: fmt(res.by === 'peers' ? S.counted_peers : S.counted_staff, {score: res.score, possible: res.score_possible})}));
     if (used !== rubric) { wrap.appendChild(el('p', {'class': 'rr-note', text: S.result_old_rubric})); }
     used.criteria.forEach(function (c) {
       var st = part(res, c.id), me = part(mine, c.id), g = gapsBy[c.id];
@@ -356,7 +362,7 @@ function RubricReflectionBlock(runtime, element, args) {
   if (!args.is_staff || !staffEl || typeof RubricReflectionStaffPanel !== 'function') { return; }
   RubricReflectionStaffPanel({
     S: S, cfg: cfg, staffEl: staffEl, post: post, say: say, fail: fail, fmt: fmt, num: num, when: when,
-    nid: nid, part: part, levelText: levelText, rubricOf: rubricOf, textBox: textBox, simView: simView,
+    nid: nid, pointsLine: pointsLine, part: part, levelText: levelText, rubricOf: rubricOf, textBox: textBox, simView: simView,
     rubricForm: rubricForm, runtime: runtime, element: element, setRubric: function (r) { rubric = r; }, getRubric: function () { return rubric; }
   });
 }

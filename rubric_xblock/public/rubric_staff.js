@@ -164,9 +164,9 @@ function RubricReflectionStaffPanel(ctx) {
     if (sub.peer_median) {
       box.appendChild(el('h5', {text: fmt(S.peer_median, {count: sub.peer_reviews})}));
       box.appendChild(assessmentList(sub.peer_median, rubricOf(sub.peer_median, sub.rubrics)));
-      box.appendChild(el('p', {text: fmt(S.total, {earned: sub.peer_median.points_earned, possible: sub.peer_median.points_possible})}));
+      box.appendChild(el('p', {text: ctx.pointsLine(sub.peer_median.points_earned, sub.peer_median.points_possible)}));
     }
-    if (cfg.linked) { box.appendChild(ctx.simView(sub.simulation, nid(), S.sim_title_staff)); }
+    if (cfg.linked) { box.appendChild(ctx.simView(sub.simulation, nid(), S.sim_title_staff, true)); }
     if (sub.appeal) { box.appendChild(appealPanel(sub)); }
     var second = sub.grading_as === 'second';
     var stale = sub.staff_assessment && sub.rubric_current === false;
@@ -178,7 +178,7 @@ function RubricReflectionStaffPanel(ctx) {
         oldRubric.reconstructed ? el('p', {'class': 'rr-small', text: S.reconstructed}) : null]));
       box.appendChild(el('h5', {text: S.old_grade}));
       box.appendChild(el('div', {'class': 'rr-oldgrade'}, [assessmentList(old, oldRubric)]));
-      box.appendChild(el('p', {text: fmt(S.total, {earned: old.points_earned, possible: old.points_possible})}));
+      box.appendChild(el('p', {text: ctx.pointsLine(old.points_earned, old.points_possible)}));
     }
     box.appendChild(el('h5', {text: second ? S.second_grade : (stale ? S.regrade : S.grade)}));
     if (second) { box.appendChild(el('p', {'class': 'rr-note', text: S.second_help})); }

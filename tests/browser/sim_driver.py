@@ -3,10 +3,13 @@
 Choices are found by the exact text the scenario file gives them (the browser never sees
 choice ids or targets), so routes read as scenario ids: ``sim.choose("pembuka", "sapa-validasi")``.
 """
+import datetime
 import re
 from pathlib import Path
 
 import yaml
+
+from complaint_sim_xblock import workdays
 
 ROOT = Path(__file__).resolve().parents[2]
 KTP_EL = ROOT / "complaint_sim_xblock" / "scenarios" / "ktp_el_terlambat.yaml"
@@ -28,6 +31,20 @@ GOOD_RECORD = {
 
 def _norm(text):
     return re.sub(r"\s+", " ", text).strip()
+
+
+def type_date(page, date, year, month, day):
+    """Type a date into a date input with the keyboard, in the segment order the control shows.
+
+    Chromium orders the segments by its own UI language, not the page's (headless: usually
+    month/day/year), so each order is tried: typing from the first segment overwrites it.
+    """
+    for order in ((month, day, year), (day, month, year), (year, month, day)):
+        date.focus()
+        page.keyboard.type("".join(order))
+        if date.input_value() == f"{year}-{month}-{day}":
+            return order
+    raise AssertionError(f"the date input did not take {year}-{month}-{day} from the keyboard")
 
 
 def load_scenario(path=KTP_EL):
@@ -115,12 +132,23 @@ class Sim:
         form = self.root.locator("form.csim-record")
         for name in ("category", "urgency", "referral"):
             form.locator(f"select[name={name}]").select_option(record[name])
-        form.locator("input[name=deadline_days]").fill(record["deadline_days"])
+        date_input = form.locator("input[name=deadline_date]")
+        if date_input.count():  # a scenario with a story_date: the deadline is a date (a native date input)
+            assert date_input.get_attribute("type") == "date"
+            date_input.fill(record.get("deadline_date") or self.deadline_date(record["deadline_days"]))
+        else:
+            form.locator("input[name=deadline_days]").fill(record["deadline_days"])
         form.locator("textarea[name=summary]").fill(record["summary"])
         self.step("record-filled")
         response = self._after_action(lambda: form.locator("button[type=submit]").click())
         assert response.status == 200, response.text()
         self.step("record-saved")
+
+    def deadline_date(self, days):
+        """The date ``days`` working days after the scenario's story date, as the date input takes it."""
+        story = self.data["story_date"]
+        story = story if isinstance(story, datetime.date) else datetime.date.fromisoformat(str(story))
+        return workdays.add_working_days(story, int(days)).isoformat()
 
     def play(self, route):
         """Follow ``route`` (pairs of node id and choice id; ``RECORD`` fills the record)."""

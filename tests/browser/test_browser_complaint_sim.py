@@ -3,10 +3,11 @@
 Each flow runs at phone size (360×740) and desktop size (1280×800), takes a screenshot of
 each step (artifacts/browser/) and scans each view with axe-core.
 """
+import re
 import uuid
 
 import pytest
-from sim_driver import GOOD_RECORD, ROUTE_FAIR, ROUTE_GOOD, ROUTE_POOR, Sim
+from sim_driver import GOOD_RECORD, ROUTE_FAIR, ROUTE_GOOD, ROUTE_POOR, Sim, type_date
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = ["mobile", "desktop"]
@@ -83,11 +84,44 @@ def test_record_step_is_checked_in_the_debrief(open_page, shot, scan, viewport):
     assert results.count() == 5
     assert sim.root.locator(".csim-record-results > li.csim-bad").count() == 1
     assert "Rendah" in sim.root.locator(".csim-record-results > li.csim-bad").text_content()
-    # The path may sit in a collapsed <details>: open it and look.
-    for summary in sim.root.locator(".csim-debrief details > summary").all():
-        summary.click()
+    # The path beside the recommended one is open from the start: the record's check is visible.
+    assert sim.root.locator(".csim-record-results > li.csim-bad").is_visible()
+    closed = sim.root.locator(".csim-debrief details:not([open]) > summary")
+    for _ in range(closed.count()):
+        closed.first.click()
     assert sim.root.locator(".csim-record-results > li.csim-bad").is_visible()
     sim.step("debrief-paths-open")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_debrief_leads_with_the_outcome_then_the_path_comparison(open_page, shot, scan, viewport):
+    page = open_page(viewport)
+    sim = Sim(page, shot, scan, student=learner("debrief-order")).open()
+    sim.start()
+    sim.play(ROUTE_POOR)
+    sim.debrief()
+    box = sim.root.locator(".csim-debrief")
+    order = box.evaluate("""b => Array.from(b.children).map(c => c.classList.contains('csim-compare') ? 'compare'
+        : c.classList.contains('csim-bars') ? 'bars' : c.classList.contains('csim-duties') ? 'duties'
+        : c.classList.contains('csim-law') ? 'law' : c.classList.contains('csim-score') ? 'score'
+        : c.classList.contains('csim-quality') ? 'quality' : '').filter(Boolean)""")
+    assert order == ["quality", "score", "compare", "bars", "duties", "law"], order
+    compare = box.locator(".csim-compare")
+    assert compare.get_attribute("open") is not None and compare.locator(".csim-turns > li").first.is_visible()
+    assert "beside the recommended" in compare.locator("summary").inner_text() or \
+        "dibandingkan" in compare.locator("summary").inner_text()
+    # One score wording: points, percent, then what counts for the grade and why.
+    assert re.fullmatch(r"\d+ dari \d+ poin \(\d+%\)", box.locator(".csim-score").inner_text().strip())
+    counted = box.locator(".csim-counted").inner_text()
+    assert counted.startswith("Dihitung untuk nilai Anda: percobaan terbaik, ") and "%)" in counted
+    # The legal basis: collapsed, then readable (>= 16 px) once opened.
+    law = box.locator(".csim-law")
+    assert law.get_attribute("open") is None
+    law.locator("summary").click()
+    sizes = law.locator(".csim-basis li").evaluate_all(
+        "items => items.map(i => parseFloat(getComputedStyle(i).fontSize))")
+    assert sizes and min(sizes) >= 16, sizes
+    sim.step("debrief-law-open")
 
 
 def _tab_to(page, locator, limit=40):
@@ -148,8 +182,13 @@ def _keyboard_record(page, sim):
         for _ in range(target):
             page.keyboard.press("ArrowDown")
         assert select.input_value() == GOOD_RECORD[name]
-    _tab_to(page, form.locator("input[name=deadline_days]"))
-    page.keyboard.type(GOOD_RECORD["deadline_days"])
+    if "story_date" in sim.data:  # the deadline is a date input: typed segment by segment
+        date = form.locator("input[name=deadline_date]")
+        _tab_to(page, date)
+        type_date(page, date, *sim.deadline_date(GOOD_RECORD["deadline_days"]).split("-"))
+    else:
+        _tab_to(page, form.locator("input[name=deadline_days]"))
+        page.keyboard.type(GOOD_RECORD["deadline_days"])
     _tab_to(page, form.locator("textarea[name=summary]"))
     page.keyboard.type(GOOD_RECORD["summary"])
     sim.step("kbd-record-filled")

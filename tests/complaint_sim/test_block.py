@@ -44,7 +44,7 @@ class TestFields:
             "display_name": Scope.settings, "scenario": Scope.content, "scenario_digest": Scope.settings,
             "scenario_checked": Scope.settings,
             "weight": Scope.settings, "max_attempts": Scope.settings, "grading_policy": Scope.settings,
-            "run": Scope.user_state, "history": Scope.user_state}
+            "run": Scope.user_state, "history": Scope.user_state, "published_score": Scope.user_state}
 
     def test_every_field_is_documented(self):
         for name, field in ComplaintSimBlock.fields.items():
@@ -60,7 +60,7 @@ class TestHandlers:
         assert names == ["edx.complaint_sim.attempt_started", "edx.complaint_sim.choice", "edx.complaint_sim.choice",
                          "edx.complaint_sim.record", "edx.complaint_sim.choice", "edx.complaint_sim.ending",
                          "grade", "completion"]
-        assert block.runtime.events("grade") == [{"value": 12, "max_value": 12}]
+        assert block.runtime.events("grade") == [{"value": 12, "max_value": 12, "only_if_higher": None}]
         assert block.runtime.events("completion") == [{"completion": 1.0}]
         assert block.runtime.events("edx.complaint_sim.record")[0]["correct"]["summary"] is True
 
@@ -131,14 +131,14 @@ class TestHandlers:
     def test_best_policy_keeps_the_best_grade(self, block):
         play(block, BEST_ROUTE, attempt=1)
         play(block, POOR_ROUTE, attempt=2)
-        assert block.runtime.events("grade") == [{"value": 12, "max_value": 12}, {"value": 12, "max_value": 12}]
+        assert block.runtime.events("grade") == [{"value": 12, "max_value": 12, "only_if_higher": None}] * 2
         assert block.runtime.events("completion") == [{"completion": 1.0}]
 
     def test_last_policy_counts_the_last_attempt(self, block):
         block.grading_policy = "last"
         play(block, BEST_ROUTE, attempt=1)
         state = play(block, POOR_ROUTE, attempt=2)
-        assert block.runtime.events("grade")[-1] == {"value": 0, "max_value": 12}
+        assert block.runtime.events("grade")[-1] == {"value": 0, "max_value": 12, "only_if_higher": None}
         assert state["score"] == {"points": 0, "max_points": 12}
 
     def test_resume_after_leaving(self, block):

@@ -5,13 +5,14 @@ The search is breadth-first over the states a learner can be in (node, variables
 critical duties breached so far), moving only with ``session.choose`` and
 ``session.submit_record``, so every path found is one a learner can really play.
 """
+import datetime
 from collections import deque
 from pathlib import Path
 
 import pytest
 import yaml
 
-from complaint_sim_xblock import session
+from complaint_sim_xblock import session, workdays
 from complaint_sim_xblock.scenario import compile_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "complaint_sim_xblock" / "scenarios"
@@ -112,3 +113,41 @@ def test_the_model_route_ends_well_and_meets_every_critical_duty(name):
     met = {d for node_id, choice_id in scenario.model_route if choice_id
            for d in scenario.node(node_id).choice(choice_id).fulfils}
     assert critical_duties(data) <= met, f"{name}: the model route skips a critical duty"
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_record_deadline_is_a_date_in_working_days(name):
+    """A course scenario with a record step has a story date (a working day), so the learner picks
+    a date and the deadline counts hari kerja, skipping holidays and cuti bersama."""
+    _, scenario = load(name)
+    assert scenario.story_date is not None, f"{name}: no story_date"
+    assert workdays.closed(scenario.story_date) is None, f"{name}: the story's date is not a working day"
+    records = [entry for entry in session.model_run(scenario)["path"] if "record" in entry]
+    assert records, f"{name}: the model route fills a record"
+    for entry in records:
+        expected = scenario.node(entry["node"]).record["deadline_days"]["expected"]
+        due = datetime.date.fromisoformat(entry["record"]["deadline_date"])
+        assert workdays.closed(due) is None, f"{name}: the right deadline falls on a closed day"
+        assert workdays.working_days_between(scenario.story_date, due) == expected
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_duty_cites_the_register(name):
+    """Duty bases are register citations (a practice-based basis stays a note beside them), and a
+    duty's Ombudsman category, where it has one, is a category of the register."""
+    data, scenario = load(name)
+    for duty in data["duties"]:
+        assert isinstance(duty["basis"], list), f"{name}: {duty['id']} has a text basis"
+        assert any("law" in c for c in duty["basis"]), f"{name}: {duty['id']} cites no regulation"
+    categories = {d.get("maladministration") for d in scenario.duties} - {None}
+    assert categories, f"{name}: no duty names its maladministration category"
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_recommended_choice_is_not_always_first(name):
+    """The file's order is the one authors see in the editor and reviewers read: it does not put
+    the recommended choice first (issue 10). Learners get a per-attempt order of their own anyway."""
+    _, scenario = load(name)
+    positions = [[c.id for c in scenario.node(node_id).choices].index(choice_id)
+                 for node_id, choice_id in scenario.model_route if scenario.node(node_id).type == "dialogue"]
+    assert len(set(positions)) >= 2 and positions.count(0) <= len(positions) / 2, (name, positions)

@@ -162,12 +162,12 @@ class TestBlock:
         assert capped["quality"] == "poor"
         grades = [d for n, d in block.runtime.published if n == "grade"]
         best = max(clean["points"], capped["points"])
-        assert grades[-1] == {"value": best, "max_value": maximum}
+        assert grades[-1] == {"value": best, "max_value": maximum, "only_if_higher": None}
         assert state["debrief"]["breaches"][0]["duty"] == "tolak-gratifikasi"
         block.grading_policy = "last"
         play(block, 3, BREACH)
         grades = [d for n, d in block.runtime.published if n == "grade"]
-        assert grades[-1] == {"value": capped["points"], "max_value": maximum}
+        assert grades[-1] == {"value": capped["points"], "max_value": maximum, "only_if_higher": None}
 
     def test_the_ending_event_and_the_report_carry_the_breach(self, block):
         play(block, 1, BREACH)

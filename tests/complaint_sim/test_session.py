@@ -167,7 +167,7 @@ def test_debrief_puts_the_path_beside_the_model(scenario):
 def test_history_entry_has_the_documented_shape(scenario):
     entry = session.history_entry(scenario, play(scenario, ["sapa", "catat", "record", "nomor"]))
     assert set(entry) == {"attempt", "ending", "ending_title", "quality", "points", "max_points",
-                          "competencies", "duties", "path", "critical_breaches"}
+                          "competencies", "duties", "path", "steps", "critical_breaches"}
     assert entry["competencies"]["empati"] == {"label": "Empati", "earned": 2, "max": 2}
     assert entry["duties"]["nomor"] == {"label": "Memberi nomor pengaduan", "status": "met"}
 

@@ -126,3 +126,13 @@ def test_first_requests_at_once_all_load_the_course():
     with ThreadPoolExecutor(max_workers=6) as pool:
         loaded = list(pool.map(lambda _n: course.demo_course(), range(6)))
     assert all(item is loaded[0] for item in loaded)
+
+
+def test_the_workbench_admin_and_state_wipe_are_not_served(client, workbench):
+    """/admin/ (Django's admin) and /reset_state (a GET that wipes every learner's state) are 404;
+    the handler, resource and jsi18n URLs the blocks need still answer."""
+    for path in ("/admin/", "/admin/login/", "/reset_state"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/jsi18n/").status_code == 200
+    assert client.get("/resource/complaint_sim/public/complaint_sim.js").status_code == 200
+    assert client.get("/scenario/complaint_sim.0/").status_code == 200

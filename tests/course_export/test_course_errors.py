@@ -101,13 +101,39 @@ def graded_without_scores(src):
     return "course.yaml", "- id: bermain-peran-pengantar", "is graded but has no scored component"
 
 
+def roleplay_negative_attempts(src):
+    edit(src / "course.yaml", "id: rp-warga-mengancam\n                max_attempts: 3",
+         "id: rp-warga-mengancam\n                max_attempts: -1")
+    return "course.yaml", "max_attempts: -1", "invalid role-play setting: 'max_attempts' must be between 0 and 1000"
+
+
+def roleplay_attempts_over_the_blocks_limit(src):
+    # Accepted by course_export's own rules before; the block's OLX import refused it.
+    edit(src / "course.yaml", "id: rp-warga-mengancam\n                max_attempts: 3",
+         "id: rp-warga-mengancam\n                max_attempts: 5000")
+    return "course.yaml", "max_attempts: 5000", "'max_attempts' must be between 0 and 1000"
+
+
+def roleplay_weight_not_a_number(src):
+    edit(src / "course.yaml", "id: rp-warga-mengancam\n                max_attempts: 3",
+         "id: rp-warga-mengancam\n                max_attempts: 3\n                weight: banyak")
+    return "course.yaml", "weight: banyak", "invalid role-play setting: 'weight' must be between 0 and 1000"
+
+
+def roleplay_unknown_grading_policy(src):
+    edit(src / "course.yaml", "id: rp-warga-mengancam\n                max_attempts: 3",
+         "id: rp-warga-mengancam\n                max_attempts: 3\n                grading_policy: worst")
+    return "course.yaml", "grading_policy: worst", "'grading_policy' must be one of: best, last"
+
+
 from pathlib import Path  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "complaint_sim_xblock" / "scenarios"
 
 CASES = [break_yaml, missing_page, missing_scenario, unknown_link_target, weights_not_one, duplicate_id,
          missing_grader, invalid_scenario, invalid_rubric, unknown_key, two_correct_answers,
-         min_count_too_high, graded_without_scores]
+         min_count_too_high, graded_without_scores, roleplay_negative_attempts,
+         roleplay_attempts_over_the_blocks_limit, roleplay_weight_not_a_number, roleplay_unknown_grading_policy]
 
 
 @pytest.mark.parametrize("breaker", CASES, ids=[case.__name__ for case in CASES])

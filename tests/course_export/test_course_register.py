@@ -78,3 +78,22 @@ def test_a_broken_course_register_is_located(sources):
 def test_the_shipped_course_still_builds(sources):
     shutil.rmtree(sources / "roleplays", ignore_errors=True)
     assert load_course(sources).title
+
+
+def test_the_shipped_rujukan_page_is_the_register_of_what_the_course_cites(sources):
+    """handouts (pages/rujukan.md) lists, from the register, every regulation a duty of the course's
+    role-plays cites, then the course's own entries; the page's notes and channels follow."""
+    from complaint_sim_xblock import register
+
+    course = load_course(sources)
+    html = course.handouts_html
+    scenarios = [r.scenario for r in roleplays(course)]
+    laws = register.laws_by_id([law for scenario in scenarios for law in scenario.get("laws") or ()])
+    cited = register.cited_ids([duty for scenario in scenarios for duty in scenario["duties"]])
+    assert len(cited) >= 20, cited
+    listing = html[html.index("<ul>"):html.index("Yang perlu diingat")]
+    for law_id in cited:
+        assert laws[law_id]["title"] in listing, law_id
+    assert "Peraturan Wali Kota Tangerang Nomor 7 Tahun 2017" in listing  # the course's own entry
+    assert "[[register]]" not in html and "law-register" not in html
+    assert "Saber Pungli" in html and "LAKSA" in html  # what the register does not say stays on the page

@@ -127,9 +127,11 @@ def test_lock_holder_expires():
 
 
 def test_appeal_window_and_reason():
-    window = grading.appeal_window(T0, T0 + timedelta(days=7), 7)
-    assert window == {"open": True, "deadline": (T0 + timedelta(days=7)).isoformat()}
-    assert not grading.appeal_window(T0, T0 + timedelta(days=7, seconds=1), 7)["open"]
+    # T0 is Monday 2 March 2026, 15:00 in Jakarta: 7 working days end on Wednesday 11 March.
+    end = datetime(2026, 3, 11, 16, 59, 59, 999999, tzinfo=UTC)  # 23:59:59.999999 WIB
+    window = grading.appeal_window(T0, end, 7)
+    assert window == {"open": True, "deadline": end.isoformat()}
+    assert not grading.appeal_window(T0, end + timedelta(microseconds=1), 7)["open"]
     assert not grading.appeal_window(None, T0, 7)["open"]
     assert grading.check_reason("  Nilai empati tidak sesuai rubrik.  ") == "Nilai empati tidak sesuai rubrik."
     for bad in ("pendek", 5, None, "\ud800" * 20, "x" * 4001):
@@ -151,3 +153,22 @@ def test_grading_settings_are_checked_together():
     for bad in ({"grading_mode": "ai"}, {"peer_count": 0}, {"agreement_share": 101}, {"peer_minimum": True}):
         with pytest.raises(RubricError):
             grading.validate_grading_settings(bad)
+
+
+def test_appeal_deadlines_count_working_days_in_jakarta():
+    # Released Friday 13 March 2026, 08:00 WIB. Not counted: the weekends, cuti bersama for Nyepi
+    # (18 March), Hari Suci Nyepi (19), cuti bersama Idulfitri (20, 23, 24): the 7th working day
+    # is Tuesday 31 March, and the window closes at its end in Jakarta (16:59:59 UTC).
+    released = datetime(2026, 3, 13, 1, 0, tzinfo=UTC)
+    assert grading.appeal_deadline(released, 7) == datetime(2026, 3, 31, 16, 59, 59, 999999, tzinfo=UTC)
+    # The staff's deadline follows the same rule: 5 working days from Tuesday 17 March (25, 26, 27,
+    # 30, 31 March) is 31 March.
+    lodged = datetime(2026, 3, 17, 3, 0, tzinfo=UTC)
+    assert grading.staff_deadline(lodged, 5).date().isoformat() == "2026-03-31"
+    # The day is Jakarta's: 23:30 UTC on Thursday 8 January is Friday 06:30 in Jakarta, so one
+    # working day later is Monday 12 January (counted in UTC it would be Friday 9).
+    late = datetime(2026, 1, 8, 23, 30, tzinfo=UTC)
+    assert grading.working_day_deadline(late, 1) == datetime(2026, 1, 12, 16, 59, 59, 999999, tzinfo=UTC)
+    assert grading.working_day_deadline(late, 0) == datetime(2026, 1, 9, 16, 59, 59, 999999, tzinfo=UTC)
+    # A naive datetime is UTC; the answer keeps the caller's time zone.
+    assert grading.working_day_deadline(datetime(2026, 3, 13, 1, 0), 7) == grading.appeal_deadline(released, 7)

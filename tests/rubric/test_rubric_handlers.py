@@ -340,3 +340,48 @@ def test_linked_run_degrades_without_service_or_with_junk():
     course.sim_states[("budi", SIM_USAGE)] = {"history": [{"quality": "excellent", "duties": [1], "path": "x"}]}
     sim = call(course.block("budi"), "learner_state")[1]["state"]["simulation"]
     assert sim["quality"] is None and sim["duties"] == [] and sim["path"] == []
+
+
+TWO_RUNS = [{**HISTORY[0], "attempt": 1, "points": 16, "max_points": 16, "critical_breaches": []},
+            {**HISTORY[0], "attempt": 2, "points": 0, "max_points": 16, "ending_title": "Gratifikasi diterima",
+             "critical_breaches": ["tolak-gratifikasi"]}]
+
+
+class LinkedRolePlay:
+    """What ``runtime.get_block`` returns for the linked role-play: its settings fields."""
+
+    def __init__(self, grading_policy):
+        self.grading_policy = grading_policy
+
+
+def linked_block(course, username, policy, staff=False):
+    block = course.block(username, staff=staff)
+    asked = []
+
+    def get_block(key):
+        asked.append(str(key))
+        if policy is None:
+            raise LookupError(key)
+        return LinkedRolePlay(policy)
+
+    block.runtime.get_block = get_block
+    return block, asked
+
+
+@pytest.mark.parametrize(("policy", "attempt", "points"), [("best", 1, 16), ("last", 2, 0), (None, 1, 16),
+                                                          ("junk", 1, 16)])
+def test_the_run_shown_is_the_one_the_role_play_counts(policy, attempt, points):
+    course = Course(linked_simulation=SIM_USAGE)
+    course.sim_states[("budi", SIM_USAGE)] = {"history": TWO_RUNS}
+    block, asked = linked_block(course, "budi", policy)
+    sim = call(block, "learner_state")[1]["state"]["simulation"]
+    assert asked == [SIM_USAGE]
+    assert (sim["attempt"], sim["points"], sim["attempts"]) == (attempt, points, 2)
+    assert sim["counted_by"] == ("last" if policy == "last" else "best")
+    # The breach flag reads the same counted run: only the counted 0/16 retry breached.
+    call(block, "submit", {"text": GOOD_TEXT, "confirm": True})
+    assert Reflection.objects.get().breached is (policy == "last")
+    staff, _asked = linked_block(course, "staff1", policy, staff=True)
+    uuid = Reflection.objects.get().submission_uuid
+    shown = call(staff, "staff_submission", {"submission_uuid": uuid})[1]["submission"]["simulation"]
+    assert shown["attempt"] == attempt

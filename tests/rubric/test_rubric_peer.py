@@ -242,7 +242,7 @@ def test_an_appeal_is_decided_by_a_different_grader_with_its_audit(db):
 def test_an_appeal_after_its_deadline_is_409(db):
     course = Course(self_assessment=False, appeal_days=7)
     _released(course)
-    Assessment.objects.filter(kind="staff").update(released_at=timezone.now() - timedelta(days=8))
+    Assessment.objects.filter(kind="staff").update(released_at=timezone.now() - timedelta(days=20))  # > 7 working days
     status, body = call(course.block("budi"), "appeal", {"reason": "Saya sudah menolak gratifikasi dengan jelas."})
     assert (status, body["error"]["code"]) == (409, "APPEAL_CLOSED")
     assert Appeal.objects.count() == 0 and body["state"]["appeal"]["open"] is False

@@ -8,6 +8,7 @@ from rubric_xblock.rubric import (
     assess,
     check_text,
     count_words,
+    counted_attempt,
     final_score,
     find_personal_data,
     gaps,
@@ -176,3 +177,22 @@ def test_run_summary_is_defensive():
     assert run["max_points"] is None and len(run["ending_title"]) == 300
     assert run["duties"] == [{"id": "a", "label": "", "status": "met"}] and run["competencies"] == []
     assert run["path"] == [{"text": "", "choice_text": ""}]
+
+
+def test_counted_attempt_follows_the_role_plays_grading_policy():
+    # The case: a 44/44 run, then a 0/44 retry. "best" counts the first, "last" the retry.
+    history = [{"attempt": 1, "points": 44, "max_points": 44}, {"attempt": 2, "points": 0, "max_points": 44}]
+    assert counted_attempt(history)["attempt"] == 1 and counted_attempt(history, "best")["attempt"] == 1
+    assert counted_attempt(history, "last")["attempt"] == 2
+    # Shares, not raw points, and the first on ties (complaint_sim's flow.counted_entry).
+    shares = [{"attempt": 1, "points": 8, "max_points": 16}, {"attempt": 2, "points": 6, "max_points": 8},
+              {"attempt": 3, "points": 3, "max_points": 4}]
+    assert counted_attempt(shares)["attempt"] == 2
+    # Junk entries never compete; without any scored entry the newest dict is shown.
+    assert counted_attempt(["x", {"attempt": 1, "points": True, "max_points": 4},
+                            {"attempt": 2, "points": 1, "max_points": 4}])["attempt"] == 2
+    assert counted_attempt([{"attempt": 1}, {"attempt": 2}, "x"])["attempt"] == 2
+    assert counted_attempt(None) is None and counted_attempt(["x"]) is None
+    run = summarise_run(history, "last")
+    assert (run["attempt"], run["points"], run["attempts"], run["counted_by"]) == (2, 0, 2, "last")
+    assert summarise_run(history, "anything")["counted_by"] == "best"

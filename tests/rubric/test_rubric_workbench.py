@@ -99,3 +99,19 @@ def test_learner_page_assets_are_small():
     assets += resources.files("xblock_json_contract").joinpath("public/client.js").read_bytes()
     size = len(gzip.compress(assets))
     assert size < 15_000, size  # half of the 30 KB shared with the role-play
+
+
+def test_linked_run_is_the_counted_one_read_through_the_real_runtime(client, caplog):
+    # A 12/15 run, then a 0/15 retry: the role-play (default policy "best") counts the first,
+    # and the reflection, loading the role-play block through the workbench runtime, shows it.
+    sim_usage = "role-play-ktp-el-yang-tak-kunjung-jadi.complaint_sim.d0.u0"
+    history = [{"attempt": 1, "ending_title": "Pengaduan tertangani", "points": 12, "max_points": 15},
+               {"attempt": 2, "ending_title": "Warga pergi kecewa", "points": 0, "max_points": 15}]
+    XBlockState.objects.create(scope="usage", scope_id=sim_usage, user_id="budi",
+                               scenario=sim_usage.split(".", maxsplit=1)[0], tag="complaint_sim",
+                               state=json.dumps({"history": history}))
+    caplog.set_level("INFO", logger="rubric_xblock.block")
+    sim = post(client, "learner_state", {})[1]["state"]["simulation"]
+    assert (sim["attempt"], sim["attempts"], sim["counted_by"], sim["ending_title"]) == (
+        1, 2, "best", "Pengaduan tertangani")
+    assert not [r for r in caplog.records if "Could not load the linked role-play" in r.getMessage()]
