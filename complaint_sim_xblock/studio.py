@@ -14,7 +14,6 @@ which explains why Studio needs the second rule). Anyone else: 403 ``STAFF_ONLY`
 """
 import html
 
-from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.utils.resources import ResourceLoader
@@ -29,6 +28,7 @@ from xblock_json_contract import (
     json_endpoint,
     require_author,
 )
+from xblock_json_contract.static import json_script
 
 from . import editor, schema, twee
 from .scenario import (
@@ -44,6 +44,12 @@ from .scenario import (
 from .strings import _
 
 loader = ResourceLoader(__name__)
+
+# The editor's scripts, in load order (after the shared client.js): the model first, each adds
+# to the one namespace object ComplaintSimScenario, studio.js defines ComplaintSimEditor.
+EDITOR_SCRIPTS = ("scenario_model.js", "scenario_map.js", "studio_form.js", "studio_inspector.js",
+                  "studio_panes.js", "studio.js")
+EDITOR_STYLES = ("scenario_map.css", "studio.css")
 
 
 EDITOR_STRINGS = {
@@ -65,6 +71,13 @@ EDITOR_STRINGS = {
                         "new one, and save to make it yours."),
     "new_scenario": _("New scenario"),
     "confirm_replace": _("Replace the scenario in the editor? Unsaved changes are lost."),
+    "confirm_discard": _("Close the editor without saving? Your unsaved changes will be lost."),
+    "unsaved": _("Unsaved changes"),
+    "undo": _("Undo"),
+    "redo": _("Redo"),
+    "undo_keys": _("Undo the last change (Ctrl+Z)"),
+    "redo_keys": _("Redo (Ctrl+Shift+Z)"),
+    "node_deleted": _("Node '{node}' was deleted."),
     # Validation
     "problems": _("Problems"),
     "no_problems": _("No problems: the scenario can be saved."),
@@ -75,6 +88,8 @@ EDITOR_STRINGS = {
     "removed_nodes": _("Learners who are now on a removed node ({nodes}) will start their attempt again; "
                        "their attempt count and best score are kept."),
     "go_to": _("Show"),
+    "where_node": _("Node '{node}'"),
+    "where_choice": _("Choice '{choice}' at node '{node}'"),
     # Map
     "add_node": _("Add node"),
     "fit": _("Fit"),
@@ -92,6 +107,8 @@ EDITOR_STRINGS = {
     "legend_problem": _("has a problem"),
     "legend_model": _("recommended route"),
     "search_node": _("Find a node"),
+    "map_keys": _("Keyboard: Tab reaches the map, the arrow keys move between nodes, Enter opens one, "
+                  "Home goes to the start."),
     # Node inspector
     "no_selection": _("Select a node on the map, or add one."),
     "node": _("Node"),
@@ -149,7 +166,21 @@ EDITOR_STRINGS = {
     "duty_none": _("—"),
     "duty_fulfils": _("fulfils"),
     "duty_breaches": _("breaches"),
-    "condition": _("Condition (e.g. mood >= 3 and trust < 5)"),
+    "condition": _("Condition: the choice is shown only when all of these hold"),
+    "condition_short": _("Condition"),
+    "condition_add": _("Add a condition"),
+    "condition_variable": _("Variable"),
+    "condition_operator": _("Comparison"),
+    "condition_value": _("Number"),
+    "condition_text": _("The condition as text (e.g. mood >= 3 and trust < 5)"),
+    "condition_unreadable": _("This condition does not read as 'variable comparison number' (joined by 'and'): "
+                              "correct it in the text box."),
+    "op_lt": _("less than"),
+    "op_le": _("at most"),
+    "op_gt": _("more than"),
+    "op_ge": _("at least"),
+    "op_eq": _("equal to"),
+    "op_ne": _("not equal to"),
     "model": _("Recommended choice at this node"),
     "move_up": _("Move up"),
     "move_down": _("Move down"),
@@ -284,23 +315,26 @@ class ScenarioEditorMixin(XBlockMixin):
         """The scenario editor: map, panels, live validation, playtest, text mode, Twine import.
 
         A user without edit rights gets a notice instead: no form to fill in and lose on Save.
+        The validation report is not part of the page: the editor asks ``editor_validate`` as
+        soon as it is drawn (at 500 nodes the check costs more than drawing the editor).
         """
         if not can_author(self):
             return no_edit_rights(self.gettext(_("You cannot edit this role-play")), self.gettext(
                 _("Only the course team can edit it. Nothing on this page can be changed or saved.")))
         data = self.scenario_data()
         frag = Fragment()
-        frag.add_css(loader.load_unicode("public/studio.css"))
+        for name in EDITOR_STYLES:
+            frag.add_css(loader.load_unicode(f"public/{name}"))
         strings = editor_strings(self.gettext)
         frag.add_content(loader.render_django_template("templates/studio_view.html", {"s": strings}))
         add_client_script(frag)
-        frag.add_javascript(loader.load_unicode("public/studio.js"))
+        for name in EDITOR_SCRIPTS:
+            frag.add_javascript(loader.load_unicode(f"public/{name}"))
         frag.add_content(json_script({  # escaped init data, never in the runtime's arguments
             "scenario": data,
             "authored": bool(self.scenario),
             "settings": {"display_name": self.display_name, "weight": self.weight,
                          "max_attempts": self.max_attempts, "grading_policy": self.grading_policy},
-            "report": self._report(data),
             "strings": strings,
             "locale": self.page_locale(),
             "limits": {"min_choices": MIN_CHOICES, "max_choices": MAX_CHOICES, "max_steps": MAX_STEPS_LIMIT,

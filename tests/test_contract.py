@@ -12,6 +12,7 @@ import pytest
 from webob import Request
 
 from complaint_sim_xblock.block import ComplaintSimBlock
+from complaint_sim_xblock.studio import EDITOR_SCRIPTS
 from rubric_xblock.block import RubricReflectionBlock
 from tests.conftest import LmsUserService
 from xblock_json_contract import RENAMED, SHARED_CODES, HandlerError, client_script
@@ -164,15 +165,26 @@ def test_the_browser_helpers_are_one_file_that_every_script_uses():
     assert "root.TangerangXBlocks" in client_script()
     scripts = sorted((ROOT / "complaint_sim_xblock" / "public").glob("*.js")) + sorted(
         (ROOT / "rubric_xblock" / "public").glob("*.js"))
-    assert len(scripts) == 5
+    assert len(scripts) == 10
+    # The role-play editor's model and map build no form controls: the model touches no DOM
+    # at all (it runs under node), the map draws SVG markup of its own.
+    no_el = {"scenario_model.js", "scenario_map.js"}
+    assert not re.search(r"\bdocument\.|\bwindow\.", (ROOT / "complaint_sim_xblock/public/scenario_model.js").read_text(
+        encoding="utf-8"))
+    # The editor's views post through the editor's ctx.post (studio.js); every entry script posts itself.
+    views = {"studio_form.js", "studio_inspector.js", "studio_panes.js"}
     for path in scripts:
         text = path.read_text(encoding="utf-8")
-        assert "var el = TangerangXBlocks.el;" in text, path.name
-        # The reflection's staff panel posts JSON through the learner script's post() and
-        # downloads the CSV with postFile.
-        assert re.search(r"TangerangXBlocks\.post(Json|File)\(runtime, ", text), path.name
         # No copy of their own: no el(), no fetch, no CSRF cookie reading.
         assert not re.search(r"function el\(|fetch\(|csrftoken", text), path.name
+        if path.name in no_el:
+            assert "TangerangXBlocks" not in text, path.name
+            continue
+        assert "var el = TangerangXBlocks.el;" in text, path.name
+        if path.name not in views:
+            # The reflection's staff panel posts JSON through the learner script's post() and
+            # downloads the CSV with postFile.
+            assert re.search(r"TangerangXBlocks\.post(Json|File)\(runtime, ", text), path.name
 
 
 @pytest.mark.parametrize(("cls", "view"), [(ComplaintSimBlock, "student_view"), (ComplaintSimBlock, "studio_view"),
@@ -183,6 +195,28 @@ def test_every_fragment_adds_the_browser_helpers_before_its_script(make_block, c
     fragment = getattr(make_block(cls, user=LmsUserService(staff=True)), view)()
     scripts = [r.data for r in fragment.resources if r.mimetype == "application/javascript"]
     # Course staff also get the reflection's staff panel script, after the learner script, and
-    # in both blocks the staff analytics (tangerang_units/public/analytics.js).
-    extra = {(RubricReflectionBlock, "student_view"): 2, (ComplaintSimBlock, "student_view"): 1}.get((cls, view), 0)
+    # in both blocks the staff analytics (tangerang_units/public/analytics.js); the role-play's
+    # editor is six scripts (studio.EDITOR_SCRIPTS, the model first).
+    extra = {(RubricReflectionBlock, "student_view"): 2, (ComplaintSimBlock, "student_view"): 1,
+             (ComplaintSimBlock, "studio_view"): len(EDITOR_SCRIPTS) - 1}.get((cls, view), 0)
     assert scripts[0] == client_script() and len(scripts) == 2 + extra
+
+
+@pytest.mark.parametrize("payload", [
+    {"text": "</script><script>alert(1)</script> & <!-- --> \u2028 \u00e9 \U0001F600", "n": [1, 2.5, None, True]},
+    {"nested": {"a": "<b>", "list": ["&amp;", ">"]}, "empty": "", "date": "2026-12-01"},
+])
+def test_the_fast_json_script_escapes_exactly_as_djangos(payload):
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils import html as django_html
+
+    from xblock_json_contract.static import json_script
+    ours = json_script(payload)
+    body = ours.removeprefix('<script type="application/json">').removesuffix("</script>")
+    assert "<" not in body and ">" not in body and "&" not in body
+    # Django's own escape table over the same compact JSON: the same text.
+    expected = json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":")).translate(
+        django_html._json_script_escapes)  # noqa: SLF001 (the table json_script uses)
+    assert body == expected
+    theirs = str(django_html.json_script(payload))
+    assert json.loads(body) == json.loads(theirs.split(">", 1)[1].rsplit("<", 1)[0]) == payload

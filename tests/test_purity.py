@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("complaint_sim_xblock", "rubric_xblock", "tangerang_units")
+PACKAGES = ("complaint_sim_xblock", "rubric_xblock", "tangerang_units", "tangerang_xapi")
 PLATFORM = ("django", "xblock", "web_fragments", "webob", "xblock_json_contract")
 # Modules allowed to import the platform (and so the shared handler contract).
 BOUND = {
@@ -30,6 +30,8 @@ BOUND = {
     # Units: the app, its model, the roster's store and handlers, the cohort seam (roster.py is pure).
     "tangerang_units.apps", "tangerang_units.models", "tangerang_units.migrations", "tangerang_units.units",
     "tangerang_units.handlers", "tangerang_units.compat",
+    # The xAPI plugin app and its ERB transformers; its event names and IRIs are pure.
+    "tangerang_xapi.apps", "tangerang_xapi.transformers",
 }
 
 

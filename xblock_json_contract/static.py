@@ -1,5 +1,6 @@
 """The browser side of the contract: ``public/client.js`` (``el()`` and the JSON POST)."""
 import functools
+import json
 from importlib import resources
 
 
@@ -13,3 +14,23 @@ def add_client_script(fragment):
     """Add the shared browser helpers to ``fragment``; call it before adding the block's own script."""
     fragment.add_javascript(client_script())
     return fragment
+
+
+# Django's json_script escapes (django.utils.html._json_script_escapes): no "<", ">" or "&" in
+# the JSON, so no "</script>" or "<!--" can end or bend the element.
+_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))
+
+
+def json_script(data):
+    """``<script type="application/json">`` with ``data``, escaped exactly as Django's ``json_script``.
+
+    Django's version escapes with ``str.translate``, which costs about half a second for the
+    400 KB of a 500-node scenario; three ``str.replace`` calls give the same text in a
+    millisecond. Compact separators: the browser only parses it.
+    """
+    from django.core.serializers.json import DjangoJSONEncoder  # noqa: PLC0415 (Django only when a view renders)
+
+    text = json.dumps(data, cls=DjangoJSONEncoder, separators=(",", ":"))
+    for raw, escaped in _ESCAPES:
+        text = text.replace(raw, escaped)
+    return f'<script type="application/json">{text}</script>'

@@ -1,5 +1,6 @@
 """Fixtures for the Studio editor tests: blocks as staff, learner, Studio author or anonymous."""
 import copy
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from tests.conftest import LmsLikeRuntime, LmsUserService, load_yaml
 
 DATA = Path(__file__).parent / "data"
 MINI = Path(__file__).parents[1] / "complaint_sim" / "data" / "mini.yaml"
+ARTIFACTS = Path(__file__).parents[2] / "artifacts" / "browser" / "studio-editor"
 
 
 class StudioPermissions:
@@ -74,3 +76,30 @@ def studio_server(tmp_path_factory):
 def chromium(browser):
     """The session's Chromium (one Playwright session per process)."""
     return browser
+
+
+@pytest.fixture
+def editor_page(chromium, studio_server, request):
+    """The studio_view of the first role-play, as course staff, with notify() calls recorded."""
+    folder = ARTIFACTS / request.node.name.removeprefix("test_")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.notified = []
+    page.errors = []
+    page.on("console", lambda msg: page.notified.append(msg.text) if msg.text.startswith("Runtime event") else None)
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(studio_server.url + "/scenario/complaint_sim.0/studio_view/?student=staff_author")
+    page.wait_for_selector('.cse[data-state="ready"]')
+    page.shots = 0
+
+    def shot(name):
+        page.shots += 1
+        page.screenshot(path=str(folder / f"{page.shots:02d}-{name}.png"))
+
+    page.shot = shot
+    yield page
+    assert not page.errors, page.errors
+    context.close()

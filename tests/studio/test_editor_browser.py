@@ -1,41 +1,11 @@
 """In Chromium: an author builds a 3-node scenario from scratch on the map, saves, playtests it."""
 import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
-
-ARTIFACTS = Path(__file__).parents[2] / "artifacts" / "browser" / "studio-editor"
-
-
-@pytest.fixture
-def editor_page(chromium, studio_server, request):
-    """The studio_view of the first role-play, as course staff, with notify() calls recorded."""
-    folder = ARTIFACTS / request.node.name.removeprefix("test_")
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.notified = []
-    page.errors = []
-    page.on("console", lambda msg: page.notified.append(msg.text) if msg.text.startswith("Runtime event") else None)
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(studio_server.url + "/scenario/complaint_sim.0/studio_view/?student=staff_author")
-    page.wait_for_selector('.cse[data-state="ready"]')
-    page.shots = 0
-
-    def shot(name):
-        page.shots += 1
-        page.screenshot(path=str(folder / f"{page.shots:02d}-{name}.png"))
-
-    page.shot = shot
-    yield page
-    assert not page.errors, page.errors
-    context.close()
 
 
 def fill(page, path, value, blur=False):
@@ -184,3 +154,4 @@ def test_twine_import_in_the_editor(editor_page):
     assert page.locator("g.cse-node").count() == 11
     page.wait_for_function("() => document.querySelector('.cse-problem-count').classList.contains('has-problems')")
     page.shot("twine-imported")
+
