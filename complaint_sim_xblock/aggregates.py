@@ -23,7 +23,7 @@ COURSE_TIME_ZONE = ZoneInfo("Asia/Jakarta")
 # date. The views without a date range and the debrief read the all-time rows only, so their
 # cost follows the number of units and choices, not of days or attempts.
 ALL_DAYS = datetime.date(1, 1, 1)
-COLUMNS = ("usage_key", "scenario_version", "unit", "day", "metric", "item", "n", "total", "total2")
+COLUMNS = ("usage_key", "scenario_version", "day", "unit", "metric", "item", "n", "total", "total2")
 KEY = COLUMNS[:6]
 
 
@@ -53,7 +53,7 @@ def add(usage_key, version, unit, day, counters):
     params = []
     for when in sorted({ALL_DAYS, day}):
         for (metric, item), (n, total, total2) in sorted(counters.items()):
-            params += [usage_key, version, unit, when, metric, item[:150], n, total, total2]
+            params += [usage_key, version, when, unit, metric, item[:150], n, total, total2]
     with connection.cursor() as cursor:
         cursor.execute(_upsert_sql(len(params) // len(COLUMNS)), params)
 

@@ -53,8 +53,14 @@ class RoleplayCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["usage_key", "scenario_version", "unit", "day", "metric", "item"],
-                                    name="csim_counter_key"),
+            # Day before unit: the all-time rows of a version (day = ALL_DAYS, read by the analytics
+            # without a date range and by the debrief) and a date range are both a prefix of it.
+            models.UniqueConstraint(fields=["usage_key", "scenario_version", "day", "unit", "metric", "item"],
+                                    name="csim_counter_day_key"),
+        ]
+        indexes = [
+            # The versions list: attempts per version, first and last day.
+            models.Index(fields=["usage_key", "metric", "day"], name="csim_counter_metric"),
         ]
 
     def __str__(self):

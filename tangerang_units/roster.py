@@ -71,27 +71,33 @@ def parse(text):
     problems, entries, seen = [], {}, {}
     if not text.strip():
         return {}, [Problem(1, N_("the roster is empty."), {})]
+    if "\x00" in text:
+        return {}, [Problem(1, N_("the file is not a CSV text file."), {})]
     rows = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_dialect(text))
-    for index, row in enumerate(rows, start=1):
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        if index == 1 and len(cells) >= 2 and cells[0].lower() in HEADER_USER and cells[1].lower() in HEADER_UNIT:
-            continue
-        if len(entries) + len(problems) >= MAX_ROWS:
-            problems.append(Problem(index, N_("a roster has at most %(max)s rows."), {"max": MAX_ROWS}))
-            break
-        if len(cells) != 2:
-            problems.append(Problem(index, N_("expected 2 columns (username or email, unit), found %(found)s."),
-                                    {"found": len(cells)}))
-            continue
-        user, unit = cells[0].lower(), clean_unit(cells[1])
-        problem = _row_problem(index, cells[0], user, unit, seen)
-        if problem is not None:
-            problems.append(problem)
-        else:
-            seen[user] = index
-            entries[user] = unit
+    try:
+        for row in rows:
+            index = rows.line_num  # the physical line, as a spreadsheet numbers it
+            cells = [cell.strip() for cell in row]
+            if not any(cells):
+                continue
+            if index == 1 and len(cells) >= 2 and cells[0].lower() in HEADER_USER and cells[1].lower() in HEADER_UNIT:
+                continue
+            if len(entries) + len(problems) >= MAX_ROWS:
+                problems.append(Problem(index, N_("a roster has at most %(max)s rows."), {"max": MAX_ROWS}))
+                break
+            if len(cells) != 2:
+                problems.append(Problem(index, N_("expected 2 columns (username or email, unit), found %(found)s."),
+                                        {"found": len(cells)}))
+                continue
+            user, unit = cells[0].lower(), clean_unit(cells[1])
+            problem = _row_problem(index, cells[0], user, unit, seen)
+            if problem is not None:
+                problems.append(problem)
+            else:
+                seen[user] = index
+                entries[user] = unit
+    except csv.Error:  # a field over the csv module's limit, or unreadable quoting
+        return {}, [Problem(rows.line_num or 1, N_("the file is not a CSV text file."), {})]
     if problems:
         return {}, problems
     if not entries:

@@ -29,6 +29,7 @@ ROLEPLAY = {
     "editor_validate": ["scenario"], "editor_save": ["scenario", "settings"],
     "editor_playtest": ["scenario", "action", "run", "choice", "record"], "editor_import_twee": ["text"],
     "editor_import_text": ["text"], "editor_export": ["scenario", "format"],
+    "analytics": ["version", "unit", "from", "to"], "roster_upload": ["csv"], "roster_info": [],
 }
 REFLECTION = {
     "learner_state": [], "save_draft": ["text"], "submit": ["text", "confirm", "personal_data_ok"],
@@ -36,7 +37,8 @@ REFLECTION = {
     "staff_queue": ["filter", "offset"], "staff_submission": ["submission_uuid", "reveal"],
     "staff_grade": ["submission_uuid", "selections", "comments", "overall_comment", "expected_version",
                     "rubric_version"],
-    "release_grades": ["confirm"], "export_csv": [],
+    "release_grades": ["confirm"], "export_csv": [], "analytics": ["unit", "from", "to"],
+    "roster_upload": ["csv"], "roster_info": [],
     "editor_validate": ["reflection"], "editor_save": ["reflection"],
 }
 IDS = ["datang", "tanya", "rekam", "tutup", "sapa", "ketus", "catat", "usir", "nomor", "empati", "baik", ""]

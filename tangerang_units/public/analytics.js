@@ -27,7 +27,10 @@
       return text.replace(/\{(\w+)\}/g, function (m, key) { return values[key] === undefined ? m : num(values[key]); });
     }
     function cellText(cell) {
-      return cell !== null && typeof cell === "object" ? cell.text : (typeof cell === "number" ? num(cell) : String(cell));
+      if (typeof cell === "number") { return num(cell); }
+      var text = cell !== null && typeof cell === "object" ? cell.text : String(cell);
+      // Figures such as "68.6 %" in the page's language ("68,6 %"); the CSV keeps them as sent.
+      return text.replace(/^([-+]?\d+(?:\.\d+)?)(?= %)/, function (m) { return num(Number(m)); });
     }
     function csvValue(cell) {
       var text = cell !== null && typeof cell === "object" ? cell.text : String(cell);

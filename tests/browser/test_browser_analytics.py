@@ -115,7 +115,9 @@ def test_debrief_shows_colleague_shares(open_page, analytics_server, shot):
     page = open_page("mobile", server=analytics_server)
     page.goto(f"{analytics_server.url}{SCENARIO_PATH}?student=asn_baru")
     page.locator(".csim-debrief").wait_for()
-    page.locator(".csim-debrief .csim-details > summary").first.click()
+    path = page.locator(".csim-debrief details", has=page.locator(".csim-peers"))  # "Jalur Anda"
+    if path.get_attribute("open") is None:
+        path.locator("summary").first.click()
     first = page.locator(".csim-peers").first
     first.wait_for()
     assert first.inner_text().startswith("Rekan Anda yang memilih sama:")

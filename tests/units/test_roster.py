@@ -66,3 +66,11 @@ def test_no_lms_means_no_cohort_and_default_k(settings):
     assert compat.course_k("course-v1:X+Y+Z") == 10
     settings.TANGERANG_K_ANONYMITY = 1  # below 2: ignored
     assert compat.course_k("course-v1:X+Y+Z") == 10
+
+
+def test_a_file_that_is_not_csv_text_is_a_located_problem_not_a_500():
+    for text in ("asn_1,Unit\x00", "asn_1,Unit A\nasn_2," + "x" * 200_000):
+        entries, problems = roster.parse(text)
+        assert entries == {} and problems[0].message == "the file is not a CSV text file."
+    _entries, problems = roster.parse('asn_1,Unit A\n"asn\n2",Unit B\n')
+    assert problems[0].line == 3  # the physical line where the row ends
