@@ -5,10 +5,12 @@
  * adds `map` to ComplaintSimScenario. The layout and the weight bands are pure (node tests).
  *
  *   var view = new ComplaintSimScenario.map.MapView(container, {
- *     strings: {map_label, type_dialogue, ...},     // translated by the block
- *     readOnly: false,                              // true: no selection, nothing to edit
+ *     strings: {map_label, type_dialogue, ...},     // translated by the block (studio.MAP_STRINGS)
  *     counts: {nodeId: {choiceId: count}},          // optional: per-choice counts (analytics)
- *     onSelect: function (id) {}, onOpen: function (id) {}
+ *     noKeyboard: true,                             // read-only: no tab stop, nothing to select
+ *     legendBox: element,                           // optional: where the weight legend goes
+ *     percent: function (share) { return "75 %"; }, // optional: the page's number format
+ *     onSelect: function (id) {}                    // the editor: a node was clicked or opened
  *   });
  *   view.render(scenario, {selected, playing, problems: {id: true}, route: {id: step}});
  *
@@ -160,7 +162,7 @@
     container.addEventListener("click", function (event) {
       var g = event.target.closest ? event.target.closest("g.cse-node") : null;
       if (!g) { return; }
-      self.focusNode(g.getAttribute("data-id"), false);
+      if (!self.options.noKeyboard) { self.focusNode(g.getAttribute("data-id"), false); }
       if (self.options.onSelect) { self.options.onSelect(g.getAttribute("data-id")); }
     });
     container.addEventListener("keydown", function (event) { self.onKey(event); });
@@ -297,7 +299,10 @@
       item.appendChild(document.createTextNode(" " + (pair[1] || "")));
       legend.appendChild(item);
     });
-    this.box.appendChild(legend);
+    var box = this.options.legendBox || this.box;
+    var old = box.querySelector(".cse-weight-legend");
+    if (old) { old.remove(); }
+    box.appendChild(legend);
   };
   MapView.prototype.setZoom = function (value) {
     this.zoom = Math.max(0.2, Math.min(2, value));
