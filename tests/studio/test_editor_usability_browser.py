@@ -29,7 +29,7 @@ def test_a_problem_names_the_choice_and_node_by_their_text_and_undo_takes_the_ch
     page.wait_for_function("() => document.querySelector('.cse-problem-count').classList.contains('has-problems')")
     labels = _problem_buttons(page)
     # rujuk's choice "rujuk-jargon" leads to the deleted node: named by its own words and its node's.
-    assert any(label.startswith("Choice '\"Jadi begini, Pak") and "at node '\"Terus sekarang gimana" in label
+    assert any(label.startswith("Choice 'Jadi begini, Pak") and "at node 'Terus sekarang gimana" in label
                for label in labels), labels
     assert not any(label.startswith("nodes[") for label in labels), labels
     page.click(".save-button")
