@@ -13,7 +13,7 @@ DEMO_SETTINGS := course_export.demo.settings
 
 BENCH_VENV := .venv-bench
 
-.PHONY: help install demo test lint js-deps unit browser-deps db-deps bench bench-peers course translations clean
+.PHONY: help install demo test lint js-deps unit browser-deps db-deps xapi-deps tutor-deps bench bench-peers course translations clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,10 +35,10 @@ demo: install ## Install, prepare the workbench database and serve the course on
 
 ESLINT_VERSION := 9.39.1
 ESLINT := .cache/eslint/node_modules/.bin/eslint
-JS_FILES := complaint_sim_xblock/public rubric_xblock/public xblock_json_contract/public tests/js eslint.config.cjs
+JS_FILES := complaint_sim_xblock/public rubric_xblock/public xblock_json_contract/public tangerang_units/public tests/js eslint.config.cjs
 
 lint: install js-deps ## Run ruff over the Python code and eslint (eslint.config.cjs) over the JavaScript
-	$(PY) -m ruff check xblock_json_contract complaint_sim_xblock rubric_xblock course_export tests setup.py
+	$(PY) -m ruff check xblock_json_contract complaint_sim_xblock rubric_xblock tangerang_units tangerang_xapi course_export tutor-plugin tests setup.py
 	$(ESLINT) --max-warnings 0 $(JS_FILES)
 
 js-deps: ## Install eslint (npm, pinned, into .cache/eslint) for make lint
@@ -60,7 +60,22 @@ db-deps: install ## Install MariaDB (Debian packages) and gunicorn + mysqlclient
 	@command -v mariadbd >/dev/null 2>&1 && test -f /usr/include/mariadb/mysql.h || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends mariadb-server mariadb-client libmariadb-dev >/dev/null; }
 	@$(PY) -c 'import gunicorn, MySQLdb' 2>/dev/null || $(PY) -m pip install --quiet -e '.[load]'
 
-test: install lint browser-deps db-deps ## Install everything and run every test (lint, unit, HTTP, browser, multi-worker load)
+xapi-deps: install ## Install edx-event-routing-backends and chdb (PyPI, into .venv) for the xAPI and dashboard SQL tests
+	@$(PY) -c 'import event_routing_backends, chdb' 2>/dev/null || $(PY) -m pip install --quiet -e '.[xapi]'
+
+TUTOR_VENV := .venv-tutor
+
+# Tutor in its own virtualenv: tutor-contrib-aspects 6.1 needs click<8.3 (and so Tutor 22.0.2),
+# .venv has click 8.5. Our plugin is installed editable, so its templates are read from tutor-plugin/.
+$(TUTOR_VENV)/.installed: tutor-plugin/pyproject.toml
+	@test -n "$(PYTHON312)" || { echo "No Python 3.12 found: set PYTHON312=/path/to/python3.12"; exit 1; }
+	test -x $(TUTOR_VENV)/bin/python || $(PYTHON312) -m venv $(TUTOR_VENV)
+	$(TUTOR_VENV)/bin/python -m pip install --quiet "tutor==22.0.2" "tutor-contrib-aspects==6.1.0" -e ./tutor-plugin
+	touch $@
+
+tutor-deps: $(TUTOR_VENV)/.installed ## Install Tutor, tutor-contrib-aspects and our Tutor plugin (tutor-plugin/) into .venv-tutor
+
+test: install lint browser-deps db-deps xapi-deps tutor-deps ## Install everything and run every test (lint, unit, HTTP, browser, multi-worker load)
 	$(PY) -m pytest -q
 
 course: install ## Build the course tarball dist/penanganan-pengaduan.tar.gz from course_export/sources
@@ -72,6 +87,7 @@ translations: install ## Extract strings (Babel), update the id/en .po catalogs 
 
 bench: install db-deps ## Measure render and handler times against an empty XBlock and the peers (if installed), page weight, and 200 learners on 4 workers
 	$(if $(wildcard $(BENCH_VENV)/bin/python),$(BENCH_VENV)/bin/python,$(PY)) -m tests.bench
+	$(PY) -m tests.bench_analytics
 	LOAD_LEARNERS=200 $(PY) -m pytest -q -s tests/load/test_multiworker.py
 
 bench-peers: install ## Install edx-ora2 and branching-xblock into .venv-bench, beside the package, for `make bench`
@@ -80,4 +96,4 @@ bench-peers: install ## Install edx-ora2 and branching-xblock into .venv-bench, 
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[dev,bench]'
 
 clean: ## Remove the virtualenv, the demo database and build output
-	rm -rf $(VENV) $(BENCH_VENV) var build dist *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) $(TUTOR_VENV) var build dist *.egg-info

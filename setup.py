@@ -37,16 +37,22 @@ setup(
         "complaint_sim_xblock.migrations",
         "rubric_xblock",
         "rubric_xblock.migrations",
+        # Learners' work units (cohort, else the course's uploaded roster), shared by both blocks.
+        "tangerang_units",
+        "tangerang_units.migrations",
         "course_export",
         # The local demo (workbench settings and services); imported only by `make demo` and
         # the tests, it lets the installed wheel serve the workbench too (tests/test_wheel.py).
         "course_export.demo",
+        # The plugin app that turns the blocks' tracking events into xAPI statements (ERB).
+        "tangerang_xapi",
     ],
     package_data={
         "xblock_json_contract": package_data("xblock_json_contract", ["public"]),
         "complaint_sim_xblock": package_data(
             "complaint_sim_xblock", ["templates", "public", "translations", "scenarios", "law"]),
         "rubric_xblock": package_data("rubric_xblock", ["templates", "public", "translations", "scenarios"]),
+        "tangerang_units": package_data("tangerang_units", ["public"]),
         "course_export": package_data("course_export", ["sources"]),
     },
     install_requires=[
@@ -88,6 +94,10 @@ setup(
         # The multi-worker load test (`make db-deps`): the demo under gunicorn on MariaDB. mysqlclient
         # builds against libmariadb-dev (a Debian package), so it is apart from "dev".
         "load": ["gunicorn", "mysqlclient"],
+        # `make xapi-deps`: the xAPI tests run the real event-routing-backends (as the LMS has it
+        # with Aspects) and the dashboards' SQL on chdb, an embedded ClickHouse (about 0.8 GB
+        # installed with pandas and pyarrow, so apart from "dev").
+        "xapi": ["edx-event-routing-backends>=10,<11", "chdb>=4,<5"],
     },
     entry_points={
         "xblock.v1": [
@@ -95,9 +105,13 @@ setup(
             "rubric_reflection = rubric_xblock.block:RubricReflectionBlock",
         ],
         "lms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig",
-                          "complaint_sim_xblock = complaint_sim_xblock.apps:ComplaintSimConfig"],
+                          "complaint_sim_xblock = complaint_sim_xblock.apps:ComplaintSimConfig",
+                          "tangerang_units = tangerang_units.apps:TangerangUnitsConfig",
+                          "tangerang_xapi = tangerang_xapi.apps:TangerangXapiConfig"],
         "cms.djangoapp": ["rubric_xblock = rubric_xblock.apps:RubricXBlockConfig",
-                          "complaint_sim_xblock = complaint_sim_xblock.apps:ComplaintSimConfig"],
+                          "complaint_sim_xblock = complaint_sim_xblock.apps:ComplaintSimConfig",
+                          "tangerang_units = tangerang_units.apps:TangerangUnitsConfig",
+                          "tangerang_xapi = tangerang_xapi.apps:TangerangXapiConfig"],
         "console_scripts": ["course-export = course_export.cli:main"],
     },
     classifiers=[

@@ -22,6 +22,8 @@ from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
+from tangerang_units.handlers import UnitRosterMixin, add_analytics, course_key_of
+from tangerang_units.strings import analytics_strings
 from xblock_json_contract import (
     BAD_REQUEST,
     NOT_SIGNED_IN,
@@ -29,10 +31,11 @@ from xblock_json_contract import (
     add_client_script,
     is_course_staff,
     json_endpoint,
+    require_staff,
     user_attrs,
 )
 
-from . import flow, session
+from . import flow, session, tallies
 from .editor import validate_settings
 from .memo import ByteBudgetMemo, MiB, deep_size
 from .olx import scenario_from_xml, scenario_to_xml
@@ -141,7 +144,7 @@ def _share(score):
 
 
 @XBlock.wants("user", "i18n", "settings", "completion")
-class ComplaintSimBlock(ScenarioEditorMixin, ScorableXBlockMixin, XBlock):
+class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, ScorableXBlockMixin, XBlock):
     """A branching complaint-handling role-play with competency scores and a debrief."""
 
     # --- Authoring fields ------------------------------------------------------------------
@@ -325,11 +328,20 @@ class ComplaintSimBlock(ScenarioEditorMixin, ScorableXBlockMixin, XBlock):
         Losing the race is a 409 with the state as it now is; the loser publishes nothing, so
         each event (an ending's grade and completion among them) is sent exactly once.
         """
-        from . import store
+        from django.db import transaction
+
+        from . import aggregates, store
 
         course, usage, user = self._progress_keys()
+        ending = next((payload for name, payload in events if name == "edx.complaint_sim.ending"), None)
         try:
-            store.save(course, usage, user, version, updated["run"], updated["history"])
+            # The ending is added to the aggregates in the transaction in which the run row won
+            # its compare-and-set: exactly once, and a 409 loser adds nothing.
+            with transaction.atomic():
+                store.save(course, usage, user, version, updated["run"], updated["history"])
+                if ending is not None:
+                    ending["unit"] = self.learner_unit()
+                    aggregates.record(scenario, usage, user, ending["unit"], updated["run"], updated["history"][-1])
         except store.Conflict:
             current, notice = flow.resume(scenario, self._load()[1])
             raise HandlerError(409, "STALE", _("This was already done in another tab or window; here is where "
@@ -346,10 +358,28 @@ class ComplaintSimBlock(ScenarioEditorMixin, ScorableXBlockMixin, XBlock):
     def _state(self, scenario, current, notice=None):
         """Everything the learner's page needs, and nothing of the answer key."""
         published = self._published()
-        return flow.learner_state(scenario, current, self.max_attempts, self.grading_policy, notice, (
+        state = flow.learner_state(scenario, current, self.max_attempts, self.grading_policy, notice, (
             self.gettext("Time is up"),
             self.gettext("The conversation went on too long without a resolution, and the citizen left.")),
             None if published is None else tuple(published))
+        if state["debrief"] is not None:  # after an ending only: "Rekan Anda memilih …"
+            state["debrief"]["turns"] = self._colleague_shares(scenario, current["run"], state["debrief"]["turns"])
+        return state
+
+    def _colleague_shares(self, scenario, run, turns):
+        """The debrief's turns with what share of colleagues (this block, this scenario version)
+        chose the same, and the recommended choice (only where more than k choices were made)."""
+        from tangerang_units.compat import course_k
+
+        from . import aggregates
+
+        version = run.get("digest") or scenario.digest
+        model_ids = {}
+        for node_id, choice_id in scenario.model_route:
+            if choice_id is not None:
+                model_ids.setdefault(node_id, choice_id)
+        taken = aggregates.choices_taken(str(self.scope_ids.usage_id), version)
+        return tallies.shares(turns, run["path"], taken, model_ids, course_k(course_key_of(self)))
 
     # --- Scoring: ScorableXBlockMixin (the Instructor Dashboard's rescore and override) ----------
     def _published(self):
@@ -425,12 +455,16 @@ class ComplaintSimBlock(ScenarioEditorMixin, ScorableXBlockMixin, XBlock):
         # The init data goes into the block's own HTML, escaped for a <script> element (see
         # json_script), and the runtime's init arguments carry none of it: the workbench writes
         # those into the page unescaped, so they must hold no author or learner text.
-        frag.add_content(json_script({
+        init = {
             "state": self._state(scenario, current, notice),
             "intro": {"title": scenario.title, "situation": scenario.situation, "persona": scenario.persona},
             "strings": browser_strings(self.translator()),
             "locale": self.page_locale(),
-        }))
+        }
+        if self._is_staff():  # the staff analytics, loaded when staff open them
+            add_analytics(frag, self.gettext("Analytics for course staff"))
+            init["analytics"] = analytics_strings(self.translator())
+        frag.add_content(json_script(init))
         frag.initialize_js("ComplaintSimBlock", {})
         return frag
 
@@ -531,6 +565,47 @@ class ComplaintSimBlock(ScenarioEditorMixin, ScorableXBlockMixin, XBlock):
         node, step = self._turn_args(data)
         return self._act(scenario, lambda current: flow.proceed(scenario, current, node, step,
                                                                 self.grading_policy))
+
+    # --- Staff analytics (issue 11) ---------------------------------------------------------------
+    @json_endpoint
+    def analytics(self, data):
+        """The role-play's staff analytics from the aggregate rows only (course staff).
+
+        ``{"version"?: digest, "unit"?: str|null ("" = no unit), "from"?: "YYYY-MM-DD", "to"?: …}``
+        → ``{"versions", "version", "units", "filters", "report"}`` (see ``tallies.report``; a
+        population under k learners is hidden). Errors: 400 BAD_REQUEST; 403 STAFF_ONLY.
+        """
+        from tangerang_units.compat import course_k
+
+        from . import aggregates, register
+
+        require_staff(self, _("Only course staff may see the role-play's analytics."))
+        usage = str(self.scope_ids.usage_id)
+        version, unit = data.get("version"), data.get("unit")
+        if version is not None and (not isinstance(version, str) or len(version) > MAX_ID):
+            raise HandlerError(400, BAD_REQUEST, _("The request has an invalid scenario version."))
+        if unit is not None and (not isinstance(unit, str) or len(unit) > 100):
+            raise HandlerError(400, BAD_REQUEST, _("The request has an invalid unit."))
+        try:
+            start, end = aggregates.parse_day(data.get("from")), aggregates.parse_day(data.get("to"))
+        except ValueError:
+            raise HandlerError(400, BAD_REQUEST, _("Dates must be given as YYYY-MM-DD.")) from None
+        scenario, _problems = self._safe_compiled()
+        versions = aggregates.versions(usage)
+        current = scenario.digest if scenario is not None else None
+        if version is None:
+            version = current or (versions[0]["version"] if versions else "")
+        labelled = scenario if scenario is not None and version == current else None
+        categories = register.maladministration()
+        k = course_k(course_key_of(self))
+        rows = aggregates.summed(usage, version, unit, start, end)
+        report = tallies.report(labelled, rows, k, self.gettext, categories)
+        unfiltered = unit is None and start is None and end is None  # then the rows name every unit
+        units = sorted({row["unit"] for row in rows}) if unfiltered else aggregates.units(usage, version)
+        return {"versions": [{**v, "current": v["version"] == current} for v in versions], "version": version,
+                "units": units, "k": k,
+                "filters": {"unit": unit, "from": start and start.isoformat(), "to": end and end.isoformat()},
+                "report": report}
 
     # --- Platform contract without a user ------------------------------------------------------
     def max_score(self):

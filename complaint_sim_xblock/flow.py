@@ -181,7 +181,12 @@ def _turn(scenario, current, grading_policy, action, event):
         events.append(("edx.complaint_sim.ending", {
             "attempt": updated_run["attempt"], "ending": updated_run["ending"], "quality": entry["quality"],
             "points": entry["points"], "max_points": entry["max_points"],
-            "critical_breaches": entry["critical_breaches"]}))
+            "critical_breaches": entry["critical_breaches"],
+            # For the aggregates and xAPI (issue 11): ids and numbers only, no free text. The
+            # block fills in ``unit`` (the learner's cohort or roster unit, "" when none).
+            "scenario_version": updated_run.get("digest") or scenario.digest, "unit": "",
+            "duties": {duty: info["status"] for duty, info in entry["duties"].items()},
+            "competencies": {comp: [info["earned"], info["max"]] for comp, info in entry["competencies"].items()}}))
         counted = counted_entry(history, grading_policy)
         if counted["max_points"]:
             events.append(("grade", {"value": counted["points"], "max_value": counted["max_points"]}))

@@ -27,3 +27,58 @@ class RoleplayRun(models.Model):
 
     def __str__(self):
         return f"{self.usage_key} / {self.user_id} v{self.version}"
+
+
+class RoleplayCounter(models.Model):
+    """One aggregate figure of a role-play: a count ``n`` and sums ``total`` / ``total2``.
+
+    Keyed by block, scenario version (its digest), the learners' unit and the day (course
+    time zone) the attempts ended on, then ``metric`` and ``item``, e.g. ``("choice",
+    "node|choice")``, ``("duty", "duty|breached")``, ``("competency", id)`` with the points
+    earned and possible in ``total`` / ``total2``. Every ending adds to its rows with one
+    ``INSERT … ON CONFLICT DO UPDATE n = n + …`` (see :mod:`.aggregates`), never a
+    read-modify-write; the staff analytics and the debrief's colleague shares read only these
+    rows, so their cost follows units × days × items, not the number of attempts.
+    """
+
+    usage_key = models.CharField(max_length=255, help_text="the block's usage key")
+    scenario_version = models.CharField(max_length=64, help_text="scenario digest the attempts were played on")
+    unit = models.CharField(max_length=100, blank=True, help_text="the learners' unit ('' = none)")
+    day = models.DateField(help_text="day the attempts ended (course time zone)")
+    metric = models.CharField(max_length=32)
+    item = models.CharField(max_length=150, blank=True)
+    n = models.BigIntegerField(default=0)
+    total = models.FloatField(default=0)
+    total2 = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["usage_key", "scenario_version", "unit", "day", "metric", "item"],
+                                    name="csim_counter_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.usage_key} {self.scenario_version} {self.unit} {self.day} {self.metric}:{self.item}={self.n}"
+
+
+class RoleplayLearnerBest(models.Model):
+    """A learner's first and best score (percent) on one scenario version of a block.
+
+    Written only by the recording of that learner's ending, after the learner's own run row
+    won its compare-and-set in the same transaction (so one learner's endings are serialised);
+    read only by that recording, never by the analytics (which read :class:`RoleplayCounter`).
+    """
+
+    usage_key = models.CharField(max_length=255)
+    scenario_version = models.CharField(max_length=64)
+    user_id = models.CharField(max_length=255, help_text="the learner's anonymous user id")
+    first_percent = models.FloatField()
+    best_percent = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["usage_key", "scenario_version", "user_id"], name="csim_best_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.usage_key} {self.scenario_version} {self.user_id}: {self.best_percent}"

@@ -92,6 +92,10 @@ BROWSER_STRINGS = {
     "law_diubah": _("amended"),
     "law_diganti": _("replaced"),
     "law_dicabut": _("revoked"),
+    # Colleagues' choices in the debrief (issue 11)
+    "peers": _("Colleagues who chose the same: {same}% · chose the recommended answer: {model}% "
+               "(of {attempts} choices made here)"),
+    "peers_same": _("Colleagues who chose the same: {same}% (of {attempts} choices made here)"),
 }
 
 

@@ -16,7 +16,10 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
 
+from tangerang_units.handlers import UnitRosterMixin, add_analytics, course_key_of
+from tangerang_units.strings import analytics_strings
 from xblock_json_contract import (
+    BAD_REQUEST,
     NOT_SIGNED_IN,
     HandlerError,
     add_client_script,
@@ -152,7 +155,7 @@ def _(text):
 
 
 @XBlock.wants("user", "i18n", "settings", "user_state")
-class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
+class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XBlock):
     """A prompt, a rubric, and a flow: write → submit → self assess → staff grade → result."""
 
     # -- Authoring (content and settings) --------------------------------------------------
@@ -428,6 +431,7 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         frag.add_javascript(asset("public/rubric_reflection.js"))
         if is_staff:
             frag.add_javascript(asset("public/rubric_staff.js"))
+            add_analytics(frag, self.gettext(N_("Analytics for course staff")))
         # Init data in the block's own HTML, escaped for a <script> element; the runtime's
         # init arguments carry none of it (the workbench writes those unescaped).
         frag.add_content(json_script({
@@ -442,6 +446,7 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
             "strings": strings,
             "is_staff": is_staff,
             "locale": self.page_locale(),
+            "analytics": analytics_strings(self.gettext) if is_staff else None,
         }))
         frag.initialize_js("RubricReflectionBlock", {})
         return frag
@@ -551,7 +556,8 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
                            N_("Your text seems to contain a NIK or a phone number. Remove it, or confirm "
                               "that it is needed."))
         try:
-            reflection = store.create_reflection(course_id, item_id, anonymous_id, username, text, check.words)
+            unit = self.learner_unit()
+            reflection = store.create_reflection(course_id, item_id, anonymous_id, username, text, check.words, unit)
         except store.Conflict as err:
             raise HandlerError(409, err.code, N_("You have already submitted this reflection.")) from err
         self._after_submit(reflection, username)
@@ -560,7 +566,7 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         self.draft = text
         self.runtime.publish(self, "completion", {"completion": 1.0})
         self._event("submitted", {"submission_uuid": reflection.submission_uuid, "words": check.words,
-                                  "personal_data": list(check.personal_data)})
+                                  "personal_data": list(check.personal_data), "unit": reflection.unit})
         return {"state": self._learner_state(reflection, text)}
 
     @json_endpoint
@@ -599,6 +605,34 @@ class RubricReflectionBlock(GradingMixin, RubricEditorMixin, XBlock):
         return {"state": self._learner_state(reflection)}
 
     # -- Staff handlers ----------------------------------------------------------------------
+
+    @json_endpoint
+    def analytics(self, data):
+        """The reflection's staff analytics (course staff): ``{"unit"?: str|null ("" = no unit),
+        "from"?, "to"?: "YYYY-MM-DD"}`` → ``{"units", "k", "filters", "report"}`` (a selection
+        under k reflections is hidden). Errors: 400 BAD_REQUEST; 403 STAFF_ONLY; 409 RUBRIC_INVALID.
+        """
+        import datetime
+
+        from tangerang_units.compat import course_k
+
+        from . import analytics, analytics_store
+
+        require_staff(self, N_("Only course staff may do this."))
+        rubric = self._rubric()
+        unit = data.get("unit")
+        if unit is not None and (not isinstance(unit, str) or len(unit) > 100):
+            raise HandlerError(400, BAD_REQUEST, N_("The request has an invalid unit."))
+        try:
+            start, end = (datetime.date.fromisoformat(v) if v else None for v in (data.get("from"), data.get("to")))
+        except (TypeError, ValueError):
+            raise HandlerError(400, BAD_REQUEST, N_("Dates must be given as YYYY-MM-DD.")) from None
+        course_id, item_id = self._ids()
+        figures = analytics_store.figures(course_id, item_id, unit, start, end)
+        k = course_k(course_key_of(self))
+        return {"units": figures["units"], "k": k,
+                "filters": {"unit": unit, "from": start and start.isoformat(), "to": end and end.isoformat()},
+                "report": analytics.report(rubric, figures, k, self.gettext)}
 
     @json_endpoint
     def export_csv(self, data):

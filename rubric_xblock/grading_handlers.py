@@ -283,6 +283,15 @@ class GradingMixin(XBlockMixin):
         self._publish_if_due(reflection, model, grader_id, grader, already_released=already_released)
         return model
 
+    def _learner_user_id(self, reflection):
+        """The LMS user id of ``reflection``'s learner, or None where the user service cannot
+        say (the LMS's ``get_user_by_anonymous_id`` returns the Django user)."""
+        service = self.runtime.service(self, "user")
+        lookup = getattr(service, "get_user_by_anonymous_id", None)
+        learner = lookup(reflection.student_id) if lookup else None
+        user_id = getattr(learner, "id", None)
+        return user_id if isinstance(user_id, int) else None
+
     def _publish_if_due(self, reflection, model, grader_id, grader, already_released=False):
         store, gstore = self._store(), self._gstore()
         if self.grade_release == RELEASE_IMMEDIATE or model.released_at is not None or already_released:
@@ -336,11 +345,16 @@ class GradingMixin(XBlockMixin):
         model = self._save_staff_grade(reflection, assessment, grader_id, grader, expected,
                                        already_released=bool(median and median.released_at))
         gstore.record_pairs(reflection, rubric)
-        self._event("staff_graded", {"submission_uuid": reflection.submission_uuid, "grader_id": grader_id,
-                                     "version": model.version, "points_earned": model.points_earned,
-                                     "points_possible": model.points_possible,
-                                     "rubric_version": model.rubric_version,
-                                     "released": model.released_at is not None})
+        payload = {"submission_uuid": reflection.submission_uuid, "grader_id": grader_id,
+                   "version": model.version, "points_earned": model.points_earned,
+                   "points_possible": model.points_possible, "rubric_version": model.rubric_version,
+                   "released": model.released_at is not None, "unit": reflection.unit}
+        learner_id = self._learner_user_id(reflection)
+        if learner_id is not None:
+            # The graded learner, so that an xAPI statement names the learner, not the grader, as
+            # its actor (ERB reads ``data.user_id`` before the context's user).
+            payload["user_id"] = learner_id
+        self._event("staff_graded", payload)
         return {"submission": self._staff_payload(reflection, grader_id=grader_id)}
 
     @json_endpoint

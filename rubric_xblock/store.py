@@ -54,7 +54,7 @@ def find_reflection(course_id, item_id, submission_uuid):
                                      submission_uuid=submission_uuid).first()
 
 
-def create_reflection(course_id, item_id, student_id, username, text, word_count):
+def create_reflection(course_id, item_id, student_id, username, text, word_count, unit=""):
     """Store the final text in edx-submissions and index it; at most one per learner.
 
     The index row is written first inside one transaction, so two simultaneous submits
@@ -65,7 +65,7 @@ def create_reflection(course_id, item_id, student_id, username, text, word_count
         with transaction.atomic():
             reflection = Reflection.objects.create(
                 course_id=course_id, item_id=item_id, student_id=student_id, username=username or "",
-                word_count=word_count, submitted_at=now,
+                word_count=word_count, submitted_at=now, unit=unit or "",
             )
             submission = compat.submissions_api().create_submission(
                 student_item(course_id, item_id, student_id), {"text": text}, submitted_at=now,

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("complaint_sim_xblock", "rubric_xblock")
 # The shared handler contract's messages are shown through each block's gettext, so they
 # are extracted into both blocks' catalogs.
-SHARED = ("xblock_json_contract",)
+SHARED = ("xblock_json_contract", "tangerang_units")
 LOCALES = ("id", "en")
 FIRST_LOCALE = "id"  # must be complete
 DOMAIN = "text"

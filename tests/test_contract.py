@@ -194,9 +194,10 @@ def test_the_browser_helpers_are_one_file_that_every_script_uses():
 def test_every_fragment_adds_the_browser_helpers_before_its_script(make_block, cls, view):
     fragment = getattr(make_block(cls, user=LmsUserService(staff=True)), view)()
     scripts = [r.data for r in fragment.resources if r.mimetype == "application/javascript"]
-    # Course staff also get the reflection's staff panel script, after the learner script; the
-    # role-play's editor is six scripts (studio.EDITOR_SCRIPTS, the model first).
-    extra = {(RubricReflectionBlock, "student_view"): 1,
+    # Course staff also get the reflection's staff panel script, after the learner script, and
+    # in both blocks the staff analytics (tangerang_units/public/analytics.js); the role-play's
+    # editor is six scripts (studio.EDITOR_SCRIPTS, the model first).
+    extra = {(RubricReflectionBlock, "student_view"): 2, (ComplaintSimBlock, "student_view"): 1,
              (ComplaintSimBlock, "studio_view"): len(EDITOR_SCRIPTS) - 1}.get((cls, view), 0)
     assert scripts[0] == client_script() and len(scripts) == 2 + extra
 

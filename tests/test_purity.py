@@ -15,17 +15,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("complaint_sim_xblock", "rubric_xblock")
+PACKAGES = ("complaint_sim_xblock", "rubric_xblock", "tangerang_units", "tangerang_xapi")
 PLATFORM = ("django", "xblock", "web_fragments", "webob", "xblock_json_contract")
 # Modules allowed to import the platform (and so the shared handler contract).
 BOUND = {
     "complaint_sim_xblock.block", "complaint_sim_xblock.studio", "complaint_sim_xblock.store",
     "complaint_sim_xblock.models", "complaint_sim_xblock.apps", "complaint_sim_xblock.migrations",
+    "complaint_sim_xblock.aggregates",
     "rubric_xblock.block", "rubric_xblock.studio", "rubric_xblock.store", "rubric_xblock.models",
     "rubric_xblock.apps", "rubric_xblock.migrations",
     # Grading at scale: the handlers (a mixin of the block) and its queries; its rules are in
     # the pure rubric_xblock.grading, .agreement and .flow.
-    "rubric_xblock.grading_handlers", "rubric_xblock.grading_store",
+    "rubric_xblock.grading_handlers", "rubric_xblock.grading_store", "rubric_xblock.analytics_store",
+    # Units: the app, its model, the roster's store and handlers, the cohort seam (roster.py is pure).
+    "tangerang_units.apps", "tangerang_units.models", "tangerang_units.migrations", "tangerang_units.units",
+    "tangerang_units.handlers", "tangerang_units.compat",
+    # The xAPI plugin app and its ERB transformers; its event names and IRIs are pure.
+    "tangerang_xapi.apps", "tangerang_xapi.transformers",
 }
 
 

@@ -103,7 +103,8 @@ CHECK = textwrap.dedent("""
     report["module_files"] = [complaint_sim_xblock.__file__, rubric_xblock.__file__, xblock_json_contract.__file__]
 
     groups = {"xblock.v1": ["complaint_sim", "rubric_reflection"],
-              "lms.djangoapp": ["rubric_xblock"], "cms.djangoapp": ["rubric_xblock"]}
+              "lms.djangoapp": ["rubric_xblock", "tangerang_xapi"],
+              "cms.djangoapp": ["rubric_xblock", "tangerang_xapi"]}
     report["entry_points"] = {}
     for group, names in groups.items():
         found = {ep.name: ep for ep in metadata.entry_points(group=group)}
@@ -152,6 +153,8 @@ def test_installed_wheel_works_without_the_source_tree(venv):
         "xblock.v1:rubric_reflection": "RubricReflectionBlock",
         "lms.djangoapp:rubric_xblock": "RubricXBlockConfig",
         "cms.djangoapp:rubric_xblock": "RubricXBlockConfig",
+        "lms.djangoapp:tangerang_xapi": "TangerangXapiConfig",
+        "cms.djangoapp:tangerang_xapi": "TangerangXapiConfig",
     }
     assert report["missing_files"] == []
     assert any(t.startswith("rubric_xblock") for t in report["tables"]), report["tables"]

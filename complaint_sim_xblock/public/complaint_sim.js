@@ -347,6 +347,10 @@ function ComplaintSimBlock(runtime, element, args) {
             el("strong", {text: S.model_choice + ": "}), document.createTextNode(turn.model_choice)]));
           if (turn.model_feedback) { item.appendChild(paragraphs(turn.model_feedback, "csim-comment")); }
         }
+        if (turn.peers) {  // colleagues' choices: only after the ending, only above k (server)
+          item.appendChild(el("p", {"class": "csim-peers", text: fmt(
+            turn.peers.model === null ? S.peers_same : S.peers, turn.peers)}));
+        }
       } else {
         var fields = el("ul", {"class": "csim-record-results"});
         turn.fields.forEach(function (f) {
@@ -458,4 +462,11 @@ function ComplaintSimBlock(runtime, element, args) {
   }
 
   render(false);
+
+  // Course staff: the analytics under the role-play (tangerang_units/public/analytics.js).
+  var analyticsBox = root.querySelector(".tgr-analytics");
+  if (analyticsBox && args.analytics && window.TangerangAnalytics) {
+    window.TangerangAnalytics.mount(runtime, element, analyticsBox,
+      {strings: args.analytics, locale: args.locale, map: true});
+  }
 }

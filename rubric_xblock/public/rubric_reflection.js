@@ -352,6 +352,12 @@ function RubricReflectionBlock(runtime, element, args) {
   }
   renderStep();
 
+  // ---- staff analytics (tangerang_units/public/analytics.js, course staff only) ----------------
+  var analyticsBox = (element.jquery ? element[0] : element).querySelector('.tgr-analytics');
+  if (args.is_staff && analyticsBox && args.analytics && window.TangerangAnalytics) {
+    window.TangerangAnalytics.mount(runtime, element, analyticsBox, {strings: args.analytics, locale: args.locale});
+  }
+
   // ---- staff panel (public/rubric_staff.js, sent to course staff only) -------------------------
   if (!args.is_staff || !staffEl || typeof RubricReflectionStaffPanel !== 'function') { return; }
   RubricReflectionStaffPanel({

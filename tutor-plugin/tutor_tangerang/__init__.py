@@ -1,0 +1,1 @@
+"""Tutor plugin for the complaint-handling XBlocks (``tutor plugins enable tangerang``)."""
