@@ -167,6 +167,8 @@
     });
     container.addEventListener("keydown", function (event) { self.onKey(event); });
   }
+  // New counts ({nodeId: {choiceId: count}}): the next render draws them.
+  MapView.prototype.setCounts = function (counts) { this.weights = weights(counts); };
   MapView.prototype.onKey = function (event) {
     var g = event.target.closest ? event.target.closest("g.cse-node") : null;
     var id = g ? g.getAttribute("data-id") : null;
@@ -219,8 +221,8 @@
     var parts = ['<svg xmlns="' + SVGNS + '" class="cse-svg' + (weighted ? " is-weighted" : "") + '" role="group" aria-label="' +
                  esc(S.map_label || "") + '" viewBox="0 0 ' + layout.width + " " + layout.height + '" width="' +
                  Math.round(layout.width * this.zoom) + '" height="' + Math.round(layout.height * this.zoom) + '">',
-                 '<defs><marker id="cse-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"' +
-                 ' orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="cse-arrowhead"/></marker></defs>',
+                 '<defs><marker id="cse-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9"' +
+                 ' markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="cse-arrowhead"/></marker></defs>',
                  '<g class="cse-edges">'];
     list.forEach(function (node) {
       if (!node || !layout.pos[node.id]) { return; }
