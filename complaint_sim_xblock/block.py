@@ -463,6 +463,10 @@ class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, ScorableXBlockMixi
         if self._is_staff():  # the staff analytics, loaded when staff open them
             add_analytics(frag, self.gettext("Analytics for course staff"))
             init["analytics"] = analytics_strings(self.translator())
+            # The analytics' scenario map (scenario_map.js): the node graph only, no answer key.
+            from .editor import map_outline
+            from .studio import add_scenario_map
+            init["map"] = {"strings": add_scenario_map(frag, self.gettext), "scenario": map_outline(scenario.data)}
         frag.add_content(json_script(init))
         frag.initialize_js("ComplaintSimBlock", {})
         return frag

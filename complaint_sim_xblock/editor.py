@@ -343,3 +343,24 @@ def playtest_state(scenario, run):
     if session.is_finished(run):
         state["debrief"] = session.debrief(scenario, run)
     return state
+
+
+def map_outline(data):
+    """What the staff analytics' scenario map draws, and nothing of the answer key.
+
+    Per node its id, type, the start of its text (or an ending's title) and its edges: choices as
+    ``{id, text, target}``, a narration or record step's ``next``. No scores, effects, duties,
+    conditions, feedback or recommended choice.
+    """
+    nodes = []
+    for node in data.get("nodes", []):
+        item = {"id": node["id"], "type": node.get("type", "dialogue"), "text": str(node.get("text", ""))[:80]}
+        if node.get("title"):
+            item["title"] = str(node["title"])[:80]
+        if node.get("next"):
+            item["next"] = node["next"]
+        if node.get("choices"):
+            item["choices"] = [{"id": c["id"], "text": str(c.get("text", ""))[:80], "target": c.get("target", "")}
+                               for c in node["choices"]]
+        nodes.append(item)
+    return {"start": data.get("start"), "nodes": nodes}

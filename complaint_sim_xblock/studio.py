@@ -278,6 +278,37 @@ EDITOR_STRINGS = {
 }
 
 
+# The read-only map of the staff analytics (scenario_map.js with per-choice counts): its strings.
+MAP_SCRIPTS = ("scenario_model.js", "scenario_map.js")
+MAP_STRINGS = {
+    "map_label": _("Scenario map: how learners moved through it"),
+    "type_dialogue": _("Dialogue"),
+    "type_record": _("Record step"),
+    "type_narration": _("Narration (Continue button)"),
+    "type_ending": _("Ending"),
+    "map_edge_count": _("{choice}: {count} learners ({share})"),
+    "map_weight_legend": _("How many of a node's learners took each choice"),
+    "map_band_0": _("dashed: no learner"),
+    "map_band_1": _("thinnest: under 10 %"),
+    "map_band_2": _("thin: 10 % to under 30 %"),
+    "map_band_3": _("thick: 30 % to under 60 %"),
+    "map_band_4": _("thickest: 60 % or more"),
+}
+
+
+def add_scenario_map(fragment, gettext):
+    """Add the scenario map view (scripts and style) to ``fragment``; returns its translated strings.
+
+    For the role-play's staff analytics: after this, the page's script mounts it read-only with
+    ``new ComplaintSimScenario.map.MapView(box, {strings, counts, noKeyboard: true}).render(scenario)``,
+    ``counts`` being ``{node_id: {choice_id: learners}}`` (README, "The scenario map").
+    """
+    fragment.add_css(loader.load_unicode("public/scenario_map.css"))
+    for name in MAP_SCRIPTS:
+        fragment.add_javascript(loader.load_unicode(f"public/{name}"))
+    return {key: gettext(value) for key, value in MAP_STRINGS.items()}
+
+
 def editor_strings(gettext):
     """EDITOR_STRINGS translated with ``gettext``."""
     return {key: gettext(value) for key, value in EDITOR_STRINGS.items()}

@@ -8,6 +8,7 @@ staff, then opens the editor page and measures:
 * ``init_ms``: the editor script alone (layout + SVG map + inspector), as it reports itself;
 * ``select_ms_median`` / ``select_ms_max``: a click on a node → its inspector rendered and the
   next frame painted, over nodes spread across the map;
+* ``checked_ms``: navigation start → the first validation report shown (the page carries none);
 * ``validate_ms_median``: one live-validation round trip (``editor_validate``) for the scenario.
 
 and the page's weight three ways: ``page_kb``, the editor page's HTML as the server sends it
@@ -122,13 +123,16 @@ def bench_editor(node_count=NODE_COUNT, selections=SELECTIONS):
                     save_ms, validate = calls["save_ms"], calls["validate_ms"]
                     html = page.context.request.get(page_url).body()  # the page as served, with the saved scenario
                     page.close()
-                    opens, inits, selects, doms = [], [], [], []
+                    opens, inits, selects, doms, checks = [], [], [], [], []
                     for _ in range(OPENS):
                         page = browser.new_page(viewport={"width": 1280, "height": 900})
                         page.goto(page_url, wait_until="commit")
                         page.wait_for_selector('.cse[data-state="ready"]', timeout=120_000)
                         opens.append(float(page.get_attribute(".cse", "data-ready-at")))  # ms since navigation
                         inits.append(float(page.get_attribute(".cse", "data-init-ms")))
+                        # Selections are timed once the first validation has answered (it redraws the marks).
+                        page.wait_for_selector(".cse[data-checked-at]", timeout=120_000)
+                        checks.append(float(page.get_attribute(".cse", "data-checked-at")))
                         doms.append(page.evaluate("() => new Blob([document.documentElement.outerHTML]).size"))
                         drawn = page.locator("g.cse-node").count()
                         assert drawn == node_count, drawn
@@ -159,6 +163,7 @@ def bench_editor(node_count=NODE_COUNT, selections=SELECTIONS):
         "open_ms": round(statistics.median(opens)),
         "open_ms_runs": [round(x) for x in opens],
         "init_ms": round(statistics.median(inits)),
+        "checked_ms": round(statistics.median(checks)),
         "select_ms_median": round(statistics.median(selects), 1),
         "select_ms_max": round(max(selects), 1),
         "validate_ms_median": round(statistics.median(validate)),

@@ -12,7 +12,7 @@ import pytest
 from webob import Request
 
 from complaint_sim_xblock.block import ComplaintSimBlock
-from complaint_sim_xblock.studio import EDITOR_SCRIPTS
+from complaint_sim_xblock.studio import EDITOR_SCRIPTS, MAP_SCRIPTS
 from rubric_xblock.block import RubricReflectionBlock
 from tests.conftest import LmsUserService
 from xblock_json_contract import RENAMED, SHARED_CODES, HandlerError, client_script
@@ -197,7 +197,8 @@ def test_every_fragment_adds_the_browser_helpers_before_its_script(make_block, c
     # Course staff also get the reflection's staff panel script, after the learner script, and
     # in both blocks the staff analytics (tangerang_units/public/analytics.js); the role-play's
     # editor is six scripts (studio.EDITOR_SCRIPTS, the model first).
-    extra = {(RubricReflectionBlock, "student_view"): 2, (ComplaintSimBlock, "student_view"): 1,
+    # The role-play's staff analytics also draw the scenario map (studio.MAP_SCRIPTS).
+    extra = {(RubricReflectionBlock, "student_view"): 2, (ComplaintSimBlock, "student_view"): 1 + len(MAP_SCRIPTS),
              (ComplaintSimBlock, "studio_view"): len(EDITOR_SCRIPTS) - 1}.get((cls, view), 0)
     assert scripts[0] == client_script() and len(scripts) == 2 + extra
 

@@ -468,5 +468,30 @@ function ComplaintSimBlock(runtime, element, args) {
   if (analyticsBox && args.analytics && window.TangerangAnalytics) {
     window.TangerangAnalytics.mount(runtime, element, analyticsBox,
       {strings: args.analytics, locale: args.locale, map: true});
+    // The analytics' map container gets the counts on each load (an event that does not bubble:
+    // caught on the way down); the editor's map view draws them read-only (scenario_map.js).
+    if (args.map && window.ComplaintSimScenario && window.ComplaintSimScenario.map) {
+      var percent = (function () {
+        try { return new Intl.NumberFormat((args.locale && args.locale.language) || "id", {style: "percent"}); }
+        catch (e) { return null; }
+      }());
+      analyticsBox.addEventListener("tgr-analytics-map", function (event) {
+        var box = event.target;
+        if (!box.mapView) {
+          box.classList.add("cse-map-view");
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", args.map.strings.map_label);
+          var legend = el("div", {"class": "cse-map-legend"});
+          box.parentNode.insertBefore(legend, box.nextSibling);
+          box.mapView = new window.ComplaintSimScenario.map.MapView(box, {
+            strings: args.map.strings, noKeyboard: true, legendBox: legend,
+            percent: function (share) { return percent ? percent.format(share) : Math.round(share * 100) + " %"; }
+          });
+        }
+        box.mapView.setCounts(event.detail || {});
+        box.mapView.render(args.map.scenario);
+      }, true);
+    }
   }
 }

@@ -5,10 +5,12 @@
  * adds `map` to ComplaintSimScenario. The layout and the weight bands are pure (node tests).
  *
  *   var view = new ComplaintSimScenario.map.MapView(container, {
- *     strings: {map_label, type_dialogue, ...},     // translated by the block
- *     readOnly: false,                              // true: no selection, nothing to edit
+ *     strings: {map_label, type_dialogue, ...},     // translated by the block (studio.MAP_STRINGS)
  *     counts: {nodeId: {choiceId: count}},          // optional: per-choice counts (analytics)
- *     onSelect: function (id) {}, onOpen: function (id) {}
+ *     noKeyboard: true,                             // read-only: no tab stop, nothing to select
+ *     legendBox: element,                           // optional: where the weight legend goes
+ *     percent: function (share) { return "75 %"; }, // optional: the page's number format
+ *     onSelect: function (id) {}                    // the editor: a node was clicked or opened
  *   });
  *   view.render(scenario, {selected, playing, problems: {id: true}, route: {id: step}});
  *
@@ -160,11 +162,13 @@
     container.addEventListener("click", function (event) {
       var g = event.target.closest ? event.target.closest("g.cse-node") : null;
       if (!g) { return; }
-      self.focusNode(g.getAttribute("data-id"), false);
+      if (!self.options.noKeyboard) { self.focusNode(g.getAttribute("data-id"), false); }
       if (self.options.onSelect) { self.options.onSelect(g.getAttribute("data-id")); }
     });
     container.addEventListener("keydown", function (event) { self.onKey(event); });
   }
+  // New counts ({nodeId: {choiceId: count}}): the next render draws them.
+  MapView.prototype.setCounts = function (counts) { this.weights = weights(counts); };
   MapView.prototype.onKey = function (event) {
     var g = event.target.closest ? event.target.closest("g.cse-node") : null;
     var id = g ? g.getAttribute("data-id") : null;
@@ -217,8 +221,8 @@
     var parts = ['<svg xmlns="' + SVGNS + '" class="cse-svg' + (weighted ? " is-weighted" : "") + '" role="group" aria-label="' +
                  esc(S.map_label || "") + '" viewBox="0 0 ' + layout.width + " " + layout.height + '" width="' +
                  Math.round(layout.width * this.zoom) + '" height="' + Math.round(layout.height * this.zoom) + '">',
-                 '<defs><marker id="cse-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"' +
-                 ' orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="cse-arrowhead"/></marker></defs>',
+                 '<defs><marker id="cse-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9"' +
+                 ' markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="cse-arrowhead"/></marker></defs>',
                  '<g class="cse-edges">'];
     list.forEach(function (node) {
       if (!node || !layout.pos[node.id]) { return; }
@@ -297,7 +301,10 @@
       item.appendChild(document.createTextNode(" " + (pair[1] || "")));
       legend.appendChild(item);
     });
-    this.box.appendChild(legend);
+    var box = this.options.legendBox || this.box;
+    var old = box.querySelector(".cse-weight-legend");
+    if (old) { old.remove(); }
+    box.appendChild(legend);
   };
   MapView.prototype.setZoom = function (value) {
     this.zoom = Math.max(0.2, Math.min(2, value));

@@ -162,8 +162,9 @@
   // --- Problems in the author's words --------------------------------------------------------------
   // The place of a validation problem, named by the node's and the choice's own text:
   // {node, choice, label}; label is "" when the problem is not about a node.
+  // The start of an author's text on one line, without the quotation marks of spoken lines.
   function shortText(text, max) {
-    text = String(text || "").replace(/\s+/g, " ").trim();
+    text = String(text || "").replace(/\s+/g, " ").trim().replace(/^["“”'‘’]+|["“”'‘’]+$/g, "").trim();
     return text.length > max ? text.slice(0, max - 1) + "…" : text;
   }
   function nodeLabel(node) {

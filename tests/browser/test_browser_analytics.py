@@ -85,12 +85,25 @@ def test_staff_analytics_with_three_units(open_page, analytics_server, shot, sca
     assert box.locator('.tgr-analytics-map[data-map="choices"]').count() == 1
     assert page.evaluate("() => Object.keys(document.querySelector('.tgr-analytics-map').analyticsMap)"
                          ".includes('pembuka')")
+    # The scenario map drawn read-only with the counts (scenario_map.js): weighted edges, a legend.
+    the_map = box.locator(".tgr-analytics-map")
+    assert the_map.locator("g.cse-node").count() > 10
+    bands = the_map.locator("path.cse-edge").evaluate_all("ps => ps.map(p => p.dataset.band)")
+    assert any(band in ("2", "3", "4") for band in bands), bands
+    counted = page.evaluate("""() => {
+      const m = document.querySelector('.tgr-analytics-map').analyticsMap.pembuka;
+      return Object.values(m).reduce((a, b) => a + b, 0);
+    }""")
+    title = the_map.locator('path.cse-edge[data-from="pembuka"] title').first.text_content()
+    assert "peserta" in title and "%" in title, (title, counted)
+    assert box.locator(".cse-map-legend .cse-weight-legend li").count() == 5
     assert_fits(page, "analytics", viewport=viewport)
     scan(page, f"analytics-{viewport}", include=[".tgr-analytics"])
     keep(shot(page, f"analytics-{viewport}"), f"analytics-{viewport}.png")
     SHOTS.mkdir(parents=True, exist_ok=True)
     for table in ("heatmap", "duties", "choices"):
         box.locator(f'[data-table="{table}"]').screenshot(path=str(SHOTS / f"analytics-{viewport}-{table}.png"))
+    box.locator(".tgr-analytics-map-section").screenshot(path=str(SHOTS / f"analytics-{viewport}-map.png"))
     if viewport == "desktop":
         with page.expect_download() as info:
             box.locator('[data-table="heatmap"] .tgr-analytics-csv').click()

@@ -171,6 +171,10 @@ test("a problem is named by its choice's and node's text, falling back to ids", 
   assert.equal(model.problemPlace(s, {path: "nodes[0].choices[0]", node: "offer"}, strings).label,
                "Pilihan 'refuse' di adegan 'offer'");
   assert.deepEqual(model.problemPlace(s, {path: "competencies[0].weight"}, strings), {node: null, choice: null, label: ""});
+  s.nodes[0].text = '"Pak, ini amplopnya."';
+  s.nodes[0].choices[0].text = "“Mohon maaf, Pak.”";
+  assert.equal(model.problemPlace(s, {path: "nodes[0].choices[0].target"}, strings).label,
+               "Pilihan 'Mohon maaf, Pak.' di adegan 'Pak, ini amplopnya.'");
   const long = "x".repeat(80);
   s.nodes[0].text = long;
   assert.ok(model.problemPlace(s, {path: "nodes[0]"}, strings).label.length < 60);

@@ -1,5 +1,6 @@
 """The editor's handlers through the runtime's real dispatch: save, validate, access, text, Twine."""
 import copy
+import json
 
 import pytest
 import yaml
@@ -282,3 +283,18 @@ def test_editor_strings_are_all_marked_for_extraction():
 def test_the_block_class_has_the_editor():
     assert "editor_save" in ComplaintSimBlock.__dict__ or hasattr(ComplaintSimBlock, "editor_save")
     assert ComplaintSimBlock.service_declaration("studio_user_permissions") == "want"
+
+
+def test_the_staff_analytics_get_the_map_outline_without_the_answer_key(block_as, mini):
+    block = block_as("staff")
+    post(block, "editor_save", {"scenario": mini})
+    outline = init_data(block.student_view())["map"]
+    assert outline["scenario"]["start"] == mini["start"]
+    assert [n["id"] for n in outline["scenario"]["nodes"]] == [n["id"] for n in mini["nodes"]]
+    text = json.dumps(outline["scenario"])
+    for key in ("scores", "effects", "feedback", "model", "condition", "fulfils", "breaches", "record", "quality"):
+        assert f'"{key}": ' not in text, key
+    choice = next(n for n in outline["scenario"]["nodes"] if n.get("choices"))["choices"][0]
+    assert set(choice) == {"id", "text", "target"}
+    assert outline["strings"]["map_band_4"] and outline["strings"]["map_edge_count"]
+    assert "map" not in init_data(block_as("learner").student_view())

@@ -29,7 +29,7 @@ def test_a_problem_names_the_choice_and_node_by_their_text_and_undo_takes_the_ch
     page.wait_for_function("() => document.querySelector('.cse-problem-count').classList.contains('has-problems')")
     labels = _problem_buttons(page)
     # rujuk's choice "rujuk-jargon" leads to the deleted node: named by its own words and its node's.
-    assert any(label.startswith("Choice '\"Jadi begini, Pak") and "at node '\"Terus sekarang gimana" in label
+    assert any(label.startswith("Choice 'Jadi begini, Pak") and "at node 'Terus sekarang gimana" in label
                for label in labels), labels
     assert not any(label.startswith("nodes[") for label in labels), labels
     page.click(".save-button")
@@ -153,3 +153,35 @@ def test_conditions_are_built_with_pickers_and_the_text_form_still_works(editor_
     text.fill("mood >= 2 or mood < 1")  # not the engine's grammar: said at once, kept as typed
     assert "does not read as" in choice.locator(".cse-condition-note").inner_text()
     page.wait_for_function("() => document.querySelector('.cse-problem-count').classList.contains('has-problems')")
+
+
+def test_the_map_view_mounts_read_only_with_choice_counts_as_edge_bands(editor_page):
+    """The staff analytics' use of scenario_map.js: per-choice counts drawn as edge widths, a
+    text legend, no tab stop. Mounted here on the editor's page, which has the scripts loaded."""
+    page = editor_page
+    drawn = page.evaluate("""() => {
+      const box = document.createElement('div');
+      box.className = 'cse-map-ro';
+      box.style.cssText = 'height: 420px; overflow: auto; border: 1px solid #999';
+      document.querySelector('.cse').prepend(box);
+      const scenario = {start: 'a', nodes: [
+        {id: 'a', type: 'dialogue', text: 'Tawaran amplop', choices: [
+          {id: 'refuse', text: 'Tolak dengan sopan', target: 'b'}, {id: 'take', text: 'Terima', target: 'c'},
+          {id: 'ask', text: 'Tanya dulu', target: 'b'}]},
+        {id: 'b', type: 'ending', title: 'Baik'}, {id: 'c', type: 'ending', title: 'Buruk'}]};
+      const strings = {map_label: 'Peta', map_edge_count: '{choice}: {count} peserta ({share})',
+                       map_weight_legend: 'Legenda', map_band_0: 'tidak ada', map_band_1: '< 10 %',
+                       map_band_2: '10–30 %', map_band_3: '30–60 %', map_band_4: '≥ 60 %'};
+      new ComplaintSimScenario.map.MapView(box, {strings, noKeyboard: true,
+        counts: {a: {refuse: 7, take: 3, ask: 0}}}).render(scenario);
+      const edges = [...box.querySelectorAll('path.cse-edge')].map(p => [p.dataset.choice, p.dataset.band,
+        getComputedStyle(p).strokeWidth, p.querySelector('title').textContent]);
+      return {edges, legend: [...box.querySelectorAll('.cse-weight-legend li')].map(li => li.textContent.trim()),
+              focusable: box.querySelectorAll('[tabindex]').length};
+    }""")
+    assert drawn["edges"] == [["refuse", "4", "10px", "Tolak dengan sopan: 7 peserta (70 %)"],
+                              ["take", "3", "7px", "Terima: 3 peserta (30 %)"],
+                              ["ask", "0", "1px", "Tanya dulu: 0 peserta (0 %)"]]
+    assert drawn["legend"] == ["tidak ada", "< 10 %", "10–30 %", "30–60 %", "≥ 60 %"]
+    assert drawn["focusable"] == 0
+    page.shot("map-weighted")
