@@ -11,7 +11,6 @@ from collections import OrderedDict
 from dataclasses import replace
 from importlib import resources
 
-import yaml
 from django.conf import settings as django_settings
 from django.template import Context, Engine
 from django.utils import translation
@@ -35,7 +34,7 @@ from xblock_json_contract import (
     user_attrs,
 )
 
-from . import flow, session, tallies
+from . import bounded_yaml, flow, session, tallies
 from .editor import validate_settings
 from .memo import ByteBudgetMemo, MiB, deep_size
 from .olx import scenario_from_xml, scenario_to_xml
@@ -84,7 +83,7 @@ DERIVED_FIELDS = ("scenario_digest", "scenario_checked")  # recomputed on import
 
 def packaged_scenario(name):
     """Scenario data from a YAML file shipped in ``complaint_sim_xblock/scenarios``."""
-    return yaml.safe_load(asset(f"scenarios/{name}"))
+    return bounded_yaml.safe_load(asset(f"scenarios/{name}"))
 
 
 @functools.cache

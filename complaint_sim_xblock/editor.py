@@ -243,45 +243,54 @@ def playtest_start(scenario, origin=None, variables=None):
     return run
 
 
-def clean_run(scenario, run):  # noqa: PLR0912  (one branch per kind of path entry; split when the run flow becomes pure)
+BAD_RUN_MESSAGE = N_("The playtest state is missing or malformed; start again.")
+
+
+def _whole(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _run_is_well_formed(run):
+    return (_whole(run.get("attempt")) and isinstance(run.get("node"), str) and _whole(run.get("step"))
+            and isinstance(run.get("vars"), dict) and isinstance(run.get("path"), list)
+            and len(run["path"]) <= MAX_PATH and (run.get("ending") is None or isinstance(run.get("ending"), str))
+            and isinstance(run.get("digest"), str))
+
+
+def _kept_entry(scenario, entry):
+    """A playtest path entry fitted to ``scenario``: the clean entry, or None when it no longer
+    fits (its node is gone or of another kind, or its record fails); EditorError if malformed."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("node"), str):
+        raise EditorError("BAD_RUN", BAD_RUN_MESSAGE)
+    target = scenario.nodes.get(entry["node"])
+    kind = target.type if target is not None else None
+    if isinstance(entry.get("choice"), str):
+        return {"node": entry["node"], "choice": entry["choice"]} if kind == "dialogue" else None
+    if isinstance(entry.get("record"), dict):
+        if kind != "record":
+            return None
+        try:
+            return {"node": entry["node"], "record": session.clean_record(target, entry["record"], scenario.story_date)}
+        except session.ActionError:
+            return None
+    if entry.get("next") is True:
+        return {"node": entry["node"], "next": True} if kind == "narration" else None
+    raise EditorError("BAD_RUN", BAD_RUN_MESSAGE)
+
+
+def clean_run(scenario, run):
     """A playtest run posted back by the browser, checked and fitted to ``scenario``.
 
     Malformed input raises EditorError; path entries that no longer fit the scenario (after
     an edit) are dropped; a changed scenario is handled by :func:`session.migrate_run`, as
     for learners. Returns ``(run, restarted)``.
     """
-    if not isinstance(run, dict):
-        raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
-    attempt, node, step = run.get("attempt"), run.get("node"), run.get("step")
-    variables, path, ending, digest = run.get("vars"), run.get("path"), run.get("ending"), run.get("digest")
-    ok = (isinstance(attempt, int) and not isinstance(attempt, bool) and attempt >= 0
-          and isinstance(node, str) and isinstance(step, int) and not isinstance(step, bool) and step >= 0
-          and isinstance(variables, dict) and isinstance(path, list) and len(path) <= MAX_PATH
-          and (ending is None or isinstance(ending, str)) and isinstance(digest, str))
-    if not ok:
-        raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
-    kept = []
-    for entry in path:
-        if not isinstance(entry, dict) or not isinstance(entry.get("node"), str):
-            raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
-        target = scenario.nodes.get(entry["node"])
-        if isinstance(entry.get("choice"), str):
-            if target is not None and target.type == "dialogue":
-                kept.append({"node": entry["node"], "choice": entry["choice"]})
-        elif isinstance(entry.get("record"), dict):
-            if target is not None and target.type == "record":
-                try:
-                    kept.append({"node": entry["node"],
-                                 "record": session.clean_record(target, entry["record"], scenario.story_date)})
-                except session.ActionError:
-                    pass
-        elif entry.get("next") is True:
-            if target is not None and target.type == "narration":
-                kept.append({"node": entry["node"], "next": True})
-        else:
-            raise EditorError("BAD_RUN", N_("The playtest state is missing or malformed; start again."))
-    clean = {"digest": digest, "attempt": attempt, "node": node, "step": step,
-             "vars": {k: v for k, v in variables.items() if isinstance(v, int) and not isinstance(v, bool)},
+    if not isinstance(run, dict) or not _run_is_well_formed(run):
+        raise EditorError("BAD_RUN", BAD_RUN_MESSAGE)
+    kept = [clean for clean in (_kept_entry(scenario, entry) for entry in run["path"]) if clean is not None]
+    node, ending = run["node"], run.get("ending")
+    clean = {"digest": run["digest"], "attempt": run["attempt"], "node": node, "step": run["step"],
+             "vars": {k: v for k, v in run["vars"].items() if isinstance(v, int) and not isinstance(v, bool)},
              "path": kept, "ending": ending if ending in scenario.nodes or ending == TIMEOUT_ENDING else None}
     if clean["digest"] == scenario.digest and (node not in scenario.nodes or
                                                set(clean["vars"]) != {v["id"] for v in scenario.variables}):

@@ -13,7 +13,7 @@ import html
 import json
 from importlib import resources
 
-import yaml
+from . import bounded_yaml
 
 REGISTER_FILE = "law/register.yaml"
 STATUS_TEXT = {  # Indonesian: the register page is course content, in the course's language
@@ -29,7 +29,7 @@ def _plain(data):
 
 def parse_register(text):
     """Register data from YAML text (not yet validated)."""
-    data = yaml.safe_load(text) or {}
+    data = bounded_yaml.safe_load(text) or {}
     return _plain(data) if isinstance(data, dict) else data
 
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import operator
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from itertools import product
 
@@ -156,7 +157,7 @@ class Scenario:
     competencies: tuple  # of dicts {id, label, weight}
     variables: tuple  # of dicts {id, label, min, max, initial}
     duties: tuple  # of dicts {id, label, basis, points[, critical, maladministration]}
-    nodes: dict  # id -> Node, in document order
+    nodes: Mapping  # id -> Node, in document order (a Nodes)
     data: dict  # the canonical source data
     digest: str
     model_route: tuple = ()  # of (node_id, choice_id or None)
@@ -372,18 +373,15 @@ def _parse_condition(text):
     return tuple(clauses)
 
 
-def _read(data):  # noqa: PLR0912, PLR0915  (one part of the format after another; split per part next)
-    """Canonical data and the problems found in it (structure and references)."""
-    r = _Reader()
-    data = r.mapping(data, "scenario")
-    canon = r.fields(schema.SCENARIO, data, "scenario")
+def _check_story_date(r, canon):
     if canon.get("story_date"):
         shut = workdays.closed(datetime.date.fromisoformat(canon["story_date"]))
         if shut:
             r.add("story_date_closed", N_("the story's date {date} is not a working day ({why})"),
                   "scenario.story_date", date=canon["story_date"], why=shut[1] or shut[0])
-    canon["persona"] = r.fields(schema.PERSONA, r.mapping(data.get("persona", {}), "persona"), "persona")
 
+
+def _read_competencies(r, data):
     competencies = []
     for i, item in enumerate(r.sequence(data.get("competencies"), "competencies")):
         path = f"competencies[{i}]"
@@ -391,8 +389,10 @@ def _read(data):  # noqa: PLR0912, PLR0915  (one part of the format after anothe
     if not competencies:
         r.add("no_competencies", N_("at least one competency is required"), "competencies")
     r.unique([c["id"] for c in competencies], "competencies", "competency")
-    canon["competencies"] = competencies
+    return competencies
 
+
+def _read_variables(r, data):
     variables = []
     for i, item in enumerate(r.sequence(data.get("variables"), "variables")):
         path = f"variables[{i}]"
@@ -404,21 +404,20 @@ def _read(data):  # noqa: PLR0912, PLR0915  (one part of the format after anothe
                   f"{path}.initial", low=var["min"], high=var["max"])
         variables.append(var)
     r.unique([v["id"] for v in variables], "variables", "variable")
-    canon["variables"] = variables
-    variable_ids = {v["id"] for v in variables}
+    return variables
 
+
+def _read_mood(r, data, variable_ids):
     mood = data.get("mood_variable")
     known_mood = isinstance(mood, str) and mood in variable_ids
     if mood is not None and not known_mood:
         r.add("unknown_variable", N_("'{name}' is not a declared variable"), "scenario.mood_variable",
               name=str(mood))
-    canon["mood_variable"] = mood if known_mood else None
+    return mood if known_mood else None
 
-    if data.get("laws") is not None:
-        canon["laws"] = read_laws(r, data.get("laws"), "laws")
-    laws = register.laws_by_id(canon.get("laws"))
+
+def _read_duties(r, data, laws):
     categories = register.maladministration()
-
     duties = []
     for i, item in enumerate(r.sequence(data.get("duties"), "duties")):
         path = f"duties[{i}]"
@@ -430,17 +429,36 @@ def _read(data):  # noqa: PLR0912, PLR0915  (one part of the format after anothe
                   f"{path}.maladministration", name=duty["maladministration"])
         duties.append(duty)
     r.unique([d["id"] for d in duties], "duties", "duty")
-    canon["duties"] = duties
+    return duties
 
-    refs = {"competencies": {c["id"] for c in competencies}, "variables": variable_ids,
-            "duties": {d["id"] for d in duties}}
-    nodes = []
-    for i, item in enumerate(r.sequence(data.get("nodes"), "nodes")):
-        nodes.append(_read_node(r, r.mapping(item, f"nodes[{i}]"), f"nodes[{i}]", refs))
+
+def _read_nodes(r, data, refs):
+    nodes = [_read_node(r, r.mapping(item, f"nodes[{i}]"), f"nodes[{i}]", refs)
+             for i, item in enumerate(r.sequence(data.get("nodes"), "nodes"))]
     if not nodes:
         r.add("no_nodes", N_("the scenario has no nodes"), "nodes")
     r.unique([n["id"] for n in nodes], "nodes", "node")
-    canon["nodes"] = nodes
+    return nodes
+
+
+def _read(data):
+    """Canonical data and the problems found in it (structure and references), one part of
+    the format after another."""
+    r = _Reader()
+    data = r.mapping(data, "scenario")
+    canon = r.fields(schema.SCENARIO, data, "scenario")
+    _check_story_date(r, canon)
+    canon["persona"] = r.fields(schema.PERSONA, r.mapping(data.get("persona", {}), "persona"), "persona")
+    canon["competencies"] = _read_competencies(r, data)
+    canon["variables"] = _read_variables(r, data)
+    variable_ids = {v["id"] for v in canon["variables"]}
+    canon["mood_variable"] = _read_mood(r, data, variable_ids)
+    if data.get("laws") is not None:
+        canon["laws"] = read_laws(r, data.get("laws"), "laws")
+    canon["duties"] = _read_duties(r, data, register.laws_by_id(canon.get("laws")))
+    refs = {"competencies": {c["id"] for c in canon["competencies"]}, "variables": variable_ids,
+            "duties": {d["id"] for d in canon["duties"]}}
+    canon["nodes"] = _read_nodes(r, data, refs)
     return canon, r.problems
 
 
@@ -636,14 +654,19 @@ def _read_record(r, record, path, node_id):
 
 # --- Graph rules --------------------------------------------------------------------------
 
-def _graph_problems(canon):  # noqa: PLR0912  (lane A is rewriting this module: split it there)
-    problems = []
+class _Found:
+    """Problems found in canonical data, added with their code, template and location."""
 
-    def add(code, template, path, at=None, **params):
-        problems.append(Problem(code, template, path, at, tuple(sorted(params.items()))))
+    def __init__(self):
+        self.problems = []
 
-    index = {n["id"]: i for i, n in enumerate(canon["nodes"]) if n["id"]}
-    by_id = {n["id"]: n for n in canon["nodes"] if n["id"]}
+    def __call__(self, code, template, path, at=None, **params):
+        self.problems.append(Problem(code, template, path, at, tuple(sorted(params.items()))))
+
+
+def _edges(canon, index, by_id, add):
+    """``{node id: [target ids]}``; a target that is not a node, and a node that is not an
+    ending but leads nowhere, are problems."""
     edges = {}
     for node in canon["nodes"]:
         if not node["id"]:
@@ -667,14 +690,11 @@ def _graph_problems(canon):  # noqa: PLR0912  (lane A is rewriting this module: 
             add("dead_end", N_("node '{node}' is not an ending but has no way out"), path, node["id"],
                 node=node["id"])
         edges[node["id"]] = targets
+    return edges
 
-    start = canon["start"]
-    if start and start not in by_id:
-        add("missing_start", N_("start node '{node}' does not exist"), "scenario.start", node=start)
-        return problems
-    if not start:
-        return problems
 
+def _reach_problems(start, edges, index, by_id, add):
+    """Nodes the start cannot reach, no reachable ending, and loops no ending can be reached from."""
     reachable = _reach(start, edges)
     for node_id in by_id:
         if node_id not in reachable:
@@ -683,7 +703,7 @@ def _graph_problems(canon):  # noqa: PLR0912  (lane A is rewriting this module: 
     endings = {n for n in reachable if by_id[n]["type"] == "ending"}
     if not endings:
         add("no_ending", N_("no ending can be reached from the start"), "scenario.start", start)
-        return problems
+        return False
     reverse = {}
     for source, targets in edges.items():
         for target in targets:
@@ -695,14 +715,27 @@ def _graph_problems(canon):  # noqa: PLR0912  (lane A is rewriting this module: 
         if edges.get(node_id):
             add("endless_loop", N_("from node '{node}' no ending can be reached: the loop cannot end"),
                 f"nodes[{index[node_id]}]", node_id, node=node_id)
+    return True
 
+
+def _graph_problems(canon):
+    add = _Found()
+    index = {n["id"]: i for i, n in enumerate(canon["nodes"]) if n["id"]}
+    by_id = {n["id"]: n for n in canon["nodes"] if n["id"]}
+    edges = _edges(canon, index, by_id, add)
+    start = canon["start"]
+    if start and start not in by_id:
+        add("missing_start", N_("start node '{node}' does not exist"), "scenario.start", node=start)
+        return add.problems
+    if not start or not _reach_problems(start, edges, index, by_id, add):
+        return add.problems
     variables = {v["id"]: v for v in canon["variables"]}
     for node in canon["nodes"]:
         if node["type"] == "dialogue" and node["choices"] and node["id"]:
             if _can_hide_all(node["choices"], variables):
                 add("all_hidden", N_("for some values of the variables every choice of node '{node}' is hidden"),
                     f"nodes[{index[node['id']]}].choices", node["id"], node=node["id"])
-    return problems
+    return add.problems
 
 
 def _reach(origin, edges):
@@ -739,22 +772,66 @@ def _can_hide_all(choices, variables):
 
 # --- Building the immutable scenario --------------------------------------------------------
 
-def _build(canon, digest):
+def _build_node(item):
+    choices = tuple(
+        Choice(id=c["id"], text=c["text"], target=c["target"], feedback=c["feedback"],
+               scores=dict(c["scores"]), effects=dict(c["effects"]), fulfils=tuple(c["fulfils"]),
+               breaches=tuple(c["breaches"]), condition=_parse_condition(c["condition"]) if
+               c.get("condition") else (), condition_text=c.get("condition", ""), model=c["model"])
+        for c in item.get("choices", ())
+    )
+    return Node(
+        id=item["id"], type=item["type"], text=item["text"], speaker=item.get("speaker", "narrator"),
+        choices=choices, next=item.get("next"), record=item.get("record", {}),
+        feedback=item.get("feedback", ""), title=item.get("title", ""), quality=item.get("quality", ""),
+        effects=dict(item.get("effects", {})))
+
+
+class Nodes(Mapping):
+    """``node id -> Node`` in document order, each Node built from the canonical data the first
+    time it is read.
+
+    A learner's request reads a handful of a scenario's nodes (the model route, the current
+    node, the path): a worker that meets a 1,000-node scenario for the first time builds those,
+    not all thousand. Content-derived and immutable: two threads that build the same node at
+    once make equal Nodes, and either may be kept. ``build_all()`` builds every node (the
+    validator does, so the compiled size measured on save is the whole scenario's).
+    """
+
+    __slots__ = ("_built", "_items")
+
+    def __init__(self, items):
+        self._items = {item["id"]: item for item in items}
+        self._built = {}
+
+    def __getitem__(self, node_id):
+        node = self._built.get(node_id)
+        if node is None:
+            node = self._built[node_id] = _build_node(self._items[node_id])
+        return node
+
+    def __contains__(self, node_id):
+        return node_id in self._items
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+    def build_all(self):
+        """Build every node now; returns self."""
+        for node_id in self._items:
+            self[node_id]  # noqa: B018  (builds and keeps it)
+        return self
+
+
+def _build(canon, digest, lazy=False):
+    """The :class:`Scenario` of canonical data; ``lazy``: nodes are built when first read."""
     laws = register.laws_by_id(canon.get("laws"))
-    nodes = {}
-    for item in canon["nodes"]:
-        choices = tuple(
-            Choice(id=c["id"], text=c["text"], target=c["target"], feedback=c["feedback"],
-                   scores=dict(c["scores"]), effects=dict(c["effects"]), fulfils=tuple(c["fulfils"]),
-                   breaches=tuple(c["breaches"]), condition=_parse_condition(c["condition"]) if
-                   c.get("condition") else (), condition_text=c.get("condition", ""), model=c["model"])
-            for c in item.get("choices", ())
-        )
-        nodes[item["id"]] = Node(
-            id=item["id"], type=item["type"], text=item["text"], speaker=item.get("speaker", "narrator"),
-            choices=choices, next=item.get("next"), record=item.get("record", {}),
-            feedback=item.get("feedback", ""), title=item.get("title", ""), quality=item.get("quality", ""),
-            effects=dict(item.get("effects", {})))
+    nodes = Nodes(canon["nodes"])
+    if not lazy:
+        nodes.build_all()
     return Scenario(
         id=canon["id"], title=canon["title"], situation=canon["situation"], start=canon["start"],
         max_steps=canon["max_steps"], feedback_mode=canon["feedback"], persona=dict(canon["persona"]),
@@ -854,7 +931,52 @@ def _critical_route_problems(scenario):
     return problems
 
 
-def critical_reach(scenario, limit=MAX_REACH_STATES):  # noqa: PLR0912  (one breadth-first search)
+class _Values:
+    """Variable values as a tuple in the scenario's order, and effects applied to them."""
+
+    def __init__(self, scenario):
+        self.names = [v["id"] for v in scenario.variables]
+        self.bounds = [(v["min"], v["max"]) for v in scenario.variables]
+        self._effects = {}  # id(effects dict) -> [(index, change), ...]
+
+    def initial(self, scenario):
+        start = scenario.initial_variables()
+        return tuple(start[n] for n in self.names)
+
+    def as_dict(self, values):
+        return dict(zip(self.names, values, strict=True))
+
+    def apply(self, values, effects):
+        if not effects:
+            return values
+        key = id(effects)
+        if key not in self._effects:
+            self._effects[key] = [(i, effects[n]) for i, n in enumerate(self.names) if n in effects]
+        out = list(values)
+        for i, change in self._effects[key]:
+            low, high = self.bounds[i]
+            out[i] = max(low, min(high, out[i] + change))
+        return tuple(out)
+
+
+def _moves(node, values, breached, space, critical):
+    """``(choice id or None, target, values, breached)`` for each move open at ``node``."""
+    if node.type == "dialogue":
+        variables = space.as_dict(values)
+        return [(c.id, c.target, space.apply(values, c.effects), breached or any(d in critical for d in c.breaches))
+                for c in node.choices if c.visible(variables)]
+    if node.type in ("record", "narration"):
+        return [(None, node.next, space.apply(values, node.effects), breached)]
+    return []
+
+
+def _first_breach(scenario, steps, critical):
+    """The first critical duty breached on a path of ``(node, choice or None)`` steps."""
+    return next(d for node_id, choice_id in steps if choice_id
+                for d in scenario.node(node_id).choice(choice_id).breaches if d in critical)
+
+
+def critical_reach(scenario, limit=MAX_REACH_STATES):
     """``(found, complete)``: for each good or fair ending reachable after a critical breach,
     the shortest such path ``[(node, choice or None), ...]`` and the first duty breached on it.
 
@@ -866,26 +988,8 @@ def critical_reach(scenario, limit=MAX_REACH_STATES):  # noqa: PLR0912  (one bre
     critical = scenario.critical_duties
     if not critical:
         return {}, True
-    names = [v["id"] for v in scenario.variables]
-    bounds = [(v["min"], v["max"]) for v in scenario.variables]
-    effect_cache = {}
-
-    def effects_of(effects):
-        key = id(effects)
-        if key not in effect_cache:
-            effect_cache[key] = [(i, effects[n]) for i, n in enumerate(names) if n in effects]
-        return effect_cache[key]
-
-    def apply(values, effects):
-        if not effects:
-            return values
-        out = list(values)
-        for i, change in effects_of(effects):
-            low, high = bounds[i]
-            out[i] = max(low, min(high, out[i] + change))
-        return tuple(out)
-
-    start = (scenario.start, tuple(scenario.initial_variables()[n] for n in names), False)
+    space = _Values(scenario)
+    start = (scenario.start, space.initial(scenario), False)
     parent = {start: None}
     frontier = [start]
     found = {}
@@ -894,36 +998,23 @@ def critical_reach(scenario, limit=MAX_REACH_STATES):  # noqa: PLR0912  (one bre
         following = []
         for state in frontier:
             node_id, values, breached = state
-            node = scenario.nodes[node_id]
-            if node.type == "dialogue":
-                variables = dict(zip(names, values, strict=True))
-                moves = [(c.id, c.target, apply(values, c.effects), breached or any(d in critical for d in c.breaches))
-                         for c in node.choices if c.visible(variables)]
-            elif node.type in ("record", "narration"):
-                moves = [(None, node.next, apply(values, node.effects), breached)]
-            else:
-                continue
-            for choice_id, target, new_values, new_breached in moves:
+            for choice_id, target, new_values, new_breached in _moves(scenario.nodes[node_id], values, breached,
+                                                                      space, critical):
                 nxt = (target, new_values, new_breached)
                 if nxt in parent:
                     continue
                 parent[nxt] = (state, choice_id)
                 if len(parent) > limit:
                     return found, False
-                if scenario.nodes[target].type == "ending":
-                    if new_breached and target in wanted and target not in found:
-                        found[target] = _reach_path(parent, nxt)
-                    continue
-                following.append(nxt)
+                if scenario.nodes[target].type != "ending":
+                    following.append(nxt)
+                elif new_breached and target in wanted and target not in found:
+                    found[target] = _reach_path(parent, nxt)
         frontier = following
         if not frontier or len(found) == len(wanted):
             break
-    result = {}
-    for ending, steps in found.items():
-        duty = next(d for node_id, choice_id in steps if choice_id
-                    for d in scenario.node(node_id).choice(choice_id).breaches if d in critical)
-        result[ending] = {"path": steps, "duty": duty}
-    return result, True
+    return {ending: {"path": steps, "duty": _first_breach(scenario, steps, critical)}
+            for ending, steps in found.items()}, True
 
 
 def _reach_path(parent, state):
@@ -988,6 +1079,6 @@ def build_validated(canon, digest):
 
     Data never validated, or changed since, must go through :func:`compile_scenario`.
     """
-    scenario = _build(canon, digest)
+    scenario = _build(canon, digest, lazy=True)
     route, _ends = trace_model_route(scenario)
     return replace(scenario, model_route=route)

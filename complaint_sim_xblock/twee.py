@@ -249,21 +249,9 @@ def _report_entry(passage_name, node_id, code, template, snippet):
     return {"passage": passage_name, "node": node_id, "code": code, "template": template, "params": params}
 
 
-def import_twee(source):  # noqa: PLR0912, PLR0915  (lane A is rewriting this module: split it there)
-    """Scenario data and the report of a Twee 3 story: ``{"scenario", "report", "story"}``.
-
-    ``report`` lists dicts ``{passage, node, code, template, params}`` (``template`` is an
-    English message to translate, then ``format(**params)``). Raises :class:`TweeError` when
-    the text has no passage at all.
-    """
-    passages = parse_passages(source)
-    report = []
-    story = {"title": "", "ifid": "", "format": "", "format_version": "", "start": ""}
-
-    def add(passage, node_id, code, template, snippet=""):
-        report.append(_report_entry(passage, node_id, code, template, snippet))
-
-    # Special passages first: they say where the story starts.
+def _story_passages(passages, story, add):
+    """The passages that become nodes; the special ones (StoryTitle, StoryData, scripts and
+    stylesheets) fill ``story`` or are reported as skipped."""
     story_passages = []
     for passage in passages:
         for warning in passage["warnings"]:
@@ -287,8 +275,11 @@ def import_twee(source):  # noqa: PLR0912, PLR0915  (lane A is rewriting this mo
                 N_("a {snippet} passage has no equivalent in a role-play and was skipped"), kind)
         else:
             story_passages.append(passage)
+    return story_passages
 
-    # Node ids: the slug of each passage's name, unique.
+
+def _node_ids(story_passages, add):
+    """``{passage name: node id}``: the slug of each passage's name, unique (set on each passage too)."""
     ids, taken = {}, set()
     for passage in story_passages:
         if passage["name"] in ids:
@@ -298,7 +289,10 @@ def import_twee(source):  # noqa: PLR0912, PLR0915  (lane A is rewriting this mo
         taken.add(node_id)
         passage["id"] = node_id
         ids.setdefault(passage["name"], node_id)
+    return ids
 
+
+def _start_name(story, ids, story_passages, add):
     start_name = story["start"] or ("Start" if "Start" in ids else "")
     if story["start"] and story["start"] not in ids:
         add("StoryData", None, "missing_start", N_("the start passage '{snippet}' does not exist"), story["start"])
@@ -307,69 +301,96 @@ def import_twee(source):  # noqa: PLR0912, PLR0915  (lane A is rewriting this mo
         start_name = story_passages[0]["name"]
         add(start_name, ids[start_name], "start_guessed",
             N_("the story names no start passage; the first passage is used as the start"))
+    return start_name
 
-    nodes = []
-    for passage in story_passages:
-        node_id, name = passage["id"], passage["name"]
 
-        def note(code, template, snippet="", _name=name, _id=node_id):
-            add(_name, _id, code, template, snippet)
+def _passage_links(text, ids, note):
+    """``(choices, plain lines)`` of a passage's text: its links as choices, the rest as text."""
+    choices, taken_choices, plain_lines = [], set(), []
+    for line in text.split("\n"):
+        links = list(LINK_RE.finditer(line))
+        for match in links:
+            inner, setter = _split_setter(match.group(1))
+            label, target = parse_link(inner)
+            if setter:
+                note("setter", N_("a link setter has no equivalent and was removed: {snippet}"), match.group(0))
+            if EXTERNAL_RE.match(target):
+                note("external_link", N_("an external link is not a choice; its text was kept: {snippet}"),
+                     match.group(0))
+                continue
+            if target not in ids:
+                note("missing_passage", N_("the link points to a passage that does not exist: {snippet}"),
+                     target)
+                target_id = slugify(target)
+            else:
+                target_id = ids[target]
+            choice_id = slugify(label, taken_choices, fallback="choice")
+            taken_choices.add(choice_id)
+            choices.append({"id": choice_id, "text": label or target, "target": target_id})
+        rest = LINK_RE.sub("", line)
+        if links and not re.sub(r"[\s|•·,;:/-]+", "", rest):
+            continue  # a line of links only: they became choices
+        plain_lines.append(LINK_RE.sub(_link_text, line))
+    return choices, plain_lines
 
-        text = passage["text"]
-        choices, taken_choices, plain_lines = [], set(), []
-        for line in text.split("\n"):
-            links = list(LINK_RE.finditer(line))
-            for match in links:
-                inner, setter = _split_setter(match.group(1))
-                label, target = parse_link(inner)
-                if setter:
-                    note("setter", N_("a link setter has no equivalent and was removed: {snippet}"), match.group(0))
-                if EXTERNAL_RE.match(target):
-                    note("external_link", N_("an external link is not a choice; its text was kept: {snippet}"),
-                         match.group(0))
-                    continue
-                if target not in ids:
-                    note("missing_passage", N_("the link points to a passage that does not exist: {snippet}"),
-                         target)
-                    target_id = slugify(target)
-                else:
-                    target_id = ids[target]
-                choice_id = slugify(label, taken_choices, fallback="choice")
-                taken_choices.add(choice_id)
-                choices.append({"id": choice_id, "text": label or target, "target": target_id})
-            rest = LINK_RE.sub("", line)
-            if links and not re.sub(r"[\s|•·,;:/-]+", "", rest):
-                continue  # a line of links only: they became choices
-            plain_lines.append(LINK_RE.sub(_link_text, line))
 
-        body = _clean_text("\n".join(plain_lines).strip(), note, story["format"])
-        body = re.sub(r"\n{3,}", "\n\n", body).strip()
-        tags = passage["tags"]
-        for tag in tags:
-            if tag not in QUALITY_TAGS + SPEAKER_TAGS:
-                note("tag", N_("the tag '{snippet}' has no meaning in a role-play and was ignored"), tag)
-        if not body:
-            note("empty_text", N_("the passage has no text left; write what happens here"))
-        if len(choices) == 1:
-            if choices[0]["text"] != choices[0]["target"]:
-                note("narration", N_("one link, so this passage is a narration step: the learner presses "
-                                     "'Lanjut' (the link text is not shown): {snippet}"), choices[0]["text"])
-            nodes.append({"id": node_id, "type": "narration", "speaker": "citizen" if "citizen" in tags else "narrator",
-                          "text": body, "next": choices[0]["target"]})
-        elif choices:
-            if len(choices) > MAX_CHOICES:
-                note("too_many_links", N_("{snippet} links, but a node offers at most 5 choices: "
-                                          "remove or merge some in the editor"), str(len(choices)))
-            speaker = "narrator" if "narrator" in tags else "citizen"
-            nodes.append({"id": node_id, "type": "dialogue", "speaker": speaker, "text": body, "choices": choices})
-        else:
-            quality = next((t for t in tags if t in QUALITY_TAGS), None)
-            if quality is None:
-                note("ending_quality", N_("no links, so this passage is an ending; its quality is set to "
-                                          "'fair' (tag it good, fair or poor to choose)"))
-            nodes.append({"id": node_id, "type": "ending", "title": name, "text": body,
-                          "quality": quality or "fair"})
+def _passage_node(node_id, name, tags, body, choices, note):
+    """The node a passage becomes: narration (one link), dialogue (more) or ending (none)."""
+    if len(choices) == 1:
+        if choices[0]["text"] != choices[0]["target"]:
+            note("narration", N_("one link, so this passage is a narration step: the learner presses "
+                                 "'Lanjut' (the link text is not shown): {snippet}"), choices[0]["text"])
+        return {"id": node_id, "type": "narration", "speaker": "citizen" if "citizen" in tags else "narrator",
+                "text": body, "next": choices[0]["target"]}
+    if choices:
+        if len(choices) > MAX_CHOICES:
+            note("too_many_links", N_("{snippet} links, but a node offers at most 5 choices: "
+                                      "remove or merge some in the editor"), str(len(choices)))
+        speaker = "narrator" if "narrator" in tags else "citizen"
+        return {"id": node_id, "type": "dialogue", "speaker": speaker, "text": body, "choices": choices}
+    quality = next((t for t in tags if t in QUALITY_TAGS), None)
+    if quality is None:
+        note("ending_quality", N_("no links, so this passage is an ending; its quality is set to "
+                                  "'fair' (tag it good, fair or poor to choose)"))
+    return {"id": node_id, "type": "ending", "title": name, "text": body, "quality": quality or "fair"}
 
+
+def _passage_to_node(passage, ids, story_format, add):
+    node_id, name = passage["id"], passage["name"]
+
+    def note(code, template, snippet=""):
+        add(name, node_id, code, template, snippet)
+
+    choices, plain_lines = _passage_links(passage["text"], ids, note)
+    body = _clean_text("\n".join(plain_lines).strip(), note, story_format)
+    body = re.sub(r"\n{3,}", "\n\n", body).strip()
+    tags = passage["tags"]
+    for tag in tags:
+        if tag not in QUALITY_TAGS + SPEAKER_TAGS:
+            note("tag", N_("the tag '{snippet}' has no meaning in a role-play and was ignored"), tag)
+    if not body:
+        note("empty_text", N_("the passage has no text left; write what happens here"))
+    return _passage_node(node_id, name, tags, body, choices, note)
+
+
+def import_twee(source):
+    """Scenario data and the report of a Twee 3 story: ``{"scenario", "report", "story"}``.
+
+    ``report`` lists dicts ``{passage, node, code, template, params}`` (``template`` is an
+    English message to translate, then ``format(**params)``). Raises :class:`TweeError` when
+    the text has no passage at all.
+    """
+    passages = parse_passages(source)
+    report = []
+    story = {"title": "", "ifid": "", "format": "", "format_version": "", "start": ""}
+
+    def add(passage, node_id, code, template, snippet=""):
+        report.append(_report_entry(passage, node_id, code, template, snippet))
+
+    story_passages = _story_passages(passages, story, add)  # special passages first: where it starts
+    ids = _node_ids(story_passages, add)
+    start_name = _start_name(story, ids, story_passages, add)
+    nodes = [_passage_to_node(passage, ids, story["format"], add) for passage in story_passages]
     title = story["title"] or "Twine story"
     scenario = {
         "id": slugify(title, fallback="twine-story"),

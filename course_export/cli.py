@@ -8,6 +8,20 @@ from .errors import CourseBuildError
 DEFAULT_SOURCE = Path(__file__).parent / "sources" / "penanganan-pengaduan"
 
 
+def _setup_django():
+    """The blocks' modules define Django models (the run table, the units' roster), so building
+    their OLX needs Django's app registry: the demo's settings unless the caller chose others.
+    No database is opened."""
+    import os  # noqa: PLC0415
+
+    import django  # noqa: PLC0415
+    from django.conf import settings  # noqa: PLC0415
+
+    if not settings.configured:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "course_export.demo.settings")
+    django.setup()
+
+
 def main(argv=None):
     """Run the command; return the exit status (0 built, 1 invalid sources, 2 usage error)."""
     parser = argparse.ArgumentParser(prog="course-export",
@@ -26,6 +40,7 @@ def main(argv=None):
         print(f"course-export: {err}. Install the builder's tools: pip install "
               "'tangerang-complaint-xblocks[dev]'", file=sys.stderr)
         return 2
+    _setup_django()
     try:
         path = build(args.source, args.output)
     except CourseBuildError as err:

@@ -71,10 +71,14 @@ def load_yaml(path, label):
     except (OSError, UnicodeDecodeError) as err:
         raise LoadProblem(Problem(label, None, f"cannot read the file: {err}")) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        if node is not None:
-            bounded_yaml.measure(node)  # before construction: an alias bomb stops here
-        data = yaml.safe_load(text) if node is not None else None
+        loader = bounded_yaml.SafeLoader(text)
+        try:  # one parse: the node tree (lines) and the data built from it
+            node = loader.get_single_node()
+            if node is not None:
+                bounded_yaml.measure(node)  # before construction: an alias bomb stops here
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except bounded_yaml.YamlBoundsError as err:
         raise LoadProblem(Problem(label, err.line, f"YAML aliases over the bound ({err.kind}): "
                                   "write the values out")) from None

@@ -32,6 +32,9 @@ DATE = (datetime.date, str)
 BLOCK_RULES = (object, bool)  # any value: the block's own rules check it (and say what it must be)
 # A role-play's course.yaml keys that are settings of the block, checked by its editor's rules.
 ROLEPLAY_SETTINGS = ("weight", "max_attempts", "grading_policy")
+# The block's field defaults for them (the block module needs Django, the CLI does not load it;
+# tests/course_export/test_course_errors.py holds these equal to ComplaintSimBlock's fields).
+ROLEPLAY_DEFAULTS = {"weight": 1.0, "max_attempts": 3, "grading_policy": "best"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -668,7 +671,6 @@ def _roleplay_settings(reader, doc, entry, path, title):
     """The block's settings of a role-play entry, checked by the block's own rules (those its
     editor and its OLX import apply), each problem at its course.yaml line; None if any. Keys
     left out get the block's field defaults."""
-    from complaint_sim_xblock.block import ComplaintSimBlock
     from complaint_sim_xblock.editor import validate_settings
 
     given = {key: entry[key] for key in ROLEPLAY_SETTINGS if key in entry}
@@ -679,7 +681,7 @@ def _roleplay_settings(reader, doc, entry, path, title):
         reader.add(doc, f"invalid role-play setting: {problem.message}", *where)
     if problems:
         return None
-    return {key: clean.get(key, ComplaintSimBlock.fields[key].default) for key in ROLEPLAY_SETTINGS}
+    return {key: clean.get(key, ROLEPLAY_DEFAULTS[key]) for key in ROLEPLAY_SETTINGS}
 
 
 def _read_reflection(reader, doc, ident, entry, path):

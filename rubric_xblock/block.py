@@ -154,6 +154,12 @@ def _(text):
     return text
 
 
+# The browser-string tables by (i18n service class, language): catalog content, the same for
+# every learner and course; a handful of languages at most, cleared if ever over the bound.
+_STRINGS = {}
+MAX_STRING_TABLES = 32
+
+
 @XBlock.wants("user", "i18n", "settings", "user_state")
 class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XBlock):
     """A prompt, a rubric, and a flow: write → submit → self assess → staff grade → result."""
@@ -208,6 +214,21 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
     icon_class = "problem"
 
     # -- Helpers -----------------------------------------------------------------------------
+
+    def _browser_strings(self):
+        """The page's browser strings in the user's language, translated once per process per
+        i18n service class and language (about 200 strings: translating them on every render
+        took half of it). The table depends on the catalogs only, never on the learner."""
+        service = self.runtime.service(self, "i18n")
+        if service is None:
+            return browser_strings(str)
+        key = (type(service), translation.get_language())
+        table = _STRINGS.get(key)
+        if table is None:
+            if len(_STRINGS) >= MAX_STRING_TABLES:
+                _STRINGS.clear()
+            table = _STRINGS[key] = browser_strings(service.gettext)
+        return table
 
     def gettext(self, text):
         """``text`` translated by the runtime's i18n service (unchanged without one)."""
@@ -421,7 +442,7 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
             rubric, version, rubric_dict = _parsed_rubric(key)
         except (TypeError, ValueError):  # not JSON, or RubricError: an invalid rubric
             key = rubric = version = rubric_dict = None
-        strings = browser_strings(self.gettext)
+        strings = self._browser_strings()
         is_staff = self._is_staff()
         html = _learner_page(self.display_name, self.prompt, key, self.min_words, self.max_words, is_staff,
                              tuple(strings.items()))

@@ -123,10 +123,12 @@ RENDER = textwrap.dedent("""
 """)
 
 
-def render_demo(tmp_path, language, *paths):
+def render_demo(language, *paths):
     """HTML of workbench pages rendered by a fresh demo process in ``language`` (None: default)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course_export.demo.settings",
-           "DEMO_DATABASE": str(tmp_path / f"demo-{language}.sqlite3")}
+    # An in-memory database (one connection in that process): migrating and the workbench's
+    # first page, which stores every scenario block, write thousands of rows; on disk each
+    # commit waits for the disk, which made this test take 20-60 s on a busy machine.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course_export.demo.settings", "DEMO_DATABASE": ":memory:"}
     env.pop("DEMO_LANGUAGE", None)
     if language:
         env["DEMO_LANGUAGE"] = language
@@ -140,8 +142,8 @@ SIM_PAGE = "/scenario/complaint_sim.0/?student=lang_check"
 RUBRIC_PAGE = "/scenario/rubric_reflection.0/?student=lang_check"
 
 
-def test_demo_is_indonesian_by_default(tmp_path):
-    html = render_demo(tmp_path, None, SIM_PAGE, RUBRIC_PAGE)
+def test_demo_is_indonesian_by_default():
+    html = render_demo(None, SIM_PAGE, RUBRIC_PAGE)
     assert '"start": "Mulai bermain peran"' in html
     assert '"your_reply": "Apa yang Anda katakan atau lakukan?"' in html
     assert "Memuat bermain peran" in html
@@ -149,8 +151,8 @@ def test_demo_is_indonesian_by_default(tmp_path):
     assert "Rubrik" in html
 
 
-def test_demo_follows_demo_language_en(tmp_path):
-    html = render_demo(tmp_path, "en", SIM_PAGE, RUBRIC_PAGE)
+def test_demo_follows_demo_language_en():
+    html = render_demo("en", SIM_PAGE, RUBRIC_PAGE)
     assert '"start": "Start the role-play"' in html
     assert "Loading the role-play" in html
     assert "Mulai bermain peran" not in html

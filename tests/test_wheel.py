@@ -102,6 +102,11 @@ CHECK = textwrap.dedent("""
     import complaint_sim_xblock, rubric_xblock, xblock_json_contract
     report["module_files"] = [complaint_sim_xblock.__file__, rubric_xblock.__file__, xblock_json_contract.__file__]
 
+    # As in the LMS, XBlock classes load once Django's apps are ready (complaint_sim's block
+    # imports tangerang_units' model).
+    import django
+    django.setup()
+
     groups = {"xblock.v1": ["complaint_sim", "rubric_reflection"],
               "lms.djangoapp": ["rubric_xblock", "tangerang_xapi"],
               "cms.djangoapp": ["rubric_xblock", "tangerang_xapi"]}
@@ -115,8 +120,6 @@ CHECK = textwrap.dedent("""
     report["missing_files"] = [f for f in files if not resources.files(f.split("/")[0])
                                .joinpath(*f.split("/")[1:]).is_file()]
 
-    import django
-    django.setup()
     from django.core.management import call_command
     from django.db import connection
     call_command("migrate", verbosity=0, interactive=False)

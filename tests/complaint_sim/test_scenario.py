@@ -6,10 +6,12 @@ import pytest
 from complaint_sim_xblock import session
 from complaint_sim_xblock.scenario import (
     ScenarioInvalid,
+    build_validated,
     compile_scenario,
     scenario_digest,
     validate_scenario,
 )
+from tests.generated import generated_scenario
 
 
 def node(data, node_id):
@@ -161,3 +163,19 @@ def test_digest_changes_with_content_only(mini_data):
 ])
 def test_hostile_values_are_located_problems(mini_data, change, code):
     assert code in [p.code for p in validate_scenario(mutate(mini_data, change))]
+
+
+def test_a_scenario_validated_on_save_builds_only_the_nodes_a_request_reads():
+    """build_validated (a worker meeting a scenario validated on save) builds nodes on first
+    read: the model route's at once, any other when asked, each equal to the full build's."""
+    canon = compile_scenario(generated_scenario(300)).data
+    eager = compile_scenario(canon)
+    lazy = build_validated(canon, eager.digest)
+    route_nodes = {node_id for node_id, _choice in eager.model_route}
+    assert set(lazy.nodes._built) == route_nodes  # noqa: SLF001
+    assert len(route_nodes) < len(canon["nodes"]) // 4
+    assert lazy.model_route == eager.model_route and session.max_points(lazy) == session.max_points(eager)
+    assert list(lazy.nodes) == list(eager.nodes) and len(lazy.nodes) == len(canon["nodes"])
+    assert "nowhere" not in lazy.nodes and lazy.nodes.get("nowhere") is None
+    assert dict(lazy.nodes) == dict(eager.nodes)  # every node, built as it is read, equal
+    assert lazy == eager

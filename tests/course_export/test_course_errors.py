@@ -200,6 +200,13 @@ def test_cli_usage_errors(tmp_path):
     assert raised.value.code == 2
 
 
+def test_roleplay_defaults_are_the_blocks_field_defaults():
+    from complaint_sim_xblock.block import ComplaintSimBlock  # noqa: PLC0415
+    from course_export.source import ROLEPLAY_DEFAULTS, ROLEPLAY_SETTINGS  # noqa: PLC0415
+
+    assert ROLEPLAY_DEFAULTS == {key: ComplaintSimBlock.fields[key].default for key in ROLEPLAY_SETTINGS}
+
+
 def test_python_dash_m_course_export(tmp_path):
     out = tmp_path / "c.tar.gz"
     result = subprocess.run([sys.executable, "-m", "course_export", "build", "-o", str(out)],

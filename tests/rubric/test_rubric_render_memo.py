@@ -53,10 +53,43 @@ def test_the_language_is_part_of_the_key(db):
     course = Course()
     english = course.block("budi").student_view().content
     learner = course.block("budi")
-    with mock.patch.object(type(learner), "gettext", lambda self, text: f"[id] {text}"):
+
+    class Tagged:  # another language's catalog, through the runtime's i18n service
+        def gettext(self, text):
+            return f"[id] {text}"
+
+    service = learner.runtime.service
+    with mock.patch.object(learner.runtime, "service",
+                           lambda block, name: Tagged() if name == "i18n" else service(block, name)):
         translated = learner.student_view().content
     assert "[id] Rubric" in translated
     assert "[id] Rubric" not in english
+    assert course.block("budi").student_view().content == english  # each language's page kept apart
+
+
+def test_browser_strings_are_translated_once_per_language(db):
+    course = Course()
+    calls = []
+
+    class Counting:
+        def gettext(self, text):
+            calls.append(text)
+            return text
+
+    block_module._STRINGS.clear()
+    for name in ("budi", "sari"):
+        learner = course.block(name)
+        service = learner.runtime.service
+        with mock.patch.object(learner.runtime, "service",
+                               lambda block, kind, service=service: Counting() if kind == "i18n"
+                               else service(block, kind)):
+            learner.student_view()
+        if name == "budi":
+            first = len(calls)
+    from rubric_xblock.strings import BROWSER_STRINGS  # noqa: PLC0415
+
+    assert first >= len(BROWSER_STRINGS)
+    assert len(calls) - first < len(BROWSER_STRINGS)  # the second learner's page reused the table
 
 
 def test_an_invalid_rubric_shows_the_error_and_is_not_memoised(db):

@@ -65,6 +65,9 @@ def test_tutor_renders_the_dockerfile_line_and_the_init_task(tutor_env):
     assert "./manage.py lms migrate complaint_sim_xblock" in done.stdout
     assert "./manage.py lms migrate rubric_xblock" in done.stdout
     assert "./manage.py lms migrate tangerang_units" in done.stdout
+    for service in ("lms", "cms"):
+        settings = (tutor_env["root"] / "env" / "apps" / "openedx" / "settings" / service / "production.py")
+        assert f"TANGERANG_K_ANONYMITY = {K}" in settings.read_text(encoding="utf-8")
     # An operator's own package source replaces the default.
     spec = "git+https://git.example.org/bkpsdm/xblocks.git@v0.1.0"
     done = subprocess.run([str(TUTOR), "config", "save", "--set", f"TANGERANG_PIP_SPEC={spec}"],

@@ -126,11 +126,12 @@ def test_roleplay_run_becomes_one_statement_per_decision(roleplay_events):
     result = ending["result"]["extensions"]
     assert result[c.EXT_ENDING] == "baik" and result[c.EXT_QUALITY] == ending_event["quality"]
     assert result[c.EXT_CRITICAL_BREACHES] == []
-    # Lane-a's ending fields, when the block publishes them, are copied as they are.
-    for member, key in (("duties", c.EXT_DUTIES), ("competencies", c.EXT_COMPETENCIES)):
-        if member in ending_event:
-            assert result[key] == {k: list(v) if isinstance(v, list | tuple) else v
-                                   for k, v in ending_event[member].items()}
+    # The ending's duties and competencies (ids and numbers) are copied as the block publishes them.
+    assert result[c.EXT_DUTIES] == ending_event["duties"] and set(ending_event["duties"].values()) <= {
+        "met", "missed", "breached"}
+    assert result[c.EXT_COMPETENCIES] == {k: list(v) for k, v in ending_event["competencies"].items()}
+    assert ending["context"]["extensions"][c.EXT_SCENARIO_VERSION] == ending_event["scenario_version"]
+    assert c.EXT_UNIT not in ending["context"]["extensions"]  # "" (no unit) is left out
     dumped = json.dumps(statements)
     assert GOOD_RECORD["summary"] not in dumped and "Printer" not in dumped and "budi" not in dumped
 
@@ -140,6 +141,7 @@ def test_reflection_statements_name_the_learner_even_for_the_staff_grade(reflect
     assert "rubric_reflection.released" in names  # published, but not in our allowlist
     graded = next(e for e in reflection_events if e["name"] == c.REFLECTION_STAFF_GRADED)
     assert graded["context"]["user_id"] == STAFF_ID and graded["data"]["user_id"] == LEARNER_ID
+    assert "unit" in graded["data"]
     statements = transform(reflection_events)
     assert [s["verb"]["id"] for s in statements] == [c.VERB_SUBMIT, c.VERB_SCORED, c.VERB_RECEIVE]
     for statement in statements:

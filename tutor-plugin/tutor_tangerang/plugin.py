@@ -7,7 +7,10 @@
   well; this names ours so a failed migration of ours is seen as ours);
 - ``superset-extra-assets`` (read by tutor-contrib-aspects' ``assets.yaml``): our datasets over
   Aspects' parsed xAPI table, the charts, and the dashboard. ``TANGERANG_K_ANONYMITY`` (default
-  10) is the fewest learners a unit must have to appear in them.
+  10) is the fewest learners a unit must have to appear in them;
+- ``openedx-common-settings``: the same number as the LMS's and Studio's Django setting
+  ``TANGERANG_K_ANONYMITY``, the blocks' staff analytics' default *k* (a course may raise it in
+  its Other Course Settings), so the dashboards and the blocks hide the same units.
 """
 import os
 from glob import glob
