@@ -138,6 +138,10 @@ def bench_analytics(runs=60, large=LARGE):
                          "generation_s": round(generation, 1)}
     figures["growth"] = {key: round(figures[large][f"{key}_ms"] / figures[SMALL][f"{key}_ms"], 2)
                          for key in ("debrief", "analytics", "state")}
+    # The same growth with each figure taken relative to `state` measured beside it: the machine's
+    # load, which moves every millisecond figure between the two sizes, cancels out.
+    figures["growth_vs_state"] = {key: round(figures[large][f"{key}_ratio"] / figures[SMALL][f"{key}_ratio"], 2)
+                                  for key in ("debrief", "analytics")}
 
     # The choose that ends an attempt (ROUTE_POOR: two choices), with and without the recording.
     learners = iter(range(10**9))
@@ -174,7 +178,7 @@ def verdict(figures, large=LARGE):
     return {
         "analytics and debrief <= 2x state (at 200 and at 20,000)": all(
             figures[size]["analytics_ratio"] <= 2 and figures[size]["debrief_ratio"] <= 2 for size in (SMALL, large)),
-        "20,000 / 200 <= 1.3": figures["growth"]["analytics"] <= 1.3 and figures["growth"]["debrief"] <= 1.3,
+        "20,000 / 200 <= 1.3 (relative to state)": all(v <= 1.3 for v in figures["growth_vs_state"].values()),
         "recording adds <= 50 % to the ending choose": ending["with_recording_ms"] <= 1.5 * ending["without_ms"],
         "rows": big["aggregate_rows"],
     }
