@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.browser.sim_driver import GOOD_RECORD, ROUTE_FAIR, ROUTE_GOOD, ROUTE_POOR, SCENARIO_PATH
-from tests.browser_harness import DemoServer, assert_fits
+from tests.browser_harness import ARTIFACTS, DemoServer, assert_fits
 from tests.load_harness import Client
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/work/notes/s3/shots/lane-a")
+SHOTS = ARTIFACTS / "analytics"  # kept screenshots of the analytics and the debrief shares
 UNITS = {"Kecamatan Ciledug": 5, "Kelurahan Sudimara": 4, "OPD Disdukcapil": 4, "Kelurahan Paninggilan": 2}
 ROUTES = (ROUTE_GOOD, ROUTE_FAIR, ROUTE_POOR)
 

@@ -74,3 +74,16 @@ def test_levels_gap_progress_and_units_with_k(course, k3):
     small = call(staff, "analytics", {"unit": "Unit B"})[1]
     assert small["report"]["hidden"] is True
     assert body["units"] == ["Unit A", "Unit B"]
+
+
+def test_the_grading_queue_filters_by_the_roster_unit(course):
+    """Issue 12's unit filter over issue 11's units: the roster's unit, taken at submit."""
+    staff = course.block("staff1", staff=True)
+    assert call(staff, "roster_upload", {"csv": "ani,Kelurahan Sudimara\nbayu,OPD Disdukcapil\n"})[0] == 200
+    for name in ("ani", "bayu", "citra"):  # citra is on no roster: tanpa unit
+        submit(course, name)
+    status, body = call(staff, "staff_queue", {"filter": "all", "unit": "Kelurahan Sudimara"})
+    assert status == 200, body
+    assert body["units"] == ["Kelurahan Sudimara", "OPD Disdukcapil"]
+    assert [item["unit"] for item in body["items"]] == ["Kelurahan Sudimara"] and body["total"] == 1
+    assert call(staff, "staff_queue", {"filter": "all"})[1]["total"] == 3
