@@ -224,7 +224,11 @@ class GradingMixin(XBlockMixin):
             current_version = current_dict = None
         if grader_id is None:
             grader_id = self._user_attrs().get("edx-platform.anonymous_user_id")
-        second = bool(reflection.needs_second and staff_model is not None and staff_model.grader_id != grader_id)
+        appeal = gstore.get_appeal(reflection)
+        # Blind only while the first grade is unreleased and unappealed: once the learner has it,
+        # whoever answers an appeal must see the grade that is appealed.
+        second = bool(reflection.needs_second and staff_model is not None and staff_model.grader_id != grader_id
+                      and staff_model.released_at is None and appeal is None)
         lock = gstore.lock_of(reflection)
         payload = {
             "submission_uuid": reflection.submission_uuid,
@@ -252,7 +256,7 @@ class GradingMixin(XBlockMixin):
             "peer_median": store.snapshot(median_model) if median_model else None,
             "peer_reviews": reflection.peer_done,
             "mode": self.grading_mode,
-            "appeal": gstore.appeal_json(gstore.get_appeal(reflection)),
+            "appeal": gstore.appeal_json(appeal),
         }
         if second:
             # Blind: the second grader must not see the first grade, its history or the median.

@@ -32,12 +32,16 @@ def init_data(html):
 
 
 def next_move(view):
-    """The body of the next action on ``view``: the first visible choice, or a filled record."""
+    """The body of the next action on ``view``: the first visible choice, or a filled record (a
+    scenario with a story date asks for the deadline as a date: the story's day is always valid)."""
     node = view["node"]
     if node["type"] == "record":
-        record = {key: spec["options"][0] for key, spec in node["record"].items()}
+        fields = node["record"]
+        record = {key: spec["options"][0] for key, spec in fields.items() if "options" in spec}
+        deadline = fields.get("deadline")
+        record.update({"deadline_date": deadline["story_date"]} if deadline else {"deadline_days": 5})
         return "record", {"node": node["id"], "step": view["step"],
-                          "record": {**record, "deadline_days": 5, "summary": "Warga melapor KTP-el belum jadi."}}
+                          "record": {**record, "summary": "Warga melapor KTP-el belum jadi."}}
     return "choose", {"node": node["id"], "step": view["step"], "choice": node["choices"][0]["id"]}
 
 

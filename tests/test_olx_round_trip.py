@@ -52,7 +52,7 @@ def _reflection_values():
                   "linked_simulation": "block-v1:Kota+ASN101+2026_T1+type@complaint_sim+block@rp-ktp-el",
                   "weight": 1000.0, "grading_mode": "peer_staff", "peer_count": 10, "peer_minimum": 1,
                   "peer_training": False, "training_tolerance": 0, "agreement_share": 100, "appeal_days": 0,
-                  "appeal_staff_days": 90},
+                  "appeal_staff_days": 90, "peer_expiry_hours": 336},
         "defaults": {name: field.default for name, field in RubricReflectionBlock.fields.items()
                      if name not in RUNTIME_FIELDS and field.scope in (Scope.content, Scope.settings)},
     }

@@ -1,43 +1,18 @@
 """Issue 11 in the role-play: units, aggregates recorded once per ending, staff analytics with
 k-anonymity, the debrief's colleague shares, and the ending event's new fields."""
 import pytest
-from opaque_keys.edx.keys import UsageKey
-from xblock.field_data import DictFieldData
-from xblock.fields import ScopeIds
 
 from complaint_sim_xblock.aggregates import ALL_DAYS
-from complaint_sim_xblock.block import ComplaintSimBlock
 from complaint_sim_xblock.models import RoleplayCounter
-from tests.complaint_sim.test_run_table import GOOD_RECORD, USAGE
-from tests.conftest import LmsLikeRuntime, LmsUserService, post
+from tests.complaint_sim.test_run_table import GOOD_RECORD, Learner
 
 GOOD = [("datang", "sapa"), ("tanya", "catat"), ("rekam", None), ("tutup", "nomor")]
 FAIR = [("datang", "sapa"), ("tanya", "catat"), ("rekam", None), ("tutup", "pulang")]
 POOR = [("datang", "ketus"), ("tanya", "usir")]
 
 
-class Person:
+class Person(Learner):
     """One user of the block (a learner, or staff), each request a fresh block as in the LMS."""
-
-    def __init__(self, scenario, username, staff=False):
-        self.username, self.staff, self.runtimes = username, staff, []
-        self.field_data = DictFieldData({})
-        author = self.request()
-        author.set_scenario(scenario)
-        author.save()
-
-    def request(self):
-        runtime = LmsLikeRuntime(user=LmsUserService(self.username, staff=self.staff), field_data=self.field_data)
-        self.runtimes.append(runtime)
-        usage = UsageKey.from_string(USAGE)
-        return runtime.construct_xblock_from_class(ComplaintSimBlock, ScopeIds(self.username, "complaint_sim",
-                                                                                 usage, usage))
-
-    def post(self, handler, payload):
-        return post(self.request(), handler, payload)
-
-    def events(self, name):
-        return [data for runtime in self.runtimes for data in runtime.events(name)]
 
     def play(self, route, attempt=1):
         assert self.post("start", {"attempt": attempt})[0] == 200

@@ -20,11 +20,12 @@ USAGE = "block-v1:TangerangX+PPM101+2026+type@complaint_sim+block@antrean"
 
 
 class Learner:
-    """One learner and one block; each ``request()`` is a fresh block as a new LMS request loads it."""
+    """One user (a learner, or course staff) and one block; each ``request()`` is a fresh block as a
+    new LMS request loads it."""
 
-    def __init__(self, scenario, username="asn_1", **settings):
+    def __init__(self, scenario, username="asn_1", staff=False, **settings):
         self.field_data = DictFieldData({})
-        self.username = username
+        self.username, self.staff = username, staff
         self.runtimes = []
         author = self.request()
         author.set_scenario(scenario)
@@ -35,7 +36,7 @@ class Learner:
     def request(self):
         from opaque_keys.edx.keys import UsageKey
 
-        runtime = LmsLikeRuntime(user=LmsUserService(self.username), field_data=self.field_data)
+        runtime = LmsLikeRuntime(user=LmsUserService(self.username, staff=self.staff), field_data=self.field_data)
         self.runtimes.append(runtime)
         usage = UsageKey.from_string(USAGE)
         return runtime.construct_xblock_from_class(ComplaintSimBlock, ScopeIds(self.username, "complaint_sim",

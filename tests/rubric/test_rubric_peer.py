@@ -308,3 +308,22 @@ def test_a_reviewer_whose_own_allocation_went_stale_gets_a_fresh_one(db):
     _submit(course, ["c"])
     call(course.block("c"), "peer_next")
     assert PeerAllocation.objects.filter(reviewer_id="anon-b", done_at__isnull=False).count() == 1
+
+
+def test_an_appealed_grade_is_shown_to_the_next_grader_even_in_the_agreement_sample(db):
+    """The blind second view is for the agreement sample before release; whoever answers an appeal
+    sees the grade that is appealed (the browser test failed when the appeal fell in the sample)."""
+    course = Course(agreement_share=100, self_assessment=False, grade_release="staff")
+    _submit(course, ["budi"])
+    uuid = Reflection.objects.get(username="budi").submission_uuid
+    staff1, staff2 = course.block("staff1", staff=True), course.block("staff2", staff=True)
+    assert call(staff1, "staff_grade", {"submission_uuid": uuid, "selections": MID, "expected_version": 0})[0] == 200
+    assert call(staff2, "staff_submission", {"submission_uuid": uuid})[1]["submission"]["grading_as"] == "second"
+    assert call(staff1, "release_grades", {"submission_uuids": [uuid]})[0] == 200
+    assert call(course.block("budi"), "appeal", {"reason": "Saya menolak uang rokok."})[0] == 200
+    shown = call(staff2, "staff_submission", {"submission_uuid": uuid})[1]["submission"]
+    assert shown["grading_as"] == "staff" and shown["version"] == 1 and shown["staff_assessment"] is not None
+    status, body = call(staff2, "decide_appeal", {"submission_uuid": uuid, "selections": FULL_MARKS,
+                                                  "expected_version": 1, "decision": "changed",
+                                                  "reason": "Integritas tampak jelas."})
+    assert status == 200, body
