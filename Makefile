@@ -45,7 +45,7 @@ js-deps: ## Install eslint (npm, pinned, into .cache/eslint) for make lint
 	@grep -qs '"version": "$(ESLINT_VERSION)"' .cache/eslint/node_modules/eslint/package.json || npm install --prefix .cache/eslint --no-audit --no-fund --silent eslint@$(ESLINT_VERSION)
 	@test -x $(ESLINT)
 
-unit: install ## Run the Python tests (no browser, no wheel build, no load test; under a minute)
+unit: install ## Run the Python tests (no browser, no wheel build, no load test; about two minutes)
 	$(PY) -m pytest -q -m "not browser and not wheel and not load"
 
 AXE_VERSION := 4.14.1
