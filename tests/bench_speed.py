@@ -202,6 +202,7 @@ def _branching_data(size):
 def roleplay_figures(runs):
     """complaint_sim and branching-xblock (if installed): render and one choice, per size."""
     from complaint_sim_xblock.block import ComplaintSimBlock  # noqa: PLC0415
+    from complaint_sim_xblock.models import RoleplayRun  # noqa: PLC0415
     from complaint_sim_xblock.scenario import compile_scenario  # noqa: PLC0415
 
     branching = _peer("branching_xblock.branching_xblock", "BranchingXBlock")
@@ -220,6 +221,9 @@ def roleplay_figures(runs):
                      ComplaintSimBlock, "complaint_sim", f"cs{size}", ours).student_view()}
 
         def ours_choice(size=size, ours=ours, started=started):
+            # Back to "just started": the field data and the run table (where the run lives since
+            # the run table; its row would make every repeated choice a 409 STALE).
+            RoleplayRun.objects.all().delete()
             ours._data.clear()  # noqa: SLF001
             ours._data.update(started)  # noqa: SLF001
             block = _block(ComplaintSimBlock, "complaint_sim", f"cs{size}", ours)
