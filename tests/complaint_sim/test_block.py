@@ -16,14 +16,6 @@ BEST_ROUTE = [("datang", "sapa"), ("tanya", "catat"), ("rekam", None), ("tutup",
 POOR_ROUTE = [("datang", "ketus"), ("tanya", "usir")]
 
 
-@pytest.fixture
-def block(make_block, mini_data):
-    b = make_block(ComplaintSimBlock, block_type="complaint_sim")
-    b.set_scenario(mini_data)
-    b.save()
-    return b
-
-
 def play(block, route, attempt=1):
     status, body = post(block, "start", {"attempt": attempt})
     assert status == 200, body

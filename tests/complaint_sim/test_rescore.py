@@ -17,14 +17,6 @@ from tests.complaint_sim.test_block import BEST_ROUTE, POOR_ROUTE, play
 FAIR_ROUTE = [("datang", "sapa"), ("tanya", "catat"), ("rekam", None), ("tutup", "pulang")]
 
 
-@pytest.fixture
-def block(make_block, mini_data):
-    b = make_block(ComplaintSimBlock, block_type="complaint_sim")
-    b.set_scenario(mini_data)
-    b.save()
-    return b
-
-
 def fix_scenario(block, mini_data, change):
     """The author edits the scenario after learners played it (as the editor's save does)."""
     data = copy.deepcopy(mini_data)
