@@ -37,6 +37,7 @@ from complaint_sim_xblock.olx import scenario_to_xml  # noqa: E402
 from complaint_sim_xblock.scenario import compile_scenario  # noqa: E402
 from course_export.demo import pages as demo_pages  # noqa: E402
 from tests.bench_speed import bench_speed, patch_peers  # noqa: E402
+from tests.bench_timing import median_ms, samples_ns  # noqa: E402
 from tests.conftest import LmsLikeRuntime  # noqa: E402
 from tests.generated import generated_scenario  # noqa: E402
 
@@ -67,20 +68,9 @@ class EmptyBlock(XBlock):
         return {}
 
 
-def median_ms(samples):
-    return statistics.median(samples) / 1e6
-
-
 def timed(fn, runs=RUNS):
-    """Median nanoseconds of ``fn`` over ``runs`` calls after a warm-up."""
-    for _ in range(WARMUP):
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter_ns()
-        fn()
-        samples.append(time.perf_counter_ns() - start)
-    return samples
+    """Nanoseconds of ``fn`` over ``runs`` calls after a warm-up."""
+    return samples_ns(fn, runs, WARMUP)
 
 
 def get(client, url):

@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 
+from tests.bench_timing import median_ms, samples_ns
+
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.bench_settings")
     os.environ["DEMO_DATABASE"] = os.path.join(tempfile.mkdtemp(prefix="bench-analytics-"), "bench.db")
@@ -87,14 +89,7 @@ def generate(scenario, usage, count, rng, offset):
 
 
 def _median_ms(fn, runs):
-    for _ in range(3):
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter_ns()
-        fn()
-        samples.append(time.perf_counter_ns() - start)
-    return statistics.median(samples) / 1e6
+    return median_ms(samples_ns(fn, runs, warmup=3))
 
 
 def bench_analytics(runs=60, large=LARGE):
