@@ -142,6 +142,7 @@ SIM_PAGE = "/scenario/complaint_sim.0/?student=lang_check"
 RUBRIC_PAGE = "/scenario/rubric_reflection.0/?student=lang_check"
 
 
+@pytest.mark.integration  # a child demo process: migrations and every workbench scenario
 def test_demo_is_indonesian_by_default():
     html = render_demo(None, SIM_PAGE, RUBRIC_PAGE)
     assert '"start": "Mulai bermain peran"' in html
@@ -151,6 +152,7 @@ def test_demo_is_indonesian_by_default():
     assert "Rubrik" in html
 
 
+@pytest.mark.integration
 def test_demo_follows_demo_language_en():
     html = render_demo("en", SIM_PAGE, RUBRIC_PAGE)
     assert '"start": "Start the role-play"' in html
