@@ -76,6 +76,26 @@ def test_browser_strings_are_all_in_the_catalogs(extracted):
     assert set(RUBRIC.values()) <= extracted["rubric_xblock"]
 
 
+@pytest.mark.parametrize(("locale", "months", "written"), [
+    ("id", ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+            "November", "Desember"], "10 Februari 2026"),
+    ("en", ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December"], "10 February 2026"),
+])
+def test_the_record_steps_dates_are_written_as_the_language_writes_them(locale, months, written):
+    """The role-play's script writes 2026-02-10 with the catalog's month names and order
+    (complaint_sim.js ``longDate``), not as an ISO date."""
+    from complaint_sim_xblock.strings import browser_strings
+
+    with catalogs.catalog_path("complaint_sim_xblock", locale, "mo").open("rb") as handle:
+        strings = browser_strings(gettext.GNUTranslations(handle).gettext)
+    assert strings["months"] == months
+    assert strings["date_long"].format(day=10, month=strings["months"][1], year=2026) == written
+    script = (ROOT / "complaint_sim_xblock" / "public" / "complaint_sim.js").read_text(encoding="utf-8")
+    for shown in ("dated.story_date", "d.date", "d.right_date", "day.date"):  # each date the learner reads
+        assert f"longDate({shown})" in script, shown
+
+
 def english_literals(script_text):
     """String literals in a script that read as prose: two or more plain words.
 
