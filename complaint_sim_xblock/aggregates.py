@@ -12,7 +12,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Case, CharField, F, Sum, Value, When
 from django.utils import timezone
 
 from . import tallies
@@ -107,20 +107,49 @@ def _rows(usage_key, version, unit=None, start=None, end=None, metrics=None):
 
 
 def summed(usage_key, version, unit=None, start=None, end=None):
-    """Rows ``{unit, metric, item, n, total, total2}`` summed over the days in ``[start, end]``."""
+    """Rows ``{unit, metric, item, n, total, total2}`` summed over the days in ``[start, end]``:
+    one per unit for the metrics of ``tallies.PER_UNIT`` (the units table), one over every unit
+    (``unit`` None) for the others.
+
+    One query over the all-time rows (or the day rows of a range); the answer has units × duties
+    + items rows, not units × items, so the Python that shapes it does not grow with the units.
+    """
+    per_unit = Case(When(metric__in=tallies.PER_UNIT, then=F("unit")), default=Value(None), output_field=CharField())
     return [{"unit": u, "metric": m, "item": i, "n": n, "total": t, "total2": t2} for u, m, i, n, t, t2 in
-            _rows(usage_key, version, unit, start, end).values("unit", "metric", "item").order_by()
+            _rows(usage_key, version, unit, start, end).annotate(per_unit=per_unit, m=F("metric"), i=F("item"))
+            .values("per_unit", "m", "i").order_by()
             .annotate(n=Sum("n"), total=Sum("total"), total2=Sum("total2"))
-            .values_list("unit", "metric", "item", "n", "total", "total2")]
+            .values_list("per_unit", "m", "i", "n", "total", "total2")]
+
+
+def _versions_sql():
+    table = connection.ops.quote_name(RoleplayCounter._meta.db_table)  # noqa: SLF001
+    usage, version, day, metric, n = (connection.ops.quote_name(c) for c in
+                                      ("usage_key", "scenario_version", "day", "metric", "n"))
+    # MIN / MAX alone over an index prefix: one seek at either end of the version's day rows
+    # (SQLite's min/max optimisation, MariaDB's "tables optimized away", PostgreSQL's index scan).
+    ends = [f"(SELECT {f}(d.{day}) FROM {table} d WHERE d.{usage} = %s AND d.{version} = c.{version} "
+            f"AND d.{day} > %s)" for f in ("MIN", "MAX")]
+    return (f"SELECT c.{version}, c.{n}, {ends[0]}, {ends[1]} FROM {table} c "
+            f"WHERE c.{usage} = %s AND c.{metric} = 'attempts' AND c.{day} = %s")
 
 
 def versions(usage_key):
-    """``[{version, attempts, first_day, last_day}]`` of the block, the most recent first."""
-    found = (RoleplayCounter.objects.filter(usage_key=usage_key, metric="attempts", day__gt=ALL_DAYS)
-             .values("scenario_version")
-             .order_by().annotate(attempts=Sum("n"), first=Min("day"), last=Max("day")))
-    return sorted(({"version": r["scenario_version"], "attempts": r["attempts"], "first_day": r["first"].isoformat(),
-                    "last_day": r["last"].isoformat()} for r in found), key=lambda v: v["last_day"], reverse=True)
+    """``[{version, attempts, first_day, last_day}]`` of the block, the most recent first.
+
+    One query over the all-time "attempts" rows (versions × units rows; index usage_key, metric,
+    day), each with the first and last day of its version from a seek at either end of the
+    version's day rows in the key index: the cost follows versions × units, not days or attempts.
+    Plain SQL, without GROUP BY: grouped by version, SQLite walks the block's whole key index
+    for the order instead, and the ORM's correlated subqueries cost more to build than to run.
+    """
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_versions_sql(), [usage_key, ALL_DAYS, usage_key, ALL_DAYS, usage_key, ALL_DAYS])
+        for version, n, first, last in cursor.fetchall():
+            attempts = found.get(version, {}).get("attempts", 0) + n
+            found[version] = {"version": version, "attempts": attempts, "first_day": str(first), "last_day": str(last)}
+    return sorted(found.values(), key=lambda v: v["last_day"], reverse=True)
 
 
 def units(usage_key, version):

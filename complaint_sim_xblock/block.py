@@ -604,7 +604,8 @@ class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, ScorableXBlockMixi
         rows = aggregates.summed(usage, version, unit, start, end)
         report = tallies.report(labelled, rows, k, self.gettext, categories)
         unfiltered = unit is None and start is None and end is None  # then the rows name every unit
-        units = sorted({row["unit"] for row in rows}) if unfiltered else aggregates.units(usage, version)
+        units = (sorted({row["unit"] for row in rows if row["unit"] is not None}) if unfiltered
+                 else aggregates.units(usage, version))
         return {"versions": [{**v, "current": v["version"] == current} for v in versions], "version": version,
                 "units": units, "k": k,
                 "filters": {"unit": unit, "from": start and start.isoformat(), "to": end and end.isoformat()},

@@ -59,8 +59,14 @@ class RoleplayCounter(models.Model):
                                     name="csim_counter_day_key"),
         ]
         indexes = [
-            # The versions list: attempts per version, first and last day.
-            models.Index(fields=["usage_key", "metric", "day"], name="csim_counter_metric"),
+            # The versions list: the all-time "attempts" rows of every version, index entries only.
+            models.Index(fields=["usage_key", "metric", "day", "scenario_version", "n"], name="csim_counter_versions"),
+            # Covering: the analytics (all-time rows or a date range), the units list and the
+            # debrief's choices read index entries only, a version's all-time rows side by side,
+            # instead of one table row per entry, scattered over the table as the attempts came
+            # in (more pages read per view the more attempts there are).
+            models.Index(fields=["usage_key", "scenario_version", "day", "metric", "unit", "item", "n", "total",
+                                 "total2"], name="csim_counter_read"),
         ]
 
     def __str__(self):

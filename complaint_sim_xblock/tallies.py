@@ -18,6 +18,8 @@ NO_UNIT = ""
 QUALITIES = ("good", "fair", "poor")
 STATUSES = ("met", "missed", "breached")
 GREEN, YELLOW = 80, 50  # % of attempts meeting a duty: green from 80, yellow from 50, else red
+# The metrics the units table reads per unit; every other metric is needed summed over the units only.
+PER_UNIT = ("learners", "attempts", "duty")
 
 
 def percent(points, max_points):
@@ -86,7 +88,8 @@ def first_and_gain(first_percent, old_best, pct):
 # --- Reading the summed rows ---------------------------------------------------------------
 
 def _by_unit(rows):
-    """``{unit: {(metric, item): (n, total, total2)}}`` from rows of ``{unit, metric, item, n, total, total2}``."""
+    """``{unit: {(metric, item): (n, total, total2)}}`` from rows of ``{unit, metric, item, n, total, total2}``
+    (``unit`` None: a figure summed over every unit, kept under None)."""
     found = {}
     for row in rows:
         cell = found.setdefault(row["unit"], {})
@@ -139,7 +142,9 @@ def report(scenario, rows, k, gettext, categories=None):
     """The staff analytics of one block and scenario version from its summed counter rows.
 
     ``scenario``: the compiled scenario of that version for labels (None when the version is
-    no longer the block's: ids are shown). Returns ``{"learners", "attempts", "hidden",
+    no longer the block's: ids are shown). ``rows``: ``{unit, metric, item, n, total, total2}``;
+    a row whose ``unit`` is None holds a figure summed over every unit (``aggregates.summed``
+    gives the metrics of :data:`PER_UNIT` per unit and the others so). Returns ``{"learners", "attempts", "hidden",
     "hidden_units", "tables": [...], "map": {node: {choice: count}}}``; a table is ``{id,
     title, columns, rows}``, a cell a string or number, or ``{"text", "band"}``.
     """
@@ -147,6 +152,7 @@ def report(scenario, rows, k, gettext, categories=None):
     categories = categories or {}
     units = _by_unit(rows)
     counts = _merge(units.values())
+    units.pop(None, None)
     learners, attempts = _get(counts, "learners")[0], _get(counts, "attempts")[0]
     out = {"k": k, "learners": learners, "attempts": attempts, "hidden": learners < k, "hidden_units": 0,
            "tables": [], "map": {}}

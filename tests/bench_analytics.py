@@ -9,7 +9,9 @@ on the packaged KTP-el role-play:
   calls (8 units, 30 days);
 * the staff ``analytics`` handler and the ``state`` of a learner whose debrief carries
   colleague shares are timed at 200 and at 20,000 attempts, against the ``state`` of a
-  learner in the middle of an attempt (budget: each <= 2x, and 20,000 / 200 <= 1.3);
+  learner in the middle of an attempt (budget: each <= 2x, and 20,000 / 200 <= 1.3), in one
+  interleaved loop (``bench_timing.interleaved_ns``: 10 untimed rounds, then ``BENCH_RUNS``
+  rounds of the three calls in rotating order; medians);
 * the ``choose`` that ends an attempt, with the recording and with it replaced by nothing
   (budget: recording adds <= 50 %).
 
@@ -23,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from tests.bench_timing import median_ms, samples_ns
+from tests.bench_timing import interleaved_ns, median_ms
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.bench_settings")
@@ -88,8 +90,7 @@ def generate(scenario, usage, count, rng, offset):
                               first_day + datetime.timedelta(days=i % 30))
 
 
-def _median_ms(fn, runs):
-    return median_ms(samples_ns(fn, runs, warmup=3))
+WARMUP = 10  # untimed rounds of the three calls before each size's timed rounds
 
 
 def bench_analytics(runs=60, large=LARGE):
@@ -122,10 +123,15 @@ def bench_analytics(runs=60, large=LARGE):
         generate(scenario, usage, size - recorded, rng, recorded)
         generation = time.perf_counter() - started
         recorded = size
-        state = _median_ms(lambda: _post(client, usage, "state", "mid", {}), runs)
-        debrief = _median_ms(lambda: _post(client, usage, "state", "done", {}), runs)
         assert any(t.get("peers") for t in _post(client, usage, "state", "done", {})["state"]["debrief"]["turns"])
-        analytics = _median_ms(lambda: _post(client, usage, "analytics", "staff_bench", {}), runs)
+        # One loop of rounds, each calling the three handlers once (in rotating order): the ratios
+        # compare calls made side by side, whatever the machine's other users do meanwhile.
+        samples = interleaved_ns({
+            "state": lambda: _post(client, usage, "state", "mid", {}),
+            "debrief": lambda: _post(client, usage, "state", "done", {}),
+            "analytics": lambda: _post(client, usage, "analytics", "staff_bench", {}),
+        }, runs, WARMUP)
+        state, debrief, analytics = (median_ms(samples[name]) for name in ("state", "debrief", "analytics"))
         rows = aggregates.RoleplayCounter.objects.filter(usage_key=usage).count()
         figures[size] = {"state_ms": round(state, 3), "debrief_ms": round(debrief, 3),
                          "analytics_ms": round(analytics, 3), "debrief_ratio": round(debrief / state, 2),

@@ -1,4 +1,5 @@
 """The benches' one timing loop (no Django: importable before any settings are chosen)."""
+import gc
 import statistics
 import time
 
@@ -12,6 +13,33 @@ def samples_ns(fn, runs, warmup):
         start = time.perf_counter_ns()
         fn()
         samples.append(time.perf_counter_ns() - start)
+    return samples
+
+
+def interleaved_ns(fns, runs, warmup, clock=time.perf_counter_ns):
+    """``{name: [nanoseconds, …]}`` of ``runs`` rounds, each calling every function of ``fns``
+    (``{name: fn}``) once, after ``warmup`` untimed rounds.
+
+    Figures that are compared with each other are taken this way: a burst of load from the
+    machine's other users falls on all of them alike instead of on whichever loop it hits; the
+    order rotates from round to round, so no function always runs after the same one (and finds
+    its caches warmed or cooled by it); a garbage collection left over from earlier work is run
+    before the first timed round. ``clock``: ``time.perf_counter_ns`` (wall time) or
+    ``time.thread_time_ns`` (CPU time of this thread, user + system: what the call itself cost,
+    without the time it waited for a core the machine's other users held).
+    """
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    gc.collect()
+    samples = {name: [] for name in fns}
+    order = list(fns.items())
+    for round_ in range(runs):
+        shift = round_ % len(order)
+        for name, fn in order[shift:] + order[:shift]:
+            start = clock()
+            fn()
+            samples[name].append(clock() - start)
     return samples
 
 

@@ -174,3 +174,55 @@ def test_debrief_shares_hidden_at_or_below_k(staff, mini_data, k3):
         Person(mini_data, name).play(GOOD)
     state = Person(mini_data, "c").play(GOOD)
     assert all(t.get("peers") is None for t in state["debrief"]["turns"] if t["type"] == "dialogue")
+
+
+def test_the_view_reads_per_unit_only_what_the_units_table_needs(staff, mini_data, k3):
+    """The counter read returns the units table's metrics per unit and every other figure summed
+    over the units, and the report made from it is the one the per-unit rows give."""
+    from django.db.models import Sum
+
+    from complaint_sim_xblock import aggregates, register, tallies
+    from tests.complaint_sim.test_run_table import USAGE
+
+    assert roster(staff, "username,unit\n" + "".join(f"a{i},Kelurahan Gaga\nb{i},Kelurahan Kreo\n"
+                                                      for i in range(3)))[0] == 200
+    for i in range(3):
+        Person(mini_data, f"a{i}").play(GOOD)
+        Person(mini_data, f"b{i}").play(POOR if i else FAIR)
+    version = staff.request().compiled().digest
+    rows = aggregates.summed(USAGE, version)
+    by_metric = {}
+    for row in rows:
+        by_metric.setdefault(row["metric"], set()).add(row["unit"])
+    assert by_metric["attempts"] == by_metric["duty"] == {"Kelurahan Gaga", "Kelurahan Kreo"}
+    assert by_metric["choice"] == by_metric["ending"] == by_metric["competency"] == {None}
+    assert {r["item"]: r["n"] for r in rows if r["metric"] == "choice"}["datang|sapa"] == 4
+    per_unit = [{"unit": u, "metric": m, "item": i, "n": n, "total": t, "total2": t2} for u, m, i, n, t, t2 in
+                RoleplayCounter.objects.filter(usage_key=USAGE, scenario_version=version, day=ALL_DAYS)
+                .values("unit", "metric", "item").annotate(n=Sum("n"), total=Sum("total"), total2=Sum("total2"))
+                .values_list("unit", "metric", "item", "n", "total", "total2")]
+    assert len(rows) < len(per_unit)
+    scenario, categories = staff.request().compiled(), register.maladministration()
+    assert (tallies.report(scenario, rows, 3, str, categories)
+            == tallies.report(scenario, per_unit, 3, str, categories))
+    status, body = staff.post("analytics", {})
+    assert status == 200 and body["units"] == ["Kelurahan Gaga", "Kelurahan Kreo"]
+
+
+def test_the_versions_list_has_each_versions_attempts_and_first_and_last_day(staff, mini_data, k3, monkeypatch):
+    import datetime
+
+    from complaint_sim_xblock import aggregates
+
+    for day, names in ((datetime.date(2026, 11, 2), "ab"), (datetime.date(2026, 11, 20), "c"),
+                       (datetime.date(2026, 11, 9), "d")):
+        monkeypatch.setattr(aggregates, "today", lambda day=day: day)
+        for name in names:
+            Person(mini_data, name).play(GOOD)
+    old = staff.request().compiled().digest
+    monkeypatch.setattr(aggregates, "today", lambda: datetime.date(2026, 11, 25))
+    Person({**mini_data, "title": "Antrean printer rusak (revisi)"}, "e").play(POOR)
+    status, body = staff.post("analytics", {})
+    assert status == 200
+    assert [(v["version"] == old, v["attempts"], v["first_day"], v["last_day"]) for v in body["versions"]] == [
+        (False, 1, "2026-11-25", "2026-11-25"), (True, 4, "2026-11-02", "2026-11-20")]

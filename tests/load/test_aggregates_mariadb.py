@@ -61,3 +61,17 @@ def test_concurrent_endings_lose_no_count(mariadb):
     assert total("metric = 'duty' AND item = 'sapa|met'") == WORKERS * 10
     runs = int(mariadb.sql("SELECT COUNT(*) FROM complaint_sim_xblock_roleplayrun", database="demo").stdout.strip())
     assert runs == endings
+    # The view's reads on MariaDB: the versions list (plain SQL with MIN/MAX subqueries) and the
+    # counter rows (per unit only for the units table).
+    read = ("import json, django; django.setup(); from complaint_sim_xblock import aggregates; "
+            "from complaint_sim_xblock.models import RoleplayCounter as C; "
+            "u = C.objects.values_list('usage_key', flat=True).first(); vs = aggregates.versions(u); "
+            "rows = aggregates.summed(u, vs[0]['version']); "
+            "print(json.dumps({'versions': vs, 'attempts': sum(r['n'] for r in rows if r['metric'] == 'attempts'), "
+            "'choice_units': sorted({str(r['unit']) for r in rows if r['metric'] == 'choice'})}))")
+    out = json.loads(subprocess.run([sys.executable, "-c", read], cwd=ROOT, env=env, check=True, timeout=120,
+                                    capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    [version] = out["versions"]
+    assert version["attempts"] == out["attempts"] == endings
+    assert len(version["first_day"]) == 10 and version["first_day"] <= version["last_day"]
+    assert out["choice_units"] == ["None"]
