@@ -13,7 +13,7 @@ DEMO_SETTINGS := course_export.demo.settings
 
 BENCH_VENV := .venv-bench
 
-.PHONY: help install demo test lint js-deps unit browser-deps db-deps xapi-deps tutor-deps bench bench-peers course translations clean
+.PHONY: help install demo test lint js-deps unit integration browser-deps db-deps xapi-deps tutor-deps bench bench-peers course translations clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,8 +45,13 @@ js-deps: ## Install eslint (npm, pinned, into .cache/eslint) for make lint
 	@grep -qs '"version": "$(ESLINT_VERSION)"' .cache/eslint/node_modules/eslint/package.json || npm install --prefix .cache/eslint --no-audit --no-fund --silent eslint@$(ESLINT_VERSION)
 	@test -x $(ESLINT)
 
-unit: install ## Run the Python tests (no browser, no wheel build, no load test; about two minutes)
-	$(PY) -m pytest -q -m "not browser and not wheel and not load"
+UNIT_TESTS := not browser and not wheel and not load and not integration
+
+unit: install ## The in-process tests: pure engines, handlers through dispatch, course builds (no browser, wheel, load or integration; under a minute)
+	$(PY) -m pytest -q -m "$(UNIT_TESTS)"
+
+integration: install ## The workbench over HTTP, the demo in a child process, the course CLI, the Tutor render (also in make test)
+	$(PY) -m pytest -q -m "integration and not browser and not load"
 
 AXE_VERSION := 4.14.1
 AXE_JS := .cache/axe/node_modules/axe-core/axe.min.js

@@ -77,6 +77,10 @@ BROWSER_STRINGS = {
     "deadline_yours": _("Your deadline: {date} ({days} working days)"),
     "deadline_right": _("Right deadline: {date} ({expected} working days, ± {tolerance})"),
     "deadline_skipped": _("Days not counted"),
+    # Dates in the learner's text: "10 Februari 2026" (the date input itself follows the browser).
+    "date_long": _("{day} {month} {year}"),
+    "months": [_("January"), _("February"), _("March"), _("April"), _("May"), _("June"), _("July"),
+               _("August"), _("September"), _("October"), _("November"), _("December")],
     "deadline_closed": _("Offices are closed on the day you picked ({why})."),
     "kind_weekend": _("weekend"),
     "kind_holiday": _("national holiday"),

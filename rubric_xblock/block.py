@@ -267,9 +267,18 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
         context = getattr(usage_id, "context_key", None) or getattr(usage_id, "course_key", None)
         return (str(context) if context else "workbench"), str(usage_id)
 
+    def _parsed_rubric(self):
+        """``parsed_rubric(self.rubric)``, once per block instance (one request) while the field
+        holds the same value: a handler that reads the rubric twice pays its canonical JSON once."""
+        raw = self.rubric
+        memo = self.__dict__.get("_rubric_memo")
+        if memo is None or memo[0] is not raw:
+            memo = self.__dict__["_rubric_memo"] = (raw, parsed_rubric(raw))
+        return memo[1]
+
     def _rubric(self):
         try:
-            return parsed_rubric(self.rubric)[0]
+            return self._parsed_rubric()[0]
         except RubricError as err:
             raise HandlerError(409, "RUBRIC_INVALID", N_("This reflection's rubric is not valid; ask course staff.")) \
                 from err
@@ -338,7 +347,7 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
     def _current_version(self):
         """The current rubric's version, or None when the rubric is not valid."""
         try:
-            return parsed_rubric(self.rubric)[1]
+            return self._parsed_rubric()[1]
         except RubricError:
             return None
 
@@ -370,37 +379,38 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
 
     # -- Learner state as JSON ---------------------------------------------------------------
 
-    def _learner_state(self, reflection=None, text=None):
+    def _learner_state(self, reflection=None, text=None, assessments=None):
         """Everything the learner's page shows, from the learner's own records.
 
-        A caller that has just written ``reflection`` (and knows its ``text``) passes them
-        to save reading them back.
+        A caller that has just written ``reflection`` (and knows its ``text``, and its
+        ``assessments``: ``{}`` for a new submission) passes them to save reading them back.
         """
         attrs = self._user_attrs()
         anonymous_id = attrs.get("edx-platform.anonymous_user_id")
         state = {
             "step": "write",
-            "draft": {"text": self.draft, "saved_at": self.draft_saved_at or None,
-                      "words": count_words(self.draft), "personal_data": find_personal_data(self.draft)},
+            "draft": None,
             "submission": None,
             "self_assessment": None,
             "result": None,
             "simulation": self._simulation_run(attrs.get("edx-platform.username")),
             "signed_in": bool(anonymous_id),
         }
-        if not anonymous_id:
+        if anonymous_id and reflection is None:
+            course_id, item_id = self._ids()
+            reflection = self._store().get_reflection(course_id, item_id, anonymous_id)
+        if reflection is None:
+            draft = self.draft
+            state["draft"] = {"text": draft, "saved_at": self.draft_saved_at or None,
+                              "words": count_words(draft), "personal_data": find_personal_data(draft)}
             return state
         store = self._store()
-        course_id, item_id = self._ids()
-        if reflection is None:
-            reflection = store.get_reflection(course_id, item_id, anonymous_id)
-        if reflection is None:
-            return state
         state["draft"] = {"text": "", "saved_at": None, "words": 0, "personal_data": []}  # the submission supersedes it
         state["submission"] = {"text": store.submission_text(reflection) if text is None else text,
                                "submitted_at": reflection.submitted_at.isoformat(),
                                "words": reflection.word_count}
-        assessments = store.get_assessments(reflection)
+        if assessments is None:
+            assessments = store.get_assessments(reflection)
         mine = store.to_rubric_assessment(assessments.get("self"))
         state["self_assessment"] = self._assessment_json(mine)
         current_version = self._current_version()
@@ -576,19 +586,23 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
             raise HandlerError(400, "PERSONAL_DATA",
                            N_("Your text seems to contain a NIK or a phone number. Remove it, or confirm "
                               "that it is needed."))
+        # The queue's flags known at submission go into the reflection's one INSERT: the
+        # learner's unit (issue 11) and whether the linked role-play breached a critical duty.
+        unit = self.learner_unit()
+        breached = self._critical_breach(username)
         try:
-            unit = self.learner_unit()
-            reflection = store.create_reflection(course_id, item_id, anonymous_id, username, text, check.words, unit)
+            reflection = store.create_reflection(course_id, item_id, anonymous_id, username, text, check.words, unit,
+                                                 breached=breached, sample_share=self.agreement_share)
         except store.Conflict as err:
             raise HandlerError(409, err.code, N_("You have already submitted this reflection.")) from err
-        self._after_submit(reflection, username)
+        self._after_submit(reflection)
         self.submission_uuid = reflection.submission_uuid
         self.submitted_at = reflection.submitted_at.isoformat()
         self.draft = text
         self.runtime.publish(self, "completion", {"completion": 1.0})
         self._event("submitted", {"submission_uuid": reflection.submission_uuid, "words": check.words,
                                   "personal_data": list(check.personal_data), "unit": reflection.unit})
-        return {"state": self._learner_state(reflection, text)}
+        return {"state": self._learner_state(reflection, text, assessments={})}  # just created: none yet
 
     @json_endpoint
     def self_assess(self, data):

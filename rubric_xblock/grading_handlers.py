@@ -110,15 +110,8 @@ class GradingMixin(XBlockMixin):
             isinstance(d, dict) and d.get("critical") is True and d.get("status") == "breached"
             for d in duties.values())
 
-    def _after_submit(self, reflection, username):
-        """Queue flags known at submission: in the agreement sample? critical duty breached?"""
-        from .models import Reflection
-
-        sampled = grading.in_sample(reflection.submission_uuid, self.agreement_share)
-        breached = self._critical_breach(username)
-        if sampled or breached:
-            Reflection.objects.filter(pk=reflection.pk).update(sampled=sampled, breached=breached)
-            reflection.sampled, reflection.breached = sampled, breached
+    def _after_submit(self, reflection):
+        """A new submission changes the queue's counts (its flags were stored with its row)."""
         self._gstore().forget_counts(reflection.course_id, reflection.item_id)
 
     def _grading_facts(self, anonymous_id, reflection, assessments):

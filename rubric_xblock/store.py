@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import compat
+from . import compat, grading
 from .models import Assessment, AssessmentChange, CriterionAssessment, Reflection, RubricVersion
 from .rubric import Assessment as RubricAssessment
 from .rubric import CriterionResult, final_score, rubric_from_assessment, storable
@@ -54,24 +54,28 @@ def find_reflection(course_id, item_id, submission_uuid):
                                      submission_uuid=submission_uuid).first()
 
 
-def create_reflection(course_id, item_id, student_id, username, text, word_count, unit=""):
+def create_reflection(course_id, item_id, student_id, username, text, word_count, unit="", breached=False,
+                      sample_share=0):
     """Store the final text in edx-submissions and index it; at most one per learner.
 
-    The index row is written first inside one transaction, so two simultaneous submits
-    meet the unique constraint and only one edx-submission is created.
+    One transaction, one commit: the edx-submission first, then the index row with every
+    queue flag known at submission (the agreement sample is decided by the new uuid). Two
+    simultaneous submits meet the index's unique constraint; the loser's transaction rolls
+    back whole, its edx-submission with it, so only one edx-submission is kept. The attempt
+    is always the learner's first (the constraint allows one reflection per learner), so
+    edx-submissions need not count earlier ones.
     """
     now = timezone.now()
     try:
         with transaction.atomic():
+            submission = compat.submissions_api().create_submission(
+                student_item(course_id, item_id, student_id), {"text": text}, submitted_at=now, attempt_number=1,
+            )
             reflection = Reflection.objects.create(
                 course_id=course_id, item_id=item_id, student_id=student_id, username=username or "",
-                word_count=word_count, submitted_at=now, unit=unit or "",
+                submission_uuid=submission["uuid"], word_count=word_count, submitted_at=now, unit=unit or "",
+                breached=bool(breached), sampled=grading.in_sample(submission["uuid"], sample_share),
             )
-            submission = compat.submissions_api().create_submission(
-                student_item(course_id, item_id, student_id), {"text": text}, submitted_at=now,
-            )
-            reflection.submission_uuid = submission["uuid"]
-            reflection.save(update_fields=["submission_uuid"])
     except IntegrityError as err:
         raise Conflict("ALREADY_SUBMITTED") from err
     return reflection

@@ -262,3 +262,35 @@ def bench_rubric_scale(measure):
     figures[f"flat_within_{FLAT_BUDGET}"] = all(value <= FLAT_BUDGET for value in figures["flat"].values())
     figures["csv_under_50_mb"] = large["csv_peak_mb"] < 50
     return figures
+
+
+def main(argv):
+    """``python -m tests.bench_rubric [dispatch|scale ...]``: the reflection's handler costs
+    (``dispatch``) and grading at scale (``scale``, issue 12), as JSON; BENCH_RUNS calls each (60)."""
+    import os
+    import sys
+
+    from tests import bench_django
+    from tests.bench_timing import samples_ns
+
+    bench_django.setup("bench-rubric-")
+    runs = int(os.environ.get("BENCH_RUNS", "60"))
+
+    def timed(fn):
+        return samples_ns(fn, runs, 5)
+
+    parts = argv or ["dispatch", "scale"]
+    report = {"load_average": os.getloadavg()[0], "runs": runs}
+    if "dispatch" in parts:
+        report["rubric_reflection"] = bench_rubric(timed)
+    if "scale" in parts:
+        report["rubric_grading_at_scale"] = bench_rubric_scale(timed)
+    report["load_average_after"] = os.getloadavg()[0]
+    json.dump(report, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

@@ -390,3 +390,35 @@ def bench_speed(runs):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
     return {"reflection": reflection_figures(runs), "roleplay": roleplay_figures(runs),
             "memo": memo_figures(), "first_compile": compile_figures(runs)}
+
+
+PARTS = {"reflection": reflection_figures, "roleplay": roleplay_figures, "memo": memo_figures,
+         "first_compile": compile_figures}
+
+
+def main(argv):
+    """``python -m tests.bench_speed [part ...]``: issue 16's figures (every part, or the named ones:
+    reflection, roleplay, memo, first_compile) as JSON, then the budget lines; BENCH_RUNS rounds (60)."""
+    from tests import bench_django  # noqa: PLC0415
+
+    bench_django.setup("bench-speed-")
+    runs = int(os.environ.get("BENCH_RUNS", "60"))
+    parts = argv or list(PARTS)
+    unknown = [part for part in parts if part not in PARTS]
+    if unknown:
+        raise SystemExit(f"unknown part {unknown}; choose from {list(PARTS)}")
+    patch_peers()
+    for noisy in ("openassessment", "workbench.runtime", "waffle"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
+    report = {part: PARTS[part]() if part == "memo" else PARTS[part](runs) for part in parts}
+    print(json.dumps(report, indent=2))
+    reflection = report.get("reflection", {})
+    if "vs_ora2" in reflection:
+        ratios = reflection["vs_ora2"]
+        print(f"load average {os.getloadavg()[0]:.2f}; reflection vs ORA2: render {ratios['render']}x (budget <= 1), "
+              f"submit {ratios['submit']}x, self_assess {ratios['self_assess']}x (budget <= 0.4): "
+              f"{'yes' if ratios['render'] <= 1 and max(ratios['submit'], ratios['self_assess']) <= 0.4 else 'NO'}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -136,6 +136,16 @@ def workbench(db):
     return scenarios.SCENARIOS
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that loads the workbench's scenarios is an ``integration`` test: it goes through
+    the workbench's whole Django stack (URLs, views, its runtime, every scenario parsed), the
+    slower layer ``make integration`` runs apart from ``make unit``."""
+    integration = pytest.mark.integration
+    for item in items:
+        if "workbench" in getattr(item, "fixturenames", ()):
+            item.add_marker(integration)
+
+
 # The browser harness's fixtures, declared here once so that every folder's browser tests
 # share one demo server and one Chromium (Playwright allows one sync session per process).
 from tests.browser_harness import axe_source, browser, demo_server, open_page, scan, shot  # noqa: E402,F401

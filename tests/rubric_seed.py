@@ -83,6 +83,10 @@ def seed(course_id, item_id, count, prefix, rubric=None, peer_per=0, staff_share
                           level_a=len(c.levels) - 1, level_b=(a.reflection_id % len(c.levels)),
                           graded_at=now - timedelta(days=31 * (a.reflection_id % 3)))
             for a in made if a.kind == Assessment.STAFF for c in criteria], batch_size=5000)
+    if rubric is not None and count:
+        from rubric_xblock.grading_store import bump_agreement_stamp
+
+        bump_agreement_stamp(course_id, item_id)  # as every write of pairs does
     return ids
 
 

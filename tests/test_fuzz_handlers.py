@@ -26,7 +26,7 @@ CODE = re.compile(r"^[A-Z][A-Z_]*$")
 ROLEPLAY = {
     "state": [], "start": ["attempt"], "choose": ["node", "step", "choice"],
     "record": ["node", "step", "record"],
-    "editor_validate": ["scenario"], "editor_save": ["scenario", "settings"],
+    "editor_load": [], "editor_validate": ["scenario"], "editor_save": ["scenario", "settings"],
     "editor_playtest": ["scenario", "action", "run", "choice", "record"], "editor_import_twee": ["text"],
     "editor_import_text": ["text"], "editor_export": ["scenario", "format"],
     "analytics": ["version", "unit", "from", "to"], "roster_upload": ["csv"], "roster_info": [],

@@ -76,6 +76,26 @@ def test_browser_strings_are_all_in_the_catalogs(extracted):
     assert set(RUBRIC.values()) <= extracted["rubric_xblock"]
 
 
+@pytest.mark.parametrize(("locale", "months", "written"), [
+    ("id", ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+            "November", "Desember"], "10 Februari 2026"),
+    ("en", ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December"], "10 February 2026"),
+])
+def test_the_record_steps_dates_are_written_as_the_language_writes_them(locale, months, written):
+    """The role-play's script writes 2026-02-10 with the catalog's month names and order
+    (complaint_sim.js ``longDate``), not as an ISO date."""
+    from complaint_sim_xblock.strings import browser_strings
+
+    with catalogs.catalog_path("complaint_sim_xblock", locale, "mo").open("rb") as handle:
+        strings = browser_strings(gettext.GNUTranslations(handle).gettext)
+    assert strings["months"] == months
+    assert strings["date_long"].format(day=10, month=strings["months"][1], year=2026) == written
+    script = (ROOT / "complaint_sim_xblock" / "public" / "complaint_sim.js").read_text(encoding="utf-8")
+    for shown in ("dated.story_date", "d.date", "d.right_date", "day.date"):  # each date the learner reads
+        assert f"longDate({shown})" in script, shown
+
+
 def english_literals(script_text):
     """String literals in a script that read as prose: two or more plain words.
 
@@ -142,6 +162,7 @@ SIM_PAGE = "/scenario/complaint_sim.0/?student=lang_check"
 RUBRIC_PAGE = "/scenario/rubric_reflection.0/?student=lang_check"
 
 
+@pytest.mark.integration  # a child demo process: migrations and every workbench scenario
 def test_demo_is_indonesian_by_default():
     html = render_demo(None, SIM_PAGE, RUBRIC_PAGE)
     assert '"start": "Mulai bermain peran"' in html
@@ -151,6 +172,7 @@ def test_demo_is_indonesian_by_default():
     assert "Rubrik" in html
 
 
+@pytest.mark.integration
 def test_demo_follows_demo_language_en():
     html = render_demo("en", SIM_PAGE, RUBRIC_PAGE)
     assert '"start": "Start the role-play"' in html

@@ -32,6 +32,16 @@ function ComplaintSimBlock(runtime, element, args) {
     });
   }
 
+  // A date as the page's language writes it ("10 Februari 2026", "10 February 2026"), with the
+  // month names and order from the block's catalog; anything but "YYYY-MM-DD" is shown as given.
+  function longDate(iso) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso || ""));
+    var month = parts && S.months[parseInt(parts[2], 10) - 1];
+    if (!month) { return iso; }
+    return S.date_long.replace("{day}", String(parseInt(parts[3], 10))).replace("{month}", month)
+      .replace("{year}", parts[1]);
+  }
+
   var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
 
   function paragraphs(text, cls) {
@@ -140,7 +150,7 @@ function ComplaintSimBlock(runtime, element, args) {
       var input = box.querySelector("select, input, textarea");
       if (!label || !input) { return; }
       var value = input.tagName === "SELECT" && input.selectedIndex >= 0 ?
-        input.options[input.selectedIndex].text : input.value;
+        input.options[input.selectedIndex].text : input.type === "date" ? longDate(input.value) : input.value;
       fields.push({label: label.textContent, value: value});
     });
     return fields;
@@ -219,7 +229,7 @@ function ComplaintSimBlock(runtime, element, args) {
     }
     return el("div", {"class": "csim-field"}, [
       el("label", {"for": id, text: S.deadline_date}),
-      el("p", {"class": "csim-hint", id: id + "-hint", text: fmt(S.deadline_date_hint, {date: dated.story_date})}),
+      el("p", {"class": "csim-hint", id: id + "-hint", text: fmt(S.deadline_date_hint, {date: longDate(dated.story_date)})}),
       el("input", {id: id, name: "deadline_date", type: "date", min: dated.story_date, required: "required",
         "aria-describedby": id + "-hint"})]);
   }
@@ -255,15 +265,15 @@ function ComplaintSimBlock(runtime, element, args) {
 
   function deadlineDetail(d) {
     var box = el("div", {"class": "csim-deadline-detail"}, [
-      el("p", {text: fmt(S.deadline_yours, {date: d.date, days: d.days})}),
-      el("p", {text: fmt(S.deadline_right, {date: d.right_date, expected: d.expected, tolerance: d.tolerance})})]);
+      el("p", {text: fmt(S.deadline_yours, {date: longDate(d.date), days: d.days})}),
+      el("p", {text: fmt(S.deadline_right, {date: longDate(d.right_date), expected: d.expected, tolerance: d.tolerance})})]);
     if (d.closed) {
       box.appendChild(el("p", {text: fmt(S.deadline_closed, {why: d.closed.name || S["kind_" + d.closed.kind]})}));
     }
     if (d.skipped.length) {
       var list = el("ul", {"class": "csim-skipped"});
       d.skipped.forEach(function (day) {
-        list.appendChild(el("li", {text: day.date + " — " + (day.name || S["kind_" + day.kind])}));
+        list.appendChild(el("li", {text: longDate(day.date) + " — " + (day.name || S["kind_" + day.kind])}));
       });
       box.appendChild(el("p", {text: S.deadline_skipped + ":"}));
       box.appendChild(list);

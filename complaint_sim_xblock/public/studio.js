@@ -13,16 +13,56 @@
  */
 function ComplaintSimEditor(runtime, element, args) {
   "use strict";
+  // Init data comes from the block's own escaped <script type="application/json"> (the server
+  // never puts author or learner text into the runtime's init arguments). It holds the strings,
+  // limits and settings, not the scenario: that comes from editor_load (at 500 nodes it is
+  // larger than all the rest of the page), "Loading…" until then. Until it has arrived the
+  // editor shows nothing to edit and no Save (data-state is not "ready"); a failed load says
+  // so and offers to try again. Then ComplaintSimEditorMount draws the editor.
+  var root = element.jquery ? element[0] : element;
+  args = JSON.parse(root.querySelector('script[type="application/json"]').textContent);
+  var ed = root.querySelector(".cse") || root;
+  var S = args.strings;
+  var loading = ed.querySelector(".cse-loading");
+  var mounted = null;
+  // Cancel before the editor is drawn: nothing to lose (once drawn, the editor's own handler asks).
+  ed.querySelector(".cancel-button").addEventListener("click", function (event) {
+    if (mounted) { return; }
+    event.preventDefault();
+    runtime.notify("cancel", {});
+  });
+  function load() {
+    var t0 = window.performance ? performance.now() : Date.now();
+    ed.setAttribute("data-state", "loading");
+    TangerangXBlocks.clear(loading).appendChild(document.createTextNode(S.loading));
+    TangerangXBlocks.postJson(runtime, root, "editor_load", {}, S.offline).then(function (result) {
+      if (!result.ok) {
+        ed.setAttribute("data-state", "failed");
+        var why = (result.data && result.data.error && result.data.error.message) || S.error;
+        TangerangXBlocks.clear(loading).appendChild(TangerangXBlocks.el("span", {"class": "cse-error",
+                                                                            text: S.load_failed + " " + why}));
+        loading.appendChild(document.createTextNode(" "));
+        loading.appendChild(TangerangXBlocks.button(S.retry, load, {"class": "cse-retry"}));
+        return;
+      }
+      ed.setAttribute("data-load-ms", String(Math.round((window.performance ? performance.now() : Date.now()) - t0)));
+      args.scenario = result.data.scenario;
+      args.authored = !!result.data.authored;
+      args.register = result.data.register;
+      mounted = ComplaintSimEditorMount(runtime, root, ed, args);
+    });
+  }
+  load();
+}
+
+// The editor itself, once editor_load has given the scenario (args.scenario, authored, register).
+function ComplaintSimEditorMount(runtime, root, ed, args) {
+  "use strict";
+  var t0 = window.performance ? performance.now() : Date.now();
   var ns = window.ComplaintSimScenario;
   var model = ns.model;
   var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
   var button = TangerangXBlocks.button;
-  // Init data comes from the block's own escaped <script type="application/json"> (the server
-  // never puts author or learner text into the runtime's init arguments).
-  var root = element.jquery ? element[0] : element;
-  args = JSON.parse(root.querySelector('script[type="application/json"]').textContent);
-  var t0 = window.performance ? performance.now() : Date.now();
-  var ed = root.querySelector(".cse") || root;
   var S = args.strings;
   var doc = new model.Document(args.scenario || {}, args.settings || {});
   // The validation report arrives from editor_validate right after opening; until then: checking.

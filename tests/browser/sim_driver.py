@@ -11,6 +11,9 @@ import yaml
 
 from complaint_sim_xblock import workdays
 
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember"]
+
 ROOT = Path(__file__).resolve().parents[2]
 KTP_EL = ROOT / "complaint_sim_xblock" / "scenarios" / "ktp_el_terlambat.yaml"
 SCENARIO_PATH = "/scenario/complaint_sim.0/"
@@ -149,6 +152,12 @@ class Sim:
         story = self.data["story_date"]
         story = story if isinstance(story, datetime.date) else datetime.date.fromisoformat(str(story))
         return workdays.add_working_days(story, int(days)).isoformat()
+
+    @staticmethod
+    def long_date(iso):
+        """An ISO date as an Indonesian page writes it: '2026-02-10' -> '10 Februari 2026'."""
+        day = datetime.date.fromisoformat(iso)
+        return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
     def play(self, route):
         """Follow ``route`` (pairs of node id and choice id; ``RECORD`` fills the record)."""

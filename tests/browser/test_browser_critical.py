@@ -4,6 +4,7 @@ capped score; the record's date picker works with the keyboard; Lanjut moves a n
 The scenario (data_amplop.yaml) is saved through the editor's text pane on a demo server of
 this module's own, so the shared demo's packaged scenarios stay untouched.
 """
+import re
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,8 @@ def test_taking_the_money_caps_the_score_and_leads_the_debrief(open_page, amplop
     form.locator("select[name=referral]").select_option("Disdukcapil")
     date = form.locator("input[name=deadline_date]")
     assert date.get_attribute("type") == "date" and date.get_attribute("min") == "2026-03-17"
+    hint = form.locator("#" + date.get_attribute("aria-describedby")).inner_text()
+    assert "sejak 17 Maret 2026:" in hint, hint
     order = type_date(page, date, "2026", "03", "26")
     page.keyboard.press("ArrowDown")  # the last segment typed goes one down, then back up
     assert date.input_value() != "2026-03-26"
@@ -99,5 +102,8 @@ def test_taking_the_money_caps_the_score_and_leads_the_debrief(open_page, amplop
     assert debrief.locator(".csim-compare").get_attribute("open") is not None  # the path, where the record is
     record = debrief.locator(".csim-deadline-detail").inner_text()
     shot(page, "debrief-path")
-    assert "2026-03-26" in record and "Hari Suci Nyepi" in record and "Cuti bersama" in record
+    assert "Hari Suci Nyepi" in record and "Cuti bersama" in record
+    # dates as Indonesians write them, not ISO: the deadline picked, the right one, the days skipped
+    assert "Tenggat Anda: 26 Maret 2026" in record and "18 Maret 2026 — Cuti bersama" in record, record
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", record), record
     assert root.evaluate("node => node.scrollWidth <= node.clientWidth + 1")

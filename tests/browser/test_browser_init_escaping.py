@@ -103,7 +103,7 @@ def test_roleplay_pages_on_the_workbench_run_no_injected_script(poisoned_demo, o
     page.goto(base + "studio_view/?student=staff")
     args = _init(page)
     usage = _usage(page, "complaint_sim")
-    scenario = poisoned(args["scenario"])
+    scenario = poisoned(_post(page, usage, "editor_load", "staff", {})[1]["scenario"])
     settings = {**args["settings"], "display_name": "Main peran " + PAYLOAD}
     status, body = _post(page, usage, "editor_save", "staff", {"scenario": scenario, "settings": settings})
     assert status == 200, body

@@ -99,8 +99,8 @@ def test_the_record_step_confirms_what_was_saved_without_the_answer_key(open_pag
     assert "Catatan tersimpan" in saved.text_content()
     values = saved.locator("dd").all_inner_texts()
     deadline = GOOD_RECORD["deadline_days"]
-    if "story_date" in sim.data:  # the deadline is a date: the date the learner picked is shown
-        deadline = sim.deadline_date(deadline)
+    if "story_date" in sim.data:  # the deadline is a date: the date the learner picked, as Indonesians write it
+        deadline = sim.long_date(sim.deadline_date(deadline))
     assert values[:4] == [GOOD_RECORD["category"], "Rendah", GOOD_RECORD["referral"], deadline]
     assert GOOD_RECORD["summary"] in values
     text = sim.root.locator(".csim-body").text_content()

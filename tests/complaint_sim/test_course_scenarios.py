@@ -5,7 +5,9 @@ The search is breadth-first over the states a learner can be in (node, variables
 critical duties breached so far), moving only with ``session.choose`` and
 ``session.submit_record``, so every path found is one a learner can really play.
 """
+import copy
 import datetime
+import functools
 from collections import deque
 from pathlib import Path
 
@@ -24,10 +26,18 @@ INTEGRITY = {"ktp_el_terlambat.yaml", "uang_pelicin.yaml", "penghubung_lapor.yam
              "tindak_lanjut_hari_kelima.yaml"}
 
 
+@functools.cache
+def _parsed(name):
+    """A packaged file's YAML, parsed once per run (libyaml where PyYAML has it: eight tests read
+    each of the eleven files)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((SCENARIOS / name).read_text(encoding="utf-8"), Loader=loader)
+
+
 def load(name):
-    """The raw YAML data and the compiled scenario of a packaged file."""
-    data = yaml.safe_load((SCENARIOS / name).read_text(encoding="utf-8"))
-    return data, compile_scenario(data)
+    """The raw YAML data (a copy a test may change) and the compiled scenario of a packaged file."""
+    data = copy.deepcopy(_parsed(name))
+    return data, compile_scenario(copy.deepcopy(data))
 
 
 def critical_duties(data):
@@ -70,14 +80,20 @@ def explore(data, scenario):
     return paths, after_breach
 
 
+@functools.cache
+def explored(name):
+    """``explore`` of a packaged file, searched once per run for the two tests that read it."""
+    return explore(*load(name))
+
+
 def test_the_course_ships_every_roleplay():
     assert len(FILES) == COURSE_ROLEPLAYS, FILES
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_every_ending_is_reached_by_playing(name):
-    data, scenario = load(name)
-    paths, _ = explore(data, scenario)
+    _, scenario = load(name)
+    paths, _ = explored(name)
     endings = {n.id for n in scenario.nodes.values() if n.type == "ending"}
     assert len(endings) >= 3, f"{name}: at least three endings"
     assert endings - set(paths) == set(), f"{name}: endings no learner can reach"
@@ -90,7 +106,7 @@ def test_no_good_or_fair_ending_after_a_critical_breach(name):
     data, scenario = load(name)
     if name in INTEGRITY:
         assert critical_duties(data), f"{name}: at least one critical duty"
-    _, after_breach = explore(data, scenario)
+    _, after_breach = explored(name)
     leaks = {e: p for e, p in after_breach.items() if scenario.node(e).quality != "poor"}
     assert leaks == {}, f"{name}: a breached critical duty still reaches {leaks}"
 

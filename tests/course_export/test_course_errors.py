@@ -219,6 +219,7 @@ def test_roleplay_defaults_are_the_blocks_field_defaults():
     assert ROLEPLAY_DEFAULTS == {key: ComplaintSimBlock.fields[key].default for key in ROLEPLAY_SETTINGS}
 
 
+@pytest.mark.integration  # a child Python process
 def test_python_dash_m_course_export(tmp_path):
     out = tmp_path / "c.tar.gz"
     result = subprocess.run([sys.executable, "-m", "course_export", "build", "-o", str(out)],

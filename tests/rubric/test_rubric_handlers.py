@@ -55,6 +55,23 @@ def test_submit_twice_is_409_and_stores_one(submitted):
                                     "item_id": str(submitted.usage), "item_type": "rubric_reflection"})) == 1
 
 
+def test_a_submit_writes_its_reflection_once_with_every_queue_flag(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = Course(agreement_share=100)  # every submission in the agreement sample
+    with CaptureQueriesContext(connection) as queries:
+        assert call(course.block("budi"), "submit", {"text": GOOD_TEXT, "confirm": True})[0] == 200
+    writes = [q["sql"] for q in queries.captured_queries if "rubric_xblock_reflection" in q["sql"]
+              and not q["sql"].startswith("SELECT")]
+    # One INSERT carries the edx-submission's uuid and the sample flag: no second write to fix them up.
+    assert len(writes) == 1 and writes[0].startswith("INSERT"), writes
+    reflection = Reflection.objects.get()
+    assert reflection.sampled is True and reflection.submission_uuid and reflection.needs_second is False
+    from submissions import api
+    assert api.get_submission(reflection.submission_uuid)["attempt_number"] == 1
+
+
 def test_draft_after_submit_is_409(submitted):
     assert error_code(call(submitted.block("budi"), "save_draft", {"text": "lagi"})) == "ALREADY_SUBMITTED"
 

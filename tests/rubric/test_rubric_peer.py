@@ -69,6 +69,20 @@ def test_allocation_is_fewest_first_and_serves_late_learners(db):
     assert body["review"]["submission_uuid"] == Reflection.objects.get(username="late").submission_uuid
 
 
+def test_reviews_given_in_another_block_of_the_course_neither_count_nor_block_here(db):
+    from rubric_support import OTHER_USAGE
+
+    first, other = _peer_course(peer_count=1), _peer_course(usage=OTHER_USAGE, peer_count=1)
+    for course in (first, other):
+        _submit(course, ["budi", "sari"])
+    _review(other, "budi")  # budi's one review, in the other block (the same anonymous id)
+    assert call(other.block("budi"), "learner_state")[1]["state"]["peer"]["done"] == 1
+    assert call(first.block("budi"), "learner_state")[1]["state"]["peer"]["done"] == 0
+    review = call(first.block("budi"), "peer_next")[1]["review"]  # not "done", nor the other block's open one
+    assert review["submission_uuid"] == Reflection.objects.get(item_id=str(first.usage),
+                                                               username="sari").submission_uuid
+
+
 def test_a_review_of_a_submission_not_allocated_is_403_and_twice_is_409(db):
     course = _peer_course()
     _submit(course, ["budi", "sari", "rina"])
@@ -196,6 +210,39 @@ def test_a_sampled_submission_gets_a_blind_second_grade_and_agreement_figures(db
     assert error_code(call(course.block("staff1", staff=True), "staff_grade",
                            {"submission_uuid": second["submission_uuid"], "selections": MID,
                             "expected_version": 0, "second": True})) == "SECOND_NOT_NEEDED"
+
+
+def test_the_agreement_summary_is_kept_under_the_blocks_stamp_and_follows_a_regrade(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rubric_xblock.models import AgreementStamp
+
+    course = Course(agreement_share=100, self_assessment=False, grade_release="staff")
+    _submit(course, ["budi"])
+    uuid = Reflection.objects.get().submission_uuid
+    assert call(course.block("staff1", staff=True), "staff_grade",
+                {"submission_uuid": uuid, "selections": FULL_MARKS, "expected_version": 0})[0] == 200
+    assert not AgreementStamp.objects.exists()  # a first grade alone pairs with nothing: no stamp
+    assert call(course.block("staff2", staff=True), "staff_grade",
+                {"submission_uuid": uuid, "selections": MID, "expected_version": 0, "second": True})[0] == 200
+    stamp = AgreementStamp.objects.get().stamp
+
+    def empati():
+        summary = call(course.block("staff1", staff=True), "agreement_summary")[1]["agreement"]
+        return summary["kinds"]["staff_staff"]["criteria"]["empati"]["exact"]
+
+    assert empati() == 0.0
+    with CaptureQueriesContext(connection) as queries:
+        assert empati() == 0.0
+    # Served from the cache: one read of the stamp, nothing that counts the pairs.
+    pair_reads = [q["sql"] for q in queries.captured_queries if "agreement" in q["sql"]]
+    assert len(pair_reads) == 1 and "rubric_xblock_agreementstamp" in pair_reads[0], pair_reads
+    # staff1 regrades to staff2's levels: the pairs are rewritten, the stamp raised, the summary new.
+    assert call(course.block("staff1", staff=True), "staff_grade",
+                {"submission_uuid": uuid, "selections": MID, "expected_version": 1})[0] == 200
+    assert AgreementStamp.objects.get().stamp == stamp + 1
+    assert empati() == 1.0
 
 
 def _released(course, name="budi"):

@@ -11,7 +11,8 @@ from workbench.scenarios import get_scenarios
 
 from rubric_xblock.models import Reflection
 
-pytestmark = pytest.mark.django_db
+# Every workbench scenario loaded per test, over its URLs and views: the integration layer.
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 SCENARIO_ID = "rubric_reflection.0"
 TEXT = " ".join(["Saya menyapa warga dengan hormat dan menolak uang rokok secara sopan."] * 8)
 FULL = {"empati": "baik", "integritas": "sangat-baik", "prosedur": "baik", "dokumentasi": "sebagian"}

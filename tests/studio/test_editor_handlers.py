@@ -12,8 +12,8 @@ from tests.conftest import init_data, post
 from tests.studio.conftest import DATA, StudioPermissions
 
 SETTINGS = {"display_name": "Antrean printer", "weight": 2.5, "max_attempts": 5, "grading_policy": "last"}
-HANDLERS = ["editor_validate", "editor_save", "editor_playtest", "editor_import_twee", "editor_import_text",
-            "editor_export"]
+HANDLERS = ["editor_load", "editor_validate", "editor_save", "editor_playtest", "editor_import_twee",
+            "editor_import_text", "editor_export"]
 
 
 def snapshot(block):
@@ -247,20 +247,59 @@ def test_twine_import_refuses_text_without_passages(block_as):
 
 # --- The view -------------------------------------------------------------------------------
 
-def test_studio_view_carries_the_scenario_strings_and_report(block_as, mini):
+def test_studio_view_carries_strings_and_settings_but_neither_scenario_nor_report(block_as, mini):
     block = block_as("staff")
     frag = block.studio_view()
     assert "editor-with-buttons" in frag.body_html()
     assert frag.js_init_fn == "ComplaintSimEditor"
     args = init_data(frag)
-    assert args["authored"] is False
-    # No validation report in the page (the editor asks editor_validate once drawn): opening a
-    # 500-node scenario must not wait for the check.
-    assert "report" not in args
-    assert args["strings"]["save"] == "Save"
-    post(block, "editor_save", {"scenario": mini})
+    # Neither the scenario (editor_load gives it: at 500 nodes it outweighs the rest of the page)
+    # nor the validation report (editor_validate, once drawn) is part of the page.
+    assert "scenario" not in args and "report" not in args and "authored" not in args
+    assert args["strings"]["save"] == "Save" and args["strings"]["loading"] == "Loading…"
+    assert args["settings"]["grading_policy"] == block.grading_policy
+    post(block, "editor_save", {"scenario": mini, "settings": SETTINGS})
     args = init_data(block.studio_view())
-    assert args["authored"] is True and args["scenario"] == block.scenario
+    assert "scenario" not in args and args["settings"] == SETTINGS
+
+
+def test_a_500_node_editor_page_does_not_carry_the_scenario(block_as):
+    from tests.bench_editor import generate_scenario
+
+    block = block_as("staff")
+    unauthored = block.studio_view().body_html()
+    assert post(block, "editor_save", {"scenario": generate_scenario(500)})[0] == 200
+    html = block.studio_view().body_html()
+    assert "Turn 499: the citizen" not in html and '"d499"' not in html
+    assert html == unauthored  # the page does not grow with the scenario
+
+
+def test_editor_load_gives_the_author_the_stored_scenario_and_its_register(block_as, mini):
+    block = block_as("staff")
+    status, body = post(block, "editor_load", {})
+    assert status == 200 and body["authored"] is False
+    assert body["scenario"] == block.scenario_data() and body["scenario"]["nodes"]  # the packaged example
+    assert body["register"]["laws"] and body["register"]["maladministration"]
+    post(block, "editor_save", {"scenario": mini})
+    status, body = post(block, "editor_load", {})
+    assert status == 200 and body["authored"] is True and body["scenario"] == block.scenario
+    # A Studio author (studio_user_permissions) may load too; one who cannot write the course may not.
+    assert post(block_as("learner", permissions=StudioPermissions(can_write=True)), "editor_load", {})[0] == 200
+    status, body = post(block_as("learner", permissions=StudioPermissions(can_write=False)), "editor_load", {})
+    assert status == 403 and body["error"]["code"] == "STAFF_ONLY" and "scenario" not in body
+
+
+def test_the_editor_page_is_built_once_per_language(block_as, monkeypatch):
+    from complaint_sim_xblock import studio
+
+    block = block_as("staff")
+    first = block.studio_view().body_html()
+    calls = []
+    monkeypatch.setattr(studio, "editor_strings", lambda gettext: calls.append(1) or {})
+    assert block.studio_view().body_html() == first and not calls
+    monkeypatch.setattr(studio, "_EDITOR_PAGES", {})
+    block.studio_view()
+    assert calls == [1]
 
 
 def test_editor_strings_are_all_marked_for_extraction():

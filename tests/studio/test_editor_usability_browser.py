@@ -185,3 +185,36 @@ def test_the_map_view_mounts_read_only_with_choice_counts_as_edge_bands(editor_p
     assert drawn["legend"] == ["tidak ada", "< 10 %", "10–30 %", "30–60 %", "≥ 60 %"]
     assert drawn["focusable"] == 0
     page.shot("map-weighted")
+
+
+def test_the_scenario_arrives_after_the_page_and_a_failed_load_offers_nothing_to_lose(chromium, studio_server):
+    """The page carries no scenario: the editor says "Loading…" and asks editor_load. When that
+    fails it says so, shows no Save and nothing to edit, and Try again loads it."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    held = []
+    def hold(route):  # answered below, by hand
+        held.append(route)
+
+    page.route("**/editor_load/**", hold)
+    page.goto(studio_server.url + "/scenario/complaint_sim.0/studio_view/?student=staff_author")
+    page.wait_for_function("() => document.querySelector('.cse').dataset.state === 'loading'")
+    assert "pembuka" not in page.content()  # the scenario is not in the page
+    assert page.locator(".cse-loading").inner_text() == "Loading…"
+    assert not page.locator(".save-button").is_visible() and not page.locator(".cse-tabs").is_visible()
+    while not held:
+        page.wait_for_timeout(50)
+    held.pop().fulfill(status=500, content_type="text/html", body="<h1>Server Error</h1>")
+    page.wait_for_selector('.cse[data-state="failed"]')
+    assert page.locator(".cse-loading").inner_text().startswith("The scenario could not be loaded")
+    assert not page.locator(".save-button").is_visible() and page.locator("g.cse-node").count() == 0
+    assert page.locator(".cancel-button").is_visible()
+    page.unroute("**/editor_load/**")
+    page.click(".cse-retry")
+    page.wait_for_selector('.cse[data-state="ready"]')
+    assert page.locator(".save-button").is_visible() and not page.locator(".cse-loading").is_visible()
+    assert page.locator('g.cse-node[data-id="pembuka"]').count() == 1
+    assert not page.errors, page.errors
+    context.close()

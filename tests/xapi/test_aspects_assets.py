@@ -52,6 +52,7 @@ def tutor_env(tmp_path_factory):
     return {"root": root, "env": env, "docs": docs, "formatted_sql": json.loads(done.stdout)}
 
 
+@pytest.mark.integration  # runs Tutor (.venv-tutor) in child processes
 def test_tutor_renders_the_dockerfile_line_and_the_init_task(tutor_env):
     dockerfile = (tutor_env["root"] / "env" / "build" / "openedx" / "Dockerfile").read_text(encoding="utf-8")
     assert "$PIP_COMMAND install 'tangerang-complaint-xblocks==0.1.0'" in dockerfile
@@ -77,6 +78,7 @@ def test_tutor_renders_the_dockerfile_line_and_the_init_task(tutor_env):
     assert f"$PIP_COMMAND install '{spec}'" in dockerfile and "tangerang-complaint-xblocks==" not in dockerfile
 
 
+@pytest.mark.integration  # runs Tutor (.venv-tutor) in child processes
 def test_assets_are_three_datasets_three_charts_and_a_dashboard(tutor_env):
     docs = tutor_env["docs"]
     datasets = {d["table_name"]: d for d in docs if str(d.get("table_name", "")).startswith("tangerang_")}
