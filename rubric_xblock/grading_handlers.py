@@ -348,17 +348,21 @@ class GradingMixin(XBlockMixin):
         model = self._save_staff_grade(reflection, assessment, grader_id, grader, expected,
                                        already_released=bool(median and median.released_at))
         gstore.record_pairs(reflection, rubric)
+        self._publish_staff_graded(reflection, model, grader_id)
+        return {"submission": self._staff_payload(reflection, grader_id=grader_id)}
+
+    def _publish_staff_graded(self, reflection, model, grader_id, appeal=False):
+        """Publish ``staff_graded`` for a saved staff grade (a first grade, an override, an appeal's)."""
         payload = {"submission_uuid": reflection.submission_uuid, "grader_id": grader_id,
                    "version": model.version, "points_earned": model.points_earned,
                    "points_possible": model.points_possible, "rubric_version": model.rubric_version,
-                   "released": model.released_at is not None, "unit": reflection.unit}
+                   "released": model.released_at is not None, "unit": reflection.unit, "appeal": appeal}
         learner_id = self._learner_user_id(reflection)
         if learner_id is not None:
             # The graded learner, so that an xAPI statement names the learner, not the grader, as
             # its actor (ERB reads ``data.user_id`` before the context's user).
             payload["user_id"] = learner_id
         self._event("staff_graded", payload)
-        return {"submission": self._staff_payload(reflection, grader_id=grader_id)}
 
     @json_endpoint
     def release_grades(self, data):
@@ -667,4 +671,7 @@ class GradingMixin(XBlockMixin):
         except store.Conflict as err:
             raise HandlerError(409, "APPEAL_DECIDED", N_("This appeal has already been decided.")) from err
         self._event("appeal_decided", {"submission_uuid": reflection.submission_uuid, "decision": decision})
+        if decision == "changed":
+            # The changed grade is a new staff grade: Aspects sees the score the learner now has.
+            self._publish_staff_graded(reflection, counted, grader_id, appeal=True)
         return {"submission": self._staff_payload(reflection, grader_id=grader_id)}

@@ -271,9 +271,13 @@ def test_an_appeal_is_decided_by_a_different_grader_with_its_audit(db):
     assert error_code(call(course.block("staff1", staff=True), "decide_appeal", decision)) == "SAME_GRADER"
     assert error_code(call(course.block("staff2", staff=True), "decide_appeal",
                            {**decision, "decision": "maybe"})) == "BAD_REQUEST"
-    status, body = call(course.block("staff2", staff=True), "decide_appeal", decision)
+    decider = course.block("staff2", staff=True)
+    status, body = call(decider, "decide_appeal", decision)
     assert status == 200, body
     assert body["submission"]["appeal"]["status"] == "changed"
+    # The changed grade is published as a staff grade too, so Aspects sees the learner's new score.
+    graded = decider.runtime.events("rubric_reflection.staff_graded")
+    assert [(g["appeal"], g["points_earned"], g["released"]) for g in graded] == [(True, 4, True)]
     assert _score(course, "budi")["points_earned"] == 4
     assert error_code(call(course.block("staff3", staff=True), "decide_appeal", decision)) == "APPEAL_DECIDED"
     state = call(course.block("budi"), "learner_state")[1]["state"]
@@ -299,9 +303,11 @@ def test_an_upheld_appeal_keeps_the_grade(db):
     course = Course(self_assessment=False)
     uuid = _released(course)
     call(course.block("budi"), "appeal", {"reason": "Saya sudah menolak gratifikasi dengan jelas."})
-    status, body = call(course.block("staff2", staff=True), "decide_appeal",
+    decider = course.block("staff2", staff=True)
+    status, body = call(decider, "decide_appeal",
                         {"submission_uuid": uuid, "decision": "upheld", "reason": "Nilai sesuai rubrik."})
     assert status == 200 and body["submission"]["appeal"]["status"] == "upheld"
+    assert decider.runtime.events("rubric_reflection.staff_graded") == []  # no new grade, no new score
     assert _score(course, "budi")["points_earned"] == 0
 
 
