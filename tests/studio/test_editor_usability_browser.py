@@ -218,3 +218,12 @@ def test_the_scenario_arrives_after_the_page_and_a_failed_load_offers_nothing_to
     assert page.locator('g.cse-node[data-id="pembuka"]').count() == 1
     assert not page.errors, page.errors
     context.close()
+
+
+def test_the_editor_uses_the_width_of_the_page(editor_page):
+    """At 1280 px the map gets the room beside the inspector (it was a 330 px strip inside the
+    demo's 48rem column), and nothing widens the page."""
+    page = editor_page
+    width = page.locator(".cse-map").bounding_box()["width"]
+    assert width >= 700, width
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
