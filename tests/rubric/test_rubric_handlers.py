@@ -396,8 +396,12 @@ def test_the_run_shown_is_the_one_the_role_play_counts(policy, attempt, points):
     assert (sim["attempt"], sim["points"], sim["attempts"]) == (attempt, points, 2)
     assert sim["counted_by"] == ("last" if policy == "last" else "best")
     # The breach flag reads the same counted run: only the counted 0/16 retry breached.
-    call(block, "submit", {"text": GOOD_TEXT, "confirm": True})
+    block, asked = linked_block(course, "budi", policy)
+    state = call(block, "submit", {"text": GOOD_TEXT, "confirm": True})[1]["state"]
     assert Reflection.objects.get().breached is (policy == "last")
+    assert state["simulation"]["attempt"] == attempt
+    # One read of the learner's run and one of the role-play's policy serve the flag and the state.
+    assert block.runtime.service(block, "user_state").calls == [("budi", SIM_USAGE)] and asked == [SIM_USAGE]
     staff, _asked = linked_block(course, "staff1", policy, staff=True)
     uuid = Reflection.objects.get().submission_uuid
     shown = call(staff, "staff_submission", {"submission_uuid": uuid})[1]["submission"]["simulation"]
