@@ -55,7 +55,7 @@ def test_submit_twice_is_409_and_stores_one(submitted):
                                     "item_id": str(submitted.usage), "item_type": "rubric_reflection"})) == 1
 
 
-def test_a_submit_writes_its_reflection_once_with_every_queue_flag(db):
+def test_a_submit_writes_its_reflection_and_every_queue_flag_in_two_statements(db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -64,8 +64,10 @@ def test_a_submit_writes_its_reflection_once_with_every_queue_flag(db):
         assert call(course.block("budi"), "submit", {"text": GOOD_TEXT, "confirm": True})[0] == 200
     writes = [q["sql"] for q in queries.captured_queries if "rubric_xblock_reflection" in q["sql"]
               and not q["sql"].startswith("SELECT")]
-    # One INSERT carries the edx-submission's uuid and the sample flag: no second write to fix them up.
-    assert len(writes) == 1 and writes[0].startswith("INSERT"), writes
+    # The row first (it claims the learner's one slot), then one UPDATE with the edx-submission's
+    # uuid and the sample flag the uuid decides: no later write to fix the flags up.
+    assert [w.split()[0] for w in writes] == ["INSERT", "UPDATE"], writes
+    assert '"submission_uuid"' in writes[1] and '"sampled"' in writes[1]
     reflection = Reflection.objects.get()
     assert reflection.sampled is True and reflection.submission_uuid and reflection.needs_second is False
     from submissions import api
