@@ -7,11 +7,13 @@ on the packaged KTP-el role-play:
   the pure flow (``flow.start`` / ``choose`` / ``proceed`` / ``record``), and its ending is
   added with ``aggregates.record`` in a transaction, the function the block's ``_commit``
   calls (8 units, 30 days);
-* the staff ``analytics`` handler and the ``state`` of a learner whose debrief carries
-  colleague shares are timed at 200 and at 20,000 attempts, against the ``state`` of a
-  learner in the middle of an attempt (budget: each <= 2x, and 20,000 / 200 <= 1.3), in one
-  interleaved loop (``bench_timing.interleaved_ns``: 10 untimed rounds, then ``BENCH_RUNS``
-  rounds of the three calls in rotating order; medians);
+* two blocks of the same role-play, one with 200 attempts and one with 20,000, in one
+  table (as in an LMS: every block's rows together): on each, the staff ``analytics``
+  handler and the ``state`` of a learner whose debrief carries colleague shares are timed
+  against the ``state`` of a learner in the middle of an attempt (budget: each <= 2x, and
+  20,000 / 200 <= 1.3), all six calls in one interleaved loop
+  (``bench_timing.interleaved_ns``: 10 untimed rounds, then ``BENCH_RUNS`` rounds in rotating
+  order, gc before; medians), so the 200 and the 20,000 figures are taken side by side;
 * the ``choose`` that ends an attempt, with the recording and with it replaced by nothing
   (budget: recording adds <= 50 %).
 
@@ -40,11 +42,36 @@ UNITS = [f"Kelurahan {n}" for n in ("Sudimara", "Paninggilan", "Karang Tengah", 
 SMALL, LARGE = 200, 20_000
 
 
-def _usage(client):
+def _usage(client, scenario_name=SCENARIO):
     import re
 
-    page = client.get(f"/scenario/{SCENARIO}/?student=bench").content.decode("utf-8")
+    page = client.get(f"/scenario/{scenario_name}/?student=bench").content.decode("utf-8")
     return re.search(r"data-usage=['\"]([^'\"]+\.complaint_sim\.[^'\"]+)['\"]", page).group(1)
+
+
+def _second_block():
+    """The name of a second workbench scenario holding the same role-play (another block)."""
+    from workbench.scenarios import add_xml_scenario, get_scenarios
+
+    name = "complaint_sim.bench-small"
+    if name not in get_scenarios():
+        add_xml_scenario(name, "Bench: the same role-play, a second block", get_scenarios()[SCENARIO].xml)
+    return name
+
+
+def _learners(client, usage):
+    """A learner in the middle of an attempt ("mid") and one after an ending ("done")."""
+    from tests.browser.sim_driver import GOOD_RECORD, ROUTE_GOOD
+
+    _post(client, usage, "start", "mid", {"attempt": 1})
+    _post(client, usage, "choose", "mid", {"node": "pembuka", "step": 0, "choice": "sapa-validasi"})
+    _post(client, usage, "start", "done", {"attempt": 1})
+    for step, (node, choice) in enumerate(ROUTE_GOOD):
+        if choice == "RECORD":
+            _post(client, usage, "record", "done", {"node": node, "step": step,
+                                                    "record": {**GOOD_RECORD, "deadline_days": 5}})
+        else:
+            _post(client, usage, "choose", "done", {"node": node, "step": step, "choice": choice})
 
 
 def _post(client, usage, handler, student, payload):
@@ -90,7 +117,7 @@ def generate(scenario, usage, count, rng, offset):
                               first_day + datetime.timedelta(days=i % 30))
 
 
-WARMUP = 10  # untimed rounds of the three calls before each size's timed rounds
+WARMUP = 10  # untimed rounds of the timed calls before the timed rounds
 
 
 def bench_analytics(runs=60, large=LARGE):
@@ -99,48 +126,39 @@ def bench_analytics(runs=60, large=LARGE):
 
     from complaint_sim_xblock import aggregates
     from complaint_sim_xblock.block import ComplaintSimBlock, default_scenario
-    from tests.browser.sim_driver import ROUTE_GOOD, ROUTE_POOR
+    from tests.browser.sim_driver import ROUTE_POOR
 
     client = Client()
-    usage = _usage(client)
+    usages = {SMALL: _usage(client, _second_block()), large: _usage(client)}
+    usage = usages[large]
     scenario = default_scenario()
     rng = random.Random(11)
-    _post(client, usage, "start", "mid", {"attempt": 1})
-    _post(client, usage, "choose", "mid", {"node": "pembuka", "step": 0, "choice": "sapa-validasi"})
-    _post(client, usage, "start", "done", {"attempt": 1})
-    for step, (node, choice) in enumerate(ROUTE_GOOD):
-        if choice == "RECORD":
-            from tests.browser.sim_driver import GOOD_RECORD
-
-            _post(client, usage, "record", "done", {"node": node, "step": step,
-                                                    "record": {**GOOD_RECORD, "deadline_days": 5}})
-        else:
-            _post(client, usage, "choose", "done", {"node": node, "step": step, "choice": choice})
-    figures = {}
-    recorded = 1  # "done" above
-    for size in (SMALL, large):
+    figures, generation = {}, {}
+    for size, block in usages.items():
+        _learners(client, block)  # "done" is the block's first recorded attempt
         started = time.perf_counter()
-        generate(scenario, usage, size - recorded, rng, recorded)
-        generation = time.perf_counter() - started
-        recorded = size
-        assert any(t.get("peers") for t in _post(client, usage, "state", "done", {})["state"]["debrief"]["turns"])
-        # One loop of rounds, each calling the three handlers once (in rotating order): the ratios
-        # compare calls made side by side, whatever the machine's other users do meanwhile.
-        samples = interleaved_ns({
-            "state": lambda: _post(client, usage, "state", "mid", {}),
-            "debrief": lambda: _post(client, usage, "state", "done", {}),
-            "analytics": lambda: _post(client, usage, "analytics", "staff_bench", {}),
-        }, runs, WARMUP)
-        state, debrief, analytics = (median_ms(samples[name]) for name in ("state", "debrief", "analytics"))
-        rows = aggregates.RoleplayCounter.objects.filter(usage_key=usage).count()
+        generate(scenario, block, size - 1, rng, 1)
+        generation[size] = time.perf_counter() - started
+        assert any(t.get("peers") for t in _post(client, block, "state", "done", {})["state"]["debrief"]["turns"])
+    # One loop of rounds, each calling the three handlers on both blocks once (in rotating order):
+    # every ratio, and the growth from 200 to 20,000, compares calls made side by side, whatever
+    # the machine's other users do meanwhile.
+    calls = {}
+    for size, block in usages.items():
+        calls[f"state {size}"] = lambda block=block: _post(client, block, "state", "mid", {})
+        calls[f"debrief {size}"] = lambda block=block: _post(client, block, "state", "done", {})
+        calls[f"analytics {size}"] = lambda block=block: _post(client, block, "analytics", "staff_bench", {})
+    samples = interleaved_ns(calls, runs, WARMUP)
+    for size, block in usages.items():
+        state, debrief, analytics = (median_ms(samples[f"{name} {size}"]) for name in ("state", "debrief", "analytics"))
+        rows = aggregates.RoleplayCounter.objects.filter(usage_key=block).count()
         figures[size] = {"state_ms": round(state, 3), "debrief_ms": round(debrief, 3),
                          "analytics_ms": round(analytics, 3), "debrief_ratio": round(debrief / state, 2),
                          "analytics_ratio": round(analytics / state, 2), "aggregate_rows": rows,
-                         "generation_s": round(generation, 1)}
+                         "generation_s": round(generation[size], 1)}
     figures["growth"] = {key: round(figures[large][f"{key}_ms"] / figures[SMALL][f"{key}_ms"], 2)
                          for key in ("debrief", "analytics", "state")}
-    # The same growth with each figure taken relative to `state` measured beside it: the machine's
-    # load, which moves every millisecond figure between the two sizes, cancels out.
+    # The same growth with each figure taken relative to `state` measured beside it.
     figures["growth_vs_state"] = {key: round(figures[large][f"{key}_ratio"] / figures[SMALL][f"{key}_ratio"], 2)
                                   for key in ("debrief", "analytics")}
 
