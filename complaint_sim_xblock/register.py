@@ -8,6 +8,7 @@ duty's ``basis`` into full citations, lists the *cuti bersama* days and renders 
 HTML for a course page. The package register is read once per process: it is package data and
 never changes while the process runs.
 """
+import datetime
 import functools
 import html
 import json
@@ -20,6 +21,19 @@ STATUS_TEXT = {  # Indonesian: the register page is course content, in the cours
     "berlaku": "berlaku", "diubah": "diubah oleh {others}", "diganti": "diganti oleh {others}",
     "dicabut": "dicabut", "dicabut_by": "dicabut oleh {others}",
 }
+
+
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember")
+
+
+def tanggal(iso):
+    """An ISO date as Indonesians write it: '2026-12-01' -> '1 Desember 2026' (other text unchanged)."""
+    try:
+        day = datetime.date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
 def _plain(data):
@@ -120,7 +134,8 @@ def status_text(law, laws):
 
 
 def register_html(ids, laws):
-    """An HTML list of the register entries ``ids`` (title, status, source, last checked)."""
+    """An HTML list of the register entries ``ids`` (title, status, source, last checked, then the
+    entry's note: what the check rested on)."""
     items = []
     for law_id in ids:
         law = laws.get(law_id)
@@ -129,6 +144,7 @@ def register_html(ids, laws):
         parts = [f"<strong>{html.escape(law['title'])}</strong>", f"<em>{html.escape(status_text(law, laws))}</em>"]
         if law.get("url"):
             parts.append(f'<a href="{html.escape(law["url"], quote=True)}">sumber</a>')
-        parts.append(f"diperiksa {html.escape(law['checked'])}" if law.get("checked") else "belum diperiksa")
-        items.append("<li>" + " — ".join(parts) + "</li>")
+        parts.append(f"diperiksa {html.escape(tanggal(law['checked']))}" if law.get("checked") else "belum diperiksa")
+        note = f"<br/><small>Catatan: {html.escape(law['note'])}</small>" if law.get("note") else ""
+        items.append("<li>" + " — ".join(parts) + note + "</li>")
     return "<ul>" + "".join(items) + "</ul>" if items else ""

@@ -3,6 +3,7 @@
 Raw HTML in the Markdown is not rendered (markdown-it ``html: False``), and the result
 is cleaned with an allow-list, so a page can never carry a script into the course.
 """
+import functools
 import re
 
 import bleach
@@ -37,8 +38,14 @@ def split_title(text):
     return match.group(1).strip(), text[match.end():]
 
 
+@functools.lru_cache(maxsize=1024)
 def render_markdown(text):
-    """Sanitised HTML for Markdown ``text``; raises ValueError if it is not well-formed XML."""
+    """Sanitised HTML for Markdown ``text``; raises ValueError if it is not well-formed XML.
+
+    Pure (text in, text out), so remembered per text: a build renders each page, prompt and quiz
+    text, and a process that builds again (the demo, the tests) meets the same texts. A text that
+    raises is not remembered.
+    """
     html = _cleaner().clean(_MARKDOWN.render(text)).strip()
     html = html.replace("<br>", "<br/>").replace("<hr>", "<hr/>")
     html = re.sub(r"<img([^>]*?)\s*/?>", r"<img\1/>", html)

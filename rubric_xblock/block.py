@@ -288,15 +288,22 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
 
         return store
 
-    def _simulation_run(self, username):
-        """The learner's counted run of the linked role-play, or None (no link, no service…)."""
+    def _linked_run(self, username):
+        """``(history, grading policy)`` of the learner in the linked role-play, ``(None, None)``
+        without one. A handler that needs both the run's summary and its breach (``submit``)
+        reads them once and passes this on as ``linked``."""
         history = self._simulation_history(username)
-        return summarise_run(history, self._linked_grading_policy()) if history else None
+        return (history, self._linked_grading_policy()) if history else (None, None)
 
-    def _linked_simulation_attempt(self, username):
+    def _simulation_run(self, username, linked=None):
+        """The learner's counted run of the linked role-play, or None (no link, no service…)."""
+        history, policy = linked or self._linked_run(username)
+        return summarise_run(history, policy) if history else None
+
+    def _linked_simulation_attempt(self, username, linked=None):
         """The raw history entry of the learner's counted run (``{}`` when there is none)."""
-        history = self._simulation_history(username)
-        return (counted_attempt(history, self._linked_grading_policy()) if history else None) or {}
+        history, policy = linked or self._linked_run(username)
+        return (counted_attempt(history, policy) if history else None) or {}
 
     def _linked_grading_policy(self):
         """The linked role-play's ``grading_policy`` (``"best"`` or ``"last"``): which run counts.
@@ -379,11 +386,12 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
 
     # -- Learner state as JSON ---------------------------------------------------------------
 
-    def _learner_state(self, reflection=None, text=None, assessments=None):
+    def _learner_state(self, reflection=None, text=None, assessments=None, linked=None):
         """Everything the learner's page shows, from the learner's own records.
 
         A caller that has just written ``reflection`` (and knows its ``text``, and its
-        ``assessments``: ``{}`` for a new submission) passes them to save reading them back.
+        ``assessments``: ``{}`` for a new submission, and the ``linked`` run it read) passes
+        them to save reading them back.
         """
         attrs = self._user_attrs()
         anonymous_id = attrs.get("edx-platform.anonymous_user_id")
@@ -393,7 +401,7 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
             "submission": None,
             "self_assessment": None,
             "result": None,
-            "simulation": self._simulation_run(attrs.get("edx-platform.username")),
+            "simulation": self._simulation_run(attrs.get("edx-platform.username"), linked),
             "signed_in": bool(anonymous_id),
         }
         if anonymous_id and reflection is None:
@@ -589,7 +597,8 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
         # The queue's flags known at submission go into the reflection's one INSERT: the
         # learner's unit (issue 11) and whether the linked role-play breached a critical duty.
         unit = self.learner_unit()
-        breached = self._critical_breach(username)
+        linked = self._linked_run(username)  # read once: the breach flag and the state's run summary
+        breached = self._critical_breach(username, linked)
         try:
             reflection = store.create_reflection(course_id, item_id, anonymous_id, username, text, check.words, unit,
                                                  breached=breached, sample_share=self.agreement_share)
@@ -602,7 +611,7 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
         self.runtime.publish(self, "completion", {"completion": 1.0})
         self._event("submitted", {"submission_uuid": reflection.submission_uuid, "words": check.words,
                                   "personal_data": list(check.personal_data), "unit": reflection.unit})
-        return {"state": self._learner_state(reflection, text, assessments={})}  # just created: none yet
+        return {"state": self._learner_state(reflection, text, assessments={}, linked=linked)}  # none yet
 
     @json_endpoint
     def self_assess(self, data):

@@ -95,13 +95,13 @@ class GradingMixin(XBlockMixin):
         example_ids = [e.pk for e in gstore.examples(course_id, item_id)]
         return grading.training_status(example_ids, gstore.training_attempts(example_ids, anonymous_id))
 
-    def _critical_breach(self, username):
+    def _critical_breach(self, username, linked=None):
         """True when the learner's counted run of the linked role-play breached a critical duty.
 
         Read from the run's data: the role-play's ``critical_breaches`` list on the attempt (also
         a duty with ``critical`` true and status ``breached``, or ``critical_breached``); otherwise none.
         """
-        attempt = self._linked_simulation_attempt(username)
+        attempt = self._linked_simulation_attempt(username, linked)
         if attempt.get("critical_breached") is True or (
                 isinstance(attempt.get("critical_breaches"), list) and attempt["critical_breaches"]):
             return True

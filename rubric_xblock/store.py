@@ -58,24 +58,28 @@ def create_reflection(course_id, item_id, student_id, username, text, word_count
                       sample_share=0):
     """Store the final text in edx-submissions and index it; at most one per learner.
 
-    One transaction, one commit: the edx-submission first, then the index row with every
-    queue flag known at submission (the agreement sample is decided by the new uuid). Two
-    simultaneous submits meet the index's unique constraint; the loser's transaction rolls
-    back whole, its edx-submission with it, so only one edx-submission is kept. The attempt
-    is always the learner's first (the constraint allows one reflection per learner), so
-    edx-submissions need not count earlier ones.
+    One transaction, one commit. The index row is written first, with the queue flags known
+    before the submission (unit, critical breach), so two simultaneous submits meet its unique
+    constraint before either reaches edx-submissions (whose own get-or-create of the student
+    item is not safe against a racing twin: it answered 500 on MariaDB) and only one
+    edx-submission is created; the row then gets the submission's uuid and the agreement
+    sample flag (decided by that uuid) in one UPDATE. The attempt is always the learner's first
+    (one reflection per learner), so edx-submissions need not count earlier ones.
     """
     now = timezone.now()
     try:
         with transaction.atomic():
+            reflection = Reflection.objects.create(
+                course_id=course_id, item_id=item_id, student_id=student_id, username=username or "",
+                word_count=word_count, submitted_at=now, unit=unit or "", breached=bool(breached),
+            )
             submission = compat.submissions_api().create_submission(
                 student_item(course_id, item_id, student_id), {"text": text}, submitted_at=now, attempt_number=1,
             )
-            reflection = Reflection.objects.create(
-                course_id=course_id, item_id=item_id, student_id=student_id, username=username or "",
-                submission_uuid=submission["uuid"], word_count=word_count, submitted_at=now, unit=unit or "",
-                breached=bool(breached), sampled=grading.in_sample(submission["uuid"], sample_share),
-            )
+            reflection.submission_uuid = submission["uuid"]
+            reflection.sampled = grading.in_sample(submission["uuid"], sample_share)
+            Reflection.objects.filter(pk=reflection.pk).update(submission_uuid=reflection.submission_uuid,
+                                                               sampled=reflection.sampled)
     except IntegrityError as err:
         raise Conflict("ALREADY_SUBMITTED") from err
     return reflection

@@ -3,9 +3,21 @@
 Absent outside the LMS (the workbench, Studio's previews, the tests): then no learner has a
 cohort and the roster decides. Tests replace :func:`cohort_name` here.
 """
+import functools
 import logging
 
 log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _cohorts():
+    """The LMS's cohorts module, or None outside the LMS: looked up once per process (a failed
+    import is not cached by Python and searched the whole path again on every submit)."""
+    try:
+        from openedx.core.djangoapps.course_groups import cohorts
+    except ImportError:
+        return None
+    return cohorts
 
 
 def cohort_name(course_key, user_id):
@@ -13,11 +25,11 @@ def cohort_name(course_key, user_id):
 
     Never assigns a cohort (``assign=False``): reading analytics must not change who is where.
     """
-    try:
-        from django.contrib.auth import get_user_model
-        from openedx.core.djangoapps.course_groups import cohorts
-    except ImportError:
+    cohorts = _cohorts()
+    if cohorts is None:
         return None
+    from django.contrib.auth import get_user_model
+
     if course_key is None or user_id is None or not hasattr(course_key, "org"):
         return None
     try:

@@ -156,6 +156,8 @@
     this.zoom = 1;
     this.layout = null;
     this.nodeEls = {};
+    this.marks = {};
+    this.pending = null;
     this.focusId = null;
     this.weights = this.options.counts ? weights(this.options.counts) : null;
     this.percent = this.options.percent || function (share) { return Math.round(share * 100) + " %"; };
@@ -192,6 +194,7 @@
   };
   // Move the map's one tab stop to node `id`; with `focus`, focus it and scroll it into view.
   MapView.prototype.focusNode = function (id, focus) {
+    if (!this.nodeEls[id]) { this.drawRest(); }
     var g = this.nodeEls[id];
     if (!g) { return; }
     if (this.focusId && this.nodeEls[this.focusId]) { this.nodeEls[this.focusId].setAttribute("tabindex", "-1"); }
@@ -208,29 +211,73 @@
     if (state.route && state.route[node.id]) { cls += " on-route"; }
     return cls;
   };
+  // Larger maps draw the part in view first (and the selected and start nodes), the rest just
+  // after the first frame: opening a 500-node scenario does not wait for 2,000 off-screen edges.
+  var LAZY_NODES = 150;
   MapView.prototype.render = function (scenario, state) {
     state = state || {};
     var S = this.S, self = this;
     var layout = this.layout = computeLayout(scenario);
     this.startId = scenario.start && layout.pos[scenario.start] ? scenario.start : null;
-    var weighted = this.weights;
-    var list = model.nodes(scenario);
+    this.state = state;
+    this.marks = {};
+    this.seq = (this.seq || 0) + 1;
+    var list = model.nodes(scenario).filter(function (node) { return node && layout.pos[node.id]; });
     var drawn = {};
+    var unique = list.filter(function (node) { return drawn[node.id] ? false : (drawn[node.id] = true); });
+    var inView = list.length > LAZY_NODES ? this.viewTest(state) : null;
+    var now = inView ? unique.filter(function (node) { return inView(node.id); }) : unique;
+    var later = inView ? unique.filter(function (node) { return !inView(node.id); }) : [];
     // The whole drawing as one string: parsing it is several times faster than building
     // 500 nodes and 2,000 edges element by element (the 500-node budget in tests/bench_editor.py).
-    var parts = ['<svg xmlns="' + SVGNS + '" class="cse-svg' + (weighted ? " is-weighted" : "") + '" role="group" aria-label="' +
+    var parts = ['<svg xmlns="' + SVGNS + '" class="cse-svg' + (this.weights ? " is-weighted" : "") + '" role="group" aria-label="' +
                  esc(S.map_label || "") + '" viewBox="0 0 ' + layout.width + " " + layout.height + '" width="' +
                  Math.round(layout.width * this.zoom) + '" height="' + Math.round(layout.height * this.zoom) + '">',
                  '<defs><marker id="cse-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9"' +
                  ' markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="cse-arrowhead"/></marker></defs>',
                  '<g class="cse-edges">'];
-    list.forEach(function (node) {
-      if (!node || !layout.pos[node.id]) { return; }
+    this.edgesHtml(parts, list, inView && later.length ? function (from, to) { return inView(from) || inView(to); } : null);
+    parts.push('</g><g class="cse-nodes">');
+    now.forEach(function (node) { self.nodeHtml(parts, node); });
+    parts.push("</g></svg>");
+    this.box.innerHTML = parts.join("");
+    this.nodeEls = {};
+    this.indexNodes(this.box.querySelectorAll("g.cse-node"));
+    this.pending = later.length ? {nodes: later, edges: list, inView: inView} : null;
+    if (this.pending) {
+      var seq = this.seq;
+      var run = function () { if (self.seq === seq) { self.drawRest(); } };
+      if (root.requestAnimationFrame) { root.requestAnimationFrame(function () { root.setTimeout(run, 0); }); }
+      else { root.setTimeout(run, 0); }
+    }
+    var keep = this.focusId && this.nodeEls[this.focusId] ? this.focusId : null;
+    this.focusId = null;
+    var stop = state.selected && this.nodeEls[state.selected] ? state.selected : keep || this.startId;
+    if (!this.options.noKeyboard && stop) { this.focusNode(stop, false); }
+    if (this.weights) { this.renderLegend(); }
+  };
+  // Which nodes a lazy render draws at once: those in (or near) the map's visible area, the
+  // selected one, the one holding the tab stop and the start.
+  MapView.prototype.viewTest = function (state) {
+    var box = this.box, z = this.zoom || 1, pos = this.layout.pos, self = this;
+    var x0 = box.scrollLeft / z - COLW, y0 = box.scrollTop / z - ROWH;
+    var x1 = (box.scrollLeft + (box.clientWidth || 1400)) / z + COLW, y1 = (box.scrollTop + (box.clientHeight || 800)) / z + ROWH;
+    return function (id) {
+      var p = pos[id];
+      if (id === state.selected || id === self.startId || id === self.focusId) { return true; }
+      return p.x + W >= x0 && p.x <= x1 && p.y + H >= y0 && p.y <= y1;
+    };
+  };
+  // The <path>s of the edges out of `nodes` into `parts`; with `test`, those for which
+  // test(from, to) holds.
+  MapView.prototype.edgesHtml = function (parts, nodes, test) {
+    var layout = this.layout, weighted = this.weights, S = this.S, self = this;
+    nodes.forEach(function (node) {
       var a = layout.pos[node.id];
       var w = weighted ? weighted[node.id] || {} : null;
       edgesOf(node).forEach(function (edge) {
         var b = layout.pos[edge.target];
-        if (!b) { return; }
+        if (!b || (test && !test(node.id, edge.target))) { return; }
         var extra = "", tip = "";
         if (w) {
           var info = w[edge.choice] || {count: 0, share: 0, band: 0};
@@ -244,43 +291,60 @@
                    edgePath(a, b, b.col <= a.col) + '">' + tip + "</path>");
       });
     });
-    parts.push('</g><g class="cse-nodes">');
-    var focusable = !this.options.noKeyboard;
-    list.forEach(function (node) {
-      if (!node || !layout.pos[node.id] || drawn[node.id]) { return; }
-      drawn[node.id] = true;
-      var p = layout.pos[node.id];
-      var type = S["type_" + node.type] || node.type || "";
-      // The node's name (its <title>: tooltip and accessible name): id, type, the text's start.
-      var label = node.id + " (" + type + ")" + (snippet(node) ? ": " + snippet(node) : "");
-      parts.push('<g class="' + self.nodeClass(node, state) + '" data-id="' + esc(node.id) + '" transform="translate(' +
-                 p.x + "," + p.y + ')"' + (focusable ? ' tabindex="-1" role="button"' : "") +
-                 '><rect width="' + W + '" height="' + H + '" rx="' + (node.type === "ending" ? 20 : 6) + '"/>' +
-                 '<text x="10" y="18" class="cse-node-id">' + esc((node.id === self.startId ? "▶ " : "") + node.id) +
-                 '</text><text x="10" y="36" class="cse-node-sub">' + esc(snippet(node)) + "</text><title>" +
-                 esc(label) + "</title></g>");
+  };
+  MapView.prototype.nodeHtml = function (parts, node) {
+    var p = this.layout.pos[node.id], S = this.S;
+    var type = S["type_" + node.type] || node.type || "";
+    // The node's name (its <title>: tooltip and accessible name): id, type, the text's start.
+    var label = node.id + " (" + type + ")" + (snippet(node) ? ": " + snippet(node) : "");
+    parts.push('<g class="' + this.nodeClass(node, this.state) + '" data-id="' + esc(node.id) + '" transform="translate(' +
+               p.x + "," + p.y + ')"' + (this.options.noKeyboard ? "" : ' tabindex="-1" role="button"') +
+               '><rect width="' + W + '" height="' + H + '" rx="' + (node.type === "ending" ? 20 : 6) + '"/>' +
+               '<text x="10" y="18" class="cse-node-id">' + esc((node.id === this.startId ? "▶ " : "") + node.id) +
+               '</text><text x="10" y="36" class="cse-node-sub">' + esc(snippet(node)) + "</text><title>" +
+               esc(label) + "</title></g>");
+  };
+  MapView.prototype.indexNodes = function (elements) {
+    var self = this;
+    Array.prototype.forEach.call(elements, function (g) { self.nodeEls[g.getAttribute("data-id")] = g; });
+  };
+  // The rest of a lazy render: the nodes not drawn yet, the edges not drawn yet (those between
+  // two nodes out of view), with the marks set since the render. Runs at once when anything
+  // needs a node not drawn yet.
+  MapView.prototype.drawRest = function () {
+    var pending = this.pending, self = this;
+    if (!pending) { return; }
+    this.pending = null;
+    var inView = pending.inView;
+    var edges = [], nodes = [];
+    this.edgesHtml(edges, pending.edges.filter(function (node) { return !inView(node.id); }),
+                   function (from, to) { return !inView(to); });
+    pending.nodes.forEach(function (node) { self.nodeHtml(nodes, node); });
+    var svg = this.box.querySelector("svg.cse-svg");
+    svg.querySelector("g.cse-edges").insertAdjacentHTML("beforeend", edges.join(""));
+    var group = svg.querySelector("g.cse-nodes");
+    var before = group.childElementCount;
+    group.insertAdjacentHTML("beforeend", nodes.join(""));
+    var added = Array.prototype.slice.call(group.children, before);
+    this.indexNodes(added);
+    var marks = this.marks;
+    added.forEach(function (g) {
+      var id = g.getAttribute("data-id");
+      Object.keys(marks).forEach(function (cls) { g.classList.toggle(cls, !!marks[cls][id]); });
     });
-    parts.push("</g></svg>");
-    this.box.innerHTML = parts.join("");
-    this.nodeEls = {};
-    Array.prototype.forEach.call(this.box.querySelectorAll("g.cse-node"), function (g) {
-      self.nodeEls[g.getAttribute("data-id")] = g;
-    });
-    var keep = this.focusId && this.nodeEls[this.focusId] ? this.focusId : null;
-    this.focusId = null;
-    var stop = state.selected && this.nodeEls[state.selected] ? state.selected : keep || this.startId;
-    if (focusable && stop) { this.focusNode(stop, false); }
-    if (weighted) { this.renderLegend(); }
   };
   // The classes that follow selection, problems, the route and the playtest, without redrawing.
   MapView.prototype.mark = function (id, cls, on) {
+    (this.marks[cls] = this.marks[cls] || {})[id] = !!on;
     if (this.nodeEls[id]) { this.nodeEls[id].classList.toggle(cls, !!on); }
   };
   MapView.prototype.markAll = function (cls, ids) {
-    var self = this;
-    Object.keys(this.nodeEls).forEach(function (id) { self.nodeEls[id].classList.toggle(cls, !!ids[id]); });
+    var self = this, marks = this.marks[cls] = {};
+    Object.keys(ids || {}).forEach(function (id) { if (ids[id]) { marks[id] = true; } });
+    Object.keys(this.nodeEls).forEach(function (id) { self.nodeEls[id].classList.toggle(cls, !!marks[id]); });
   };
   MapView.prototype.updateNode = function (node) {
+    this.drawRest();
     var g = this.nodeEls[node.id];
     if (g) { g.querySelector(".cse-node-sub").textContent = snippet(node); }
   };

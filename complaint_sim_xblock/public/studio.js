@@ -11,6 +11,23 @@
  *   studio.js           this file: wires them to the page (tabs, save, cancel, undo, keys)
  * The scenario is edited as plain data in the browser; the server validates and saves it.
  */
+// As soon as this script runs (the page is still loading, the runtime has not started the
+// block yet), each editor on the page asks for its scenario at the address the server gave
+// (args.load_url); ComplaintSimEditor then takes that answer instead of asking again.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll('.cse[data-state="loading"]'), function (ed) {
+    var data = ed.parentNode && ed.parentNode.querySelector('script[type="application/json"]');
+    if (ed.prefetched || !data || !window.fetch || !window.TangerangXBlocks) { return; }
+    try {
+      var args = JSON.parse(data.textContent);
+      if (!args.load_url) { return; }
+      var runtime = {handlerUrl: function () { return args.load_url; }};
+      ed.prefetched = TangerangXBlocks.postJson(runtime, ed, "editor_load", {}, args.strings.offline);
+    } catch (e) { ed.prefetched = null; }
+  });
+}());
+
 function ComplaintSimEditor(runtime, element, args) {
   "use strict";
   // Init data comes from the block's own escaped <script type="application/json"> (the server
@@ -31,11 +48,19 @@ function ComplaintSimEditor(runtime, element, args) {
     event.preventDefault();
     runtime.notify("cancel", {});
   });
+  var numbers = null;
   function load() {
     var t0 = window.performance ? performance.now() : Date.now();
     ed.setAttribute("data-state", "loading");
     TangerangXBlocks.clear(loading).appendChild(document.createTextNode(S.loading));
-    TangerangXBlocks.postJson(runtime, root, "editor_load", {}, S.offline).then(function (result) {
+    var loaded = ed.prefetched || TangerangXBlocks.postJson(runtime, root, "editor_load", {}, S.offline);
+    ed.prefetched = null;  // Try again asks anew
+    // While the scenario travels: numbers in the page's language (args.locale), never the
+    // browser's (the first Intl.NumberFormat loads the locale's data: tens of milliseconds).
+    if (!numbers) {
+      try { numbers = new Intl.NumberFormat((args.locale && args.locale.language) || "id"); } catch (e) { numbers = null; }
+    }
+    loaded.then(function (result) {
       if (!result.ok) {
         ed.setAttribute("data-state", "failed");
         var why = (result.data && result.data.error && result.data.error.message) || S.error;
@@ -49,14 +74,15 @@ function ComplaintSimEditor(runtime, element, args) {
       args.scenario = result.data.scenario;
       args.authored = !!result.data.authored;
       args.register = result.data.register;
-      mounted = ComplaintSimEditorMount(runtime, root, ed, args);
+      mounted = ComplaintSimEditorMount(runtime, root, ed, args, numbers);
     });
   }
   load();
 }
 
-// The editor itself, once editor_load has given the scenario (args.scenario, authored, register).
-function ComplaintSimEditorMount(runtime, root, ed, args) {
+// The editor itself, once editor_load has given the scenario (args.scenario, authored, register);
+// `numbers` formats numbers in the page's language.
+function ComplaintSimEditorMount(runtime, root, ed, args, numbers) {
   "use strict";
   var t0 = window.performance ? performance.now() : Date.now();
   var ns = window.ComplaintSimScenario;
@@ -84,10 +110,7 @@ function ComplaintSimEditorMount(runtime, root, ed, args) {
   var redoButton = ed.querySelector(".cse-redo-button");
   var unsavedBox = ed.querySelector(".cse-unsaved");
 
-  // Numbers in the page's language (args.locale), never the browser's.
-  var numberFormat = (function () {
-    try { return new Intl.NumberFormat((args.locale && args.locale.language) || "id"); } catch (e) { return null; }
-  }());
+  var numberFormat = numbers;
   function fmt(text, values) {
     return String(text).replace(/\{(\w+)\}/g, function (m, key) {
       var value = values[key];
@@ -207,6 +230,11 @@ function ComplaintSimEditorMount(runtime, root, ed, args) {
   }
   function focusPath(path) {
     var best = null, bestLen = -1;
+    // A place in a choice's folded part (built when first opened): open it first.
+    Array.prototype.forEach.call(ed.querySelectorAll("details.cse-more[data-base]"), function (more) {
+      var base = more.getAttribute("data-base");
+      if (path.indexOf(base + ".") === 0 && !/\.(text|target)$/.test(path)) { more.fill(); more.open = true; }
+    });
     Array.prototype.forEach.call(ed.querySelectorAll("[data-path]"), function (node) {
       var p = node.getAttribute("data-path");
       if (node.offsetParent !== null && (path === p || path.indexOf(p + ".") === 0 || path.indexOf(p + "[") === 0) &&
@@ -394,7 +422,7 @@ function ComplaintSimEditorMount(runtime, root, ed, args) {
   renderMap();
   renderInspector();
   renderUndoState();
-  validateNow();
+  window.setTimeout(validateNow, 0);  // the first check right after the editor is shown
   ed.setAttribute("data-state", "ready");
   ed.setAttribute("data-init-ms", String(Math.round((window.performance ? performance.now() : Date.now()) - t0)));
   if (window.performance) { ed.setAttribute("data-ready-at", String(Math.round(performance.now()))); }

@@ -152,7 +152,6 @@
 
   Inspector.prototype.choice = function (node, choice, i, base) {
     var self = this, ctx = this.ctx, S = ctx.S, L = ctx.L, f = this.f, button = f.button;
-    var scenario = ctx.doc.scenario;
     var wrap = el("fieldset", {"class": "cse-choice", "data-choice": i});
     wrap.appendChild(el("legend", {text: ctx.fmt(S.choice, {n: i + 1}) + (choice.model ? " ★" : "")}));
     wrap.appendChild(f.field(S.choice_text, f.area(choice.text, this.setter(choice, "text", base + ".text"),
@@ -168,10 +167,44 @@
         ctx.renderInspector();
       }, {"class": "cse-new-target"})
     ]));
+    // The folded part (id, feedback, points, changes, duties, condition, recommended) is built
+    // when it is first opened: selecting a node with four choices then builds a quarter of the
+    // form, and a selection stays within the 500-node budget (tests/bench_editor.py).
+    var summary = el("summary", {text: S.scores + " · " + S.effects + " · " + S.duties + " · " + S.condition_short});
+    var details = el("details", {"class": "cse-more", "data-base": base}, [summary]);
+    var filled = false;
+    function fill() {
+      if (filled) { return; }
+      filled = true;
+      self.choiceMore(details, node, choice, base);
+    }
+    summary.addEventListener("click", fill);  // before the details open, so their content is there at once
+    details.addEventListener("toggle", fill);
+    details.fill = fill;
+    wrap.appendChild(details);
+    wrap.appendChild(el("div", {"class": "cse-row-actions"}, [
+      button(S.move_up, function () { self.move(node.choices, i, -1); }, {disabled: i === 0}),
+      button(S.move_down, function () { self.move(node.choices, i, 1); }, {disabled: i === node.choices.length - 1}),
+      button(S.duplicate, function () {
+        ctx.edit(function () {
+          var copy = model.clone(choice);
+          copy.id = model.newChoice(node).id; delete copy.model;
+          node.choices.splice(i + 1, 0, copy);
+        }, null, true);
+        ctx.renderInspector();
+      }, {disabled: node.choices.length >= L.max_choices}),
+      button(S.delete, function () {
+        ctx.edit(function () { node.choices.splice(i, 1); }, null, true); ctx.renderInspector();
+      }, {"class": "cse-danger"})
+    ]));
+    return wrap;
+  };
+  // The folded part of a choice, into `details`.
+  Inspector.prototype.choiceMore = function (details, node, choice, base) {
+    var ctx = this.ctx, S = ctx.S, f = this.f;
+    var scenario = ctx.doc.scenario;
     var idBox = f.input(choice.id, function (v) { ctx.edit(function () { choice.id = v.trim(); }, base + ".id"); },
                         {"data-path": base + ".id"});
-    var details = el("details", {"class": "cse-more"},
-                     [el("summary", {text: S.scores + " · " + S.effects + " · " + S.duties + " · " + S.condition_short})]);
     details.appendChild(f.field(S.choice_id, idBox));
     details.appendChild(f.field(S.feedback, f.area(choice.feedback, this.setter(choice, "feedback", base + ".feedback"),
                                                    {rows: 2, "data-path": base + ".feedback"})));
@@ -204,23 +237,6 @@
       ctx.renderInspector();
     });
     details.appendChild(f.field(S.model, modelBox, "cse-check"));
-    wrap.appendChild(details);
-    wrap.appendChild(el("div", {"class": "cse-row-actions"}, [
-      button(S.move_up, function () { self.move(node.choices, i, -1); }, {disabled: i === 0}),
-      button(S.move_down, function () { self.move(node.choices, i, 1); }, {disabled: i === node.choices.length - 1}),
-      button(S.duplicate, function () {
-        ctx.edit(function () {
-          var copy = model.clone(choice);
-          copy.id = model.newChoice(node).id; delete copy.model;
-          node.choices.splice(i + 1, 0, copy);
-        }, null, true);
-        ctx.renderInspector();
-      }, {disabled: node.choices.length >= L.max_choices}),
-      button(S.delete, function () {
-        ctx.edit(function () { node.choices.splice(i, 1); }, null, true); ctx.renderInspector();
-      }, {"class": "cse-danger"})
-    ]));
-    return wrap;
   };
   Inspector.prototype.move = function (items, i, delta) {
     var ctx = this.ctx;

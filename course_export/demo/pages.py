@@ -79,6 +79,8 @@ PAGE = Template("""<!DOCTYPE html>
   .demo-role-links { display: flex; flex-wrap: wrap; gap: 0 .75rem; }
   .demo-how { padding-bottom: .4rem; color: #4a5a63; }
   main { max-width: 48rem; margin: 0 auto; padding: 1rem; }
+  /* An editor (studio_view) gets the page's width, as Studio's edit modal gives it its own. */
+  .demo-editor main { max-width: 80rem; }
   main img, main video, main iframe { max-width: 100%; height: auto; }
   main pre { white-space: pre-wrap; }
   main table { display: block; max-width: 100%; overflow-x: auto; }
@@ -92,7 +94,7 @@ PAGE = Template("""<!DOCTYPE html>
 </script>
 {{ head_html|safe }}
 </head>
-<body class="demo-page">
+<body class="demo-page{% if editor %} demo-editor{% endif %}">
 <header class="demo-header">
   <p>{{ c.demo }}</p>
   <h1>{{ title }}</h1>
@@ -188,6 +190,7 @@ def render_page(request, name, view_name, title, nav=(), page_path=None):
         "student_json": _script_json(student), "handler_base_json": _script_json(f"{root}handler/"),
         "aside_base_json": _script_json(f"{root}aside_handler/"),
         "head_html": fragment.head_html(), "body": fragment.body_html(), "foot_html": fragment.foot_html(),
+        "editor": view_name == "studio_view",
     }
     return HttpResponse(PAGE.render(Context(context)))
 

@@ -1,5 +1,8 @@
 """The law register: entries, citations, successors, the register page."""
 import copy
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from lxml import etree
@@ -105,4 +108,47 @@ def test_the_register_page_lists_full_citations_with_status_and_check():
     items = ["".join(li.itertext()) for li in root.iter("li")]
     assert items[0].startswith("Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik — berlaku")
     assert "diganti oleh Undang-Undang Nomor 20 Tahun 2023" in items[1]
-    assert "belum diperiksa" in items[2] and "diperiksa 2026-12-01" in items[0]
+    assert "belum diperiksa" in items[2] and "diperiksa 1 Desember 2026" in items[0]  # not 2026-12-01
+    # each entry's note, in Indonesian, after what was checked
+    assert "Catatan: Pasal 36-42 dan 51-54 dibaca pada salinan tidak resmi" in items[0]
+    assert "Catatan: Batas 60 hari" in items[2]
+
+
+COURSE_REGISTER = Path(__file__).resolve().parents[2] / "course_export" / "sources" / "penanganan-pengaduan" \
+    / "law-register.yaml"
+ENGLISH = re.compile(r"\b(the|and|of|is|not|only|read|on|its|was|which|from|checked|verified|general|knowledge|"
+                     r"title|wording|replaced|decided|news|reports|exists|content|review|per|check)\b", re.I)
+
+
+def all_laws():
+    course = register.parse_register(COURSE_REGISTER.read_text(encoding="utf-8"))["laws"]
+    return [*register.package_register()["laws"], *course]
+
+
+def test_every_register_note_is_in_indonesian():
+    """The notes are shown on the course's rujukan page (Indonesian first); English stays in comments."""
+    english = {law["id"]: ENGLISH.findall(law["note"]) for law in all_laws() if ENGLISH.search(law.get("note", ""))}
+    assert english == {}
+
+
+NAMED = re.compile(r"(?:^|[/_-])(?:no|nomor)[-_](\d+)[-_](?:tahun[-_])?(\d{4})(?:\D|$)", re.I)
+
+
+def test_every_register_url_is_a_page_about_that_regulation():
+    """A source is a page, not a site's home page; where its address names a regulation by number
+    and year, it names this one (or, for a replaced or amended one, the act that says so)."""
+    laws = {law["id"]: law for law in all_laws()}
+    wrong = []
+    for law in laws.values():
+        if not law.get("url"):
+            continue
+        url = urlsplit(law["url"])
+        if url.scheme != "https" or not (url.path.strip("/") or url.query):
+            wrong.append((law["id"], law["url"]))
+            continue
+        related = [law, *(laws[i] for i in [law.get("replaced_by"), *law.get("amended_by", ())] if i in laws)]
+        named = NAMED.findall(url.path)
+        if named and not any((n.lstrip("0"), int(y)) == (str(r["number"]), r["year"]) for n, y in named
+                             for r in related):
+            wrong.append((law["id"], law["url"]))
+    assert wrong == []

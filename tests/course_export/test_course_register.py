@@ -1,4 +1,5 @@
 """course_export and the law register: the course's own entries, the rujukan page, refusals."""
+import re
 import shutil
 
 import pytest
@@ -95,5 +96,8 @@ def test_the_shipped_rujukan_page_is_the_register_of_what_the_course_cites(sourc
     for law_id in cited:
         assert laws[law_id]["title"] in listing, law_id
     assert "Peraturan Wali Kota Tangerang Nomor 7 Tahun 2017" in listing  # the course's own entry
+    # what each check rested on, in Indonesian, with dates as Indonesians write them
+    assert "Catatan: Ada menurut tinjauan kursus [S23]" in listing
+    assert "diperiksa 1 Desember 2026" in listing and not re.search(r"\b\d{4}-\d{2}-\d{2}\b", listing)
     assert "[[register]]" not in html and "law-register" not in html
     assert "Saber Pungli" in html and "LAKSA" in html  # what the register does not say stays on the page

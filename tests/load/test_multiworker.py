@@ -68,6 +68,11 @@ def test_double_submits_and_staff_grading_races(stack):
     rows = database.sql("SELECT COUNT(*), COUNT(DISTINCT student_id) FROM rubric_xblock_reflection "
                         f"WHERE item_id = '{usage}' AND username LIKE 'refl\\_%'", "demo").stdout.split()
     assert rows == [str(SUBMITTERS), str(SUBMITTERS)]
+    # The losing submit's edx-submission rolled back with its transaction: one kept per learner.
+    kept = database.sql("SELECT COUNT(*), COUNT(DISTINCT i.student_id) FROM submissions_submission s "
+                        "JOIN submissions_studentitem i ON i.id = s.student_item_id "
+                        f"WHERE i.item_id = '{usage}'", "demo").stdout.split()
+    assert kept == [str(SUBMITTERS), str(SUBMITTERS)], kept
     staff_grading_race(server.url, usage, log)
     errors = server_errors(log)
     assert not errors, errors[:5]

@@ -66,7 +66,12 @@ def test_double_submits_and_grading_pairs_one_process(demo):
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
         rows = connection.execute("SELECT COUNT(*), COUNT(DISTINCT student_id) FROM rubric_xblock_reflection "
                                   "WHERE item_id = ? AND username LIKE 'refl\\_%' ESCAPE '\\'", (usage,)).fetchone()
+        # The losing submit's edx-submission rolled back with its transaction: one kept per learner.
+        kept = connection.execute("SELECT COUNT(*), COUNT(DISTINCT i.student_id) FROM submissions_submission s "
+                                  "JOIN submissions_studentitem i ON i.id = s.student_item_id WHERE i.item_id = ?",
+                                  (usage,)).fetchone()
     assert rows == (SUBMITTERS, SUBMITTERS)
+    assert kept == (SUBMITTERS, SUBMITTERS), kept
     with ThreadPoolExecutor(SUBMITTERS) as pool:
         for future in [pool.submit(staff_grading_race, server.url, usage, log, f"refl_{i}")
                        for i in range(SUBMITTERS)]:

@@ -55,7 +55,7 @@ def test_submit_twice_is_409_and_stores_one(submitted):
                                     "item_id": str(submitted.usage), "item_type": "rubric_reflection"})) == 1
 
 
-def test_a_submit_writes_its_reflection_once_with_every_queue_flag(db):
+def test_a_submit_writes_its_reflection_and_every_queue_flag_in_two_statements(db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -64,8 +64,10 @@ def test_a_submit_writes_its_reflection_once_with_every_queue_flag(db):
         assert call(course.block("budi"), "submit", {"text": GOOD_TEXT, "confirm": True})[0] == 200
     writes = [q["sql"] for q in queries.captured_queries if "rubric_xblock_reflection" in q["sql"]
               and not q["sql"].startswith("SELECT")]
-    # One INSERT carries the edx-submission's uuid and the sample flag: no second write to fix them up.
-    assert len(writes) == 1 and writes[0].startswith("INSERT"), writes
+    # The row first (it claims the learner's one slot), then one UPDATE with the edx-submission's
+    # uuid and the sample flag the uuid decides: no later write to fix the flags up.
+    assert [w.split()[0] for w in writes] == ["INSERT", "UPDATE"], writes
+    assert '"submission_uuid"' in writes[1] and '"sampled"' in writes[1]
     reflection = Reflection.objects.get()
     assert reflection.sampled is True and reflection.submission_uuid and reflection.needs_second is False
     from submissions import api
@@ -396,8 +398,12 @@ def test_the_run_shown_is_the_one_the_role_play_counts(policy, attempt, points):
     assert (sim["attempt"], sim["points"], sim["attempts"]) == (attempt, points, 2)
     assert sim["counted_by"] == ("last" if policy == "last" else "best")
     # The breach flag reads the same counted run: only the counted 0/16 retry breached.
-    call(block, "submit", {"text": GOOD_TEXT, "confirm": True})
+    block, asked = linked_block(course, "budi", policy)
+    state = call(block, "submit", {"text": GOOD_TEXT, "confirm": True})[1]["state"]
     assert Reflection.objects.get().breached is (policy == "last")
+    assert state["simulation"]["attempt"] == attempt
+    # One read of the learner's run and one of the role-play's policy serve the flag and the state.
+    assert block.runtime.service(block, "user_state").calls == [("budi", SIM_USAGE)] and asked == [SIM_USAGE]
     staff, _asked = linked_block(course, "staff1", policy, staff=True)
     uuid = Reflection.objects.get().submission_uuid
     shown = call(staff, "staff_submission", {"submission_uuid": uuid})[1]["submission"]["simulation"]
