@@ -381,6 +381,8 @@ class ScenarioEditorMixin(XBlockMixin):
             "settings": {"display_name": self.display_name, "weight": self.weight,
                          "max_attempts": self.max_attempts, "grading_policy": self.grading_policy},
             "locale": self.page_locale(),
+            # studio.js asks for the scenario as soon as it runs, before the runtime starts the block.
+            "load_url": self.runtime.handler_url(self, "editor_load"),
         }))
         frag.initialize_js("ComplaintSimEditor", {})
         return frag

@@ -11,6 +11,23 @@
  *   studio.js           this file: wires them to the page (tabs, save, cancel, undo, keys)
  * The scenario is edited as plain data in the browser; the server validates and saves it.
  */
+// As soon as this script runs (the page is still loading, the runtime has not started the
+// block yet), each editor on the page asks for its scenario at the address the server gave
+// (args.load_url); ComplaintSimEditor then takes that answer instead of asking again.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll('.cse[data-state="loading"]'), function (ed) {
+    var data = ed.parentNode && ed.parentNode.querySelector('script[type="application/json"]');
+    if (ed.prefetched || !data || !window.fetch || !window.TangerangXBlocks) { return; }
+    try {
+      var args = JSON.parse(data.textContent);
+      if (!args.load_url) { return; }
+      var runtime = {handlerUrl: function () { return args.load_url; }};
+      ed.prefetched = TangerangXBlocks.postJson(runtime, ed, "editor_load", {}, args.strings.offline);
+    } catch (e) { ed.prefetched = null; }
+  });
+}());
+
 function ComplaintSimEditor(runtime, element, args) {
   "use strict";
   // Init data comes from the block's own escaped <script type="application/json"> (the server
@@ -36,7 +53,8 @@ function ComplaintSimEditor(runtime, element, args) {
     var t0 = window.performance ? performance.now() : Date.now();
     ed.setAttribute("data-state", "loading");
     TangerangXBlocks.clear(loading).appendChild(document.createTextNode(S.loading));
-    var loaded = TangerangXBlocks.postJson(runtime, root, "editor_load", {}, S.offline);
+    var loaded = ed.prefetched || TangerangXBlocks.postJson(runtime, root, "editor_load", {}, S.offline);
+    ed.prefetched = null;  // Try again asks anew
     // While the scenario travels: numbers in the page's language (args.locale), never the
     // browser's (the first Intl.NumberFormat loads the locale's data: tens of milliseconds).
     if (!numbers) {

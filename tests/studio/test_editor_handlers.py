@@ -258,6 +258,7 @@ def test_studio_view_carries_strings_and_settings_but_neither_scenario_nor_repor
     assert "scenario" not in args and "report" not in args and "authored" not in args
     assert args["strings"]["save"] == "Save" and args["strings"]["loading"] == "Loading…"
     assert args["settings"]["grading_policy"] == block.grading_policy
+    assert args["load_url"] == block.runtime.handler_url(block, "editor_load")  # studio.js asks it at once
     post(block, "editor_save", {"scenario": mini, "settings": SETTINGS})
     args = init_data(block.studio_view())
     assert "scenario" not in args and args["settings"] == SETTINGS

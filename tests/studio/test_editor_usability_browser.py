@@ -206,6 +206,10 @@ def test_the_scenario_arrives_after_the_page_and_a_failed_load_offers_nothing_to
     assert not page.locator(".save-button").is_visible() and not page.locator(".cse-tabs").is_visible()
     while not held:
         page.wait_for_timeout(50)
+    # The script asked while the page loaded; once the runtime has started the block, no second time.
+    page.wait_for_function("() => document.readyState === 'complete'")
+    page.wait_for_timeout(300)
+    assert len(held) == 1
     held.pop().fulfill(status=500, content_type="text/html", body="<h1>Server Error</h1>")
     page.wait_for_selector('.cse[data-state="failed"]')
     assert page.locator(".cse-loading").inner_text().startswith("The scenario could not be loaded")
