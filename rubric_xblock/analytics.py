@@ -78,5 +78,7 @@ def report(rubric, figures, k, gettext):
         unit_rows.append([row["unit"] or _("No unit"), row["submitted"], row["graded"], *cells])
     tables.append({"id": "units", "title": _("Units × criteria: average staff grade"),
                    "columns": [_("Unit"), _("Submitted"), _("Graded by staff"), *(c.label for c in rubric.criteria)],
-                   "rows": unit_rows, "heatmap": True})
+                   "rows": unit_rows, "heatmap": True,
+                   "legend": _("Green: an average staff grade of at least 80% of the criterion's top points; "
+                               "yellow: 50–79%; red: under 50%.")})
     return out

@@ -16,7 +16,7 @@ def samples_ns(fn, runs, warmup):
     return samples
 
 
-def interleaved_ns(fns, runs, warmup, clock=time.perf_counter_ns):
+def interleaved_ns(fns, runs, warmup):
     """``{name: [nanoseconds, …]}`` of ``runs`` rounds, each calling every function of ``fns``
     (``{name: fn}``) once, after ``warmup`` untimed rounds.
 
@@ -24,9 +24,7 @@ def interleaved_ns(fns, runs, warmup, clock=time.perf_counter_ns):
     machine's other users falls on all of them alike instead of on whichever loop it hits; the
     order rotates from round to round, so no function always runs after the same one (and finds
     its caches warmed or cooled by it); a garbage collection left over from earlier work is run
-    before the first timed round. ``clock``: ``time.perf_counter_ns`` (wall time) or
-    ``time.thread_time_ns`` (CPU time of this thread, user + system: what the call itself cost,
-    without the time it waited for a core the machine's other users held).
+    before the first timed round.
     """
     for _ in range(warmup):
         for fn in fns.values():
@@ -37,9 +35,9 @@ def interleaved_ns(fns, runs, warmup, clock=time.perf_counter_ns):
     for round_ in range(runs):
         shift = round_ % len(order)
         for name, fn in order[shift:] + order[:shift]:
-            start = clock()
+            start = time.perf_counter_ns()
             fn()
-            samples[name].append(clock() - start)
+            samples[name].append(time.perf_counter_ns() - start)
     return samples
 
 

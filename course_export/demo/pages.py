@@ -34,11 +34,11 @@ CHROME = {
         "course_nav": "Navigasi kursus", "views": "Peran Anda", "how_title": "Cara berganti peran",
         "switch": "Ganti peran",
         "you_are": "Anda: {who}.",
-        "learner": "peserta", "staff": "staf kursus", "author": "penulis (editor)",
-        "as_learner": "Lihat sebagai peserta", "as_staff": "Lihat sebagai staf kursus",
+        "learner": "peserta", "staff": "fasilitator kursus", "author": "penulis (editor)",
+        "as_learner": "Lihat sebagai peserta", "as_staff": "Lihat sebagai fasilitator kursus",
         "as_author": "Buka editor (penulis)",
         "how": "Di alamat mana pun: ?student=<nama> memilih peserta; nama yang diawali “staff” "
-               "(mis. ?student=staff) adalah staf kursus dan boleh menyunting.",
+               "(mis. ?student=staff) adalah fasilitator kursus dan boleh menyunting.",
     },
     "en": {
         "demo": "Local demo", "outline": "← Outline", "previous": "← Previous", "next": "Next →",

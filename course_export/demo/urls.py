@@ -62,8 +62,8 @@ OUTLINE = Template("""<!DOCTYPE html>
 <main>
   <p class="note">Demo lokal dari sumber kursus yang sama dengan tarball OLX (<code>make course</code>).
   Anda masuk sebagai peserta. Tambahkan <code>?student=staff</code> pada alamat mana pun untuk bertindak
-  sebagai staf kursus (menilai refleksi, membuka editor); <code>?student=nama</code> memilih peserta lain.
-  Setiap halaman unit dan blok menautkan tampilan peserta, staf dan editor.</p>
+  sebagai fasilitator kursus (menilai refleksi, membuka editor); <code>?student=nama</code> memilih peserta lain.
+  Setiap halaman unit dan blok menautkan tampilan peserta, fasilitator dan editor.</p>
   <table>
     <caption class="meta">Penilaian (lulus: {{ pass_mark }}%)</caption>
     <tr><th scope="col">Jenis tugas</th><th scope="col">Bobot</th><th scope="col">Jumlah</th></tr>

@@ -93,7 +93,7 @@
       }));
       section.appendChild(el("div", {"class": "tgr-analytics-scroll", tabindex: "0", role: "region",
         "aria-label": table.title}, [el("table", {}, [el("thead", {}, [head]), body])]));
-      if (table.heatmap) { section.appendChild(el("p", {"class": "tgr-analytics-note", text: S.legend})); }
+      if (table.heatmap) { section.appendChild(el("p", {"class": "tgr-analytics-note", text: table.legend || S.legend})); }
       section.appendChild(X.button(S.download, function () { download(table); }, {"class": "tgr-analytics-csv"}));
       return section;
     }

@@ -91,7 +91,7 @@ def test_pages_are_the_demos_own_not_the_workbenchs(client, workbench):
     assert "“asn_demo”, peserta" in learner
     assert 'href="/scenario/complaint_sim.0/studio_view/?student=staff_author"' in learner
     staff = client.get("/scenario/complaint_sim.0/?student=staff").content.decode("utf-8")
-    assert "“staff”, staf kursus" in staff
+    assert "“staff”, fasilitator kursus" in staff
 
 
 def test_only_our_blocks_are_listed_and_served(client, workbench):

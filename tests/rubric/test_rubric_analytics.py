@@ -71,6 +71,8 @@ def test_levels_gap_progress_and_units_with_k(course, k3):
     units = table(body, "units")["rows"]
     assert [row[0] for row in units] == ["Unit A"] and body["report"]["hidden_units"] == 1  # Unit B: 1 < 3
     assert units[0][3]["text"].startswith("50.0 %") and units[0][3]["band"] == "yellow"
+    # The bands are explained in the reflection's terms (staff grades), not the role-play's duties.
+    assert "top points" in table(body, "units")["legend"] and "duty" not in table(body, "units")["legend"]
     small = call(staff, "analytics", {"unit": "Unit B"})[1]
     assert small["report"]["hidden"] is True
     assert body["units"] == ["Unit A", "Unit B"]
