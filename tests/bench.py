@@ -33,6 +33,7 @@ from xblock.field_data import DictFieldData  # noqa: E402
 from xblock.fields import Integer, Scope, ScopeIds  # noqa: E402
 
 from complaint_sim_xblock.block import ComplaintSimBlock  # noqa: E402
+from complaint_sim_xblock.models import RoleplayRun  # noqa: E402
 from complaint_sim_xblock.olx import scenario_to_xml  # noqa: E402
 from complaint_sim_xblock.scenario import compile_scenario  # noqa: E402
 from course_export.demo import pages as demo_pages  # noqa: E402
@@ -237,6 +238,9 @@ def in_process_figures():
         started = dict(data._data)  # noqa: SLF001  (a learner who has just started, restored before each choice)
 
         def choose(data=data, size=size, started=started):
+            # Back to "just started": the field data and the run table (the run's row would make
+            # every repeated choice a 409 STALE), as bench_speed does.
+            RoleplayRun.objects.all().delete()
             data._data.clear()  # noqa: SLF001
             data._data.update(started)  # noqa: SLF001
             block = fresh(ComplaintSimBlock, data, "complaint_sim", f"b{size}")
