@@ -53,9 +53,10 @@ loader = ResourceLoader(__name__)
 _EDITOR_PAGES = {}
 MAX_EDITOR_PAGES = 16
 
-# The editor's scripts, in load order (after the shared client.js): the model first, each adds
-# to the one namespace object ComplaintSimScenario, studio.js defines ComplaintSimEditor.
-EDITOR_SCRIPTS = ("scenario_model.js", "scenario_map.js", "studio_form.js", "studio_inspector.js",
+# The editor's scripts, in load order (after the shared client.js): editor_load.js starts the
+# scenario's request before the others are compiled; then the model, each adds to the one
+# namespace object ComplaintSimScenario; studio.js defines ComplaintSimEditor.
+EDITOR_SCRIPTS = ("editor_load.js", "scenario_model.js", "scenario_map.js", "studio_form.js", "studio_inspector.js",
                   "studio_panes.js", "studio.js")
 EDITOR_STYLES = ("scenario_map.css", "studio.css")
 
@@ -381,7 +382,7 @@ class ScenarioEditorMixin(XBlockMixin):
             "settings": {"display_name": self.display_name, "weight": self.weight,
                          "max_attempts": self.max_attempts, "grading_policy": self.grading_policy},
             "locale": self.page_locale(),
-            # studio.js asks for the scenario as soon as it runs, before the runtime starts the block.
+            # editor_load.js asks for the scenario as soon as it runs, before the runtime starts the block.
             "load_url": self.runtime.handler_url(self, "editor_load"),
         }))
         frag.initialize_js("ComplaintSimEditor", {})

@@ -165,7 +165,7 @@ def test_the_browser_helpers_are_one_file_that_every_script_uses():
     assert "root.TangerangXBlocks" in client_script()
     scripts = sorted((ROOT / "complaint_sim_xblock" / "public").glob("*.js")) + sorted(
         (ROOT / "rubric_xblock" / "public").glob("*.js"))
-    assert len(scripts) == 10
+    assert len(scripts) == 11
     # The role-play editor's model and map build no form controls: the model touches no DOM
     # at all (it runs under node), the map draws SVG markup of its own.
     no_el = {"scenario_model.js", "scenario_map.js"}
@@ -180,7 +180,8 @@ def test_the_browser_helpers_are_one_file_that_every_script_uses():
         if path.name in no_el:
             assert "TangerangXBlocks" not in text, path.name
             continue
-        assert "var el = TangerangXBlocks.el;" in text, path.name
+        if path.name != "editor_load.js":  # it only starts the scenario's request: no controls
+            assert "var el = TangerangXBlocks.el;" in text, path.name
         if path.name not in views:
             # The reflection's staff panel posts JSON through the learner script's post() and
             # downloads the CSV with postFile.
@@ -196,7 +197,7 @@ def test_every_fragment_adds_the_browser_helpers_before_its_script(make_block, c
     scripts = [r.data for r in fragment.resources if r.mimetype == "application/javascript"]
     # Course staff also get the reflection's staff panel script, after the learner script, and
     # in both blocks the staff analytics (tangerang_units/public/analytics.js); the role-play's
-    # editor is six scripts (studio.EDITOR_SCRIPTS, the model first).
+    # editor is seven scripts (studio.EDITOR_SCRIPTS, editor_load.js first).
     # The role-play's staff analytics also draw the scenario map (studio.MAP_SCRIPTS).
     extra = {(RubricReflectionBlock, "student_view"): 2, (ComplaintSimBlock, "student_view"): 1 + len(MAP_SCRIPTS),
              (ComplaintSimBlock, "studio_view"): len(EDITOR_SCRIPTS) - 1}.get((cls, view), 0)
@@ -221,3 +222,12 @@ def test_the_fast_json_script_escapes_exactly_as_djangos(payload):
     assert body == expected
     theirs = str(django_html.json_script(payload))
     assert json.loads(body) == json.loads(theirs.split(">", 1)[1].rsplit("<", 1)[0]) == payload
+
+
+def test_the_editor_asks_for_its_scenario_before_its_other_scripts_are_compiled():
+    """At 500 nodes the scenario (~370 KB) and the editor's scripts (~110 KB) no longer wait for
+    each other: the first editor script starts editor_load, and studio.js takes that answer."""
+    first = (ROOT / "complaint_sim_xblock/public" / EDITOR_SCRIPTS[0]).read_text(encoding="utf-8")
+    assert EDITOR_SCRIPTS[0] == "editor_load.js" and '"editor_load"' in first and "ed.prefetched =" in first
+    studio = (ROOT / "complaint_sim_xblock/public/studio.js").read_text(encoding="utf-8")
+    assert "ed.prefetched ||" in studio and "ed.prefetched =" not in studio.split("ed.prefetched ||")[0]

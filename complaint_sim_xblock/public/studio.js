@@ -3,6 +3,7 @@
  * block's own handlers. Every string comes translated from the server (args.strings).
  *
  * The parts, loaded in this order by studio.py (each adds to the ComplaintSimScenario namespace):
+ *   editor_load.js      starts the scenario's request (editor_load) before the rest is compiled
  *   scenario_model.js   the scenario document, its operations and undo/redo (no DOM; node tests)
  *   scenario_map.js     the map view (also mounted read-only by the staff analytics)
  *   studio_form.js      form controls and the condition picker
@@ -11,23 +12,6 @@
  *   studio.js           this file: wires them to the page (tabs, save, cancel, undo, keys)
  * The scenario is edited as plain data in the browser; the server validates and saves it.
  */
-// As soon as this script runs (the page is still loading, the runtime has not started the
-// block yet), each editor on the page asks for its scenario at the address the server gave
-// (args.load_url); ComplaintSimEditor then takes that answer instead of asking again.
-(function () {
-  "use strict";
-  Array.prototype.forEach.call(document.querySelectorAll('.cse[data-state="loading"]'), function (ed) {
-    var data = ed.parentNode && ed.parentNode.querySelector('script[type="application/json"]');
-    if (ed.prefetched || !data || !window.fetch || !window.TangerangXBlocks) { return; }
-    try {
-      var args = JSON.parse(data.textContent);
-      if (!args.load_url) { return; }
-      var runtime = {handlerUrl: function () { return args.load_url; }};
-      ed.prefetched = TangerangXBlocks.postJson(runtime, ed, "editor_load", {}, args.strings.offline);
-    } catch (e) { ed.prefetched = null; }
-  });
-}());
-
 function ComplaintSimEditor(runtime, element, args) {
   "use strict";
   // Init data comes from the block's own escaped <script type="application/json"> (the server
