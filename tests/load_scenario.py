@@ -84,7 +84,10 @@ def play_learners(base, count, log, author_saves=10):
     author = Client(base, "staff_author", log)
     studio = author.page(ROLEPLAY + "studio_view/")
     usage = author.usage(studio, "complaint_sim")
-    editor = init_data(studio)
+    editor = init_data(studio)  # the settings; the scenario comes from editor_load, as in the editor
+    status, loaded = author.post(usage, "editor_load", {})
+    assert status == 200, loaded
+    editor["scenario"] = loaded["scenario"]
     stop = threading.Event()
 
     def saves():
