@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.load_harness import Client
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 # How long a demo server may take to answer its first page (six engineers share two cores).
@@ -105,6 +107,23 @@ class DemoServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def k_demo_with_roster(workdir, path, block_type, units, k=3):
+    """A demo server of its own with ``DEMO_K_ANONYMITY=k`` and a roster that course staff
+    (``staff_bkpsdm``) uploaded through the block at ``path``: ``units`` maps a unit to its number
+    of learners (``asn_<u>_<i>``). Returns ``(server, staff client, usage, learner names)``: the
+    named learners and one without a unit (``asn_tanpa_unit``), for the caller to play."""
+    server = DemoServer(workdir)
+    server.env["DEMO_K_ANONYMITY"] = str(k)
+    server.start()
+    staff = Client(server.url, "staff_bkpsdm", [])
+    usage = staff.usage(staff.page(path), block_type)
+    names = [(f"asn_{u}_{i}", unit) for u, (unit, count) in enumerate(units.items()) for i in range(count)]
+    status, body = staff.post(usage, "roster_upload", {"csv": "username,unit\n" + "".join(
+        f"{name},{unit}\n" for name, unit in names)})
+    assert status == 200, body
+    return server, staff, usage, [name for name, _unit in names] + ["asn_tanpa_unit"]
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.sim_driver import GOOD_RECORD, ROUTE_FAIR, ROUTE_GOOD, ROUTE_POOR, SCENARIO_PATH
-from tests.browser_harness import ARTIFACTS, DemoServer, assert_fits
+from tests.browser_harness import ARTIFACTS, assert_fits, k_demo_with_roster
 from tests.load_harness import Client
 
 pytestmark = pytest.mark.browser
@@ -35,17 +35,10 @@ def play(client, usage, route):
 
 @pytest.fixture(scope="module")
 def analytics_server(tmp_path_factory):
-    server = DemoServer(tmp_path_factory.mktemp("analytics-demo"))
-    server.env["DEMO_K_ANONYMITY"] = "3"
-    server.start()
+    server, _staff, usage, names = k_demo_with_roster(tmp_path_factory.mktemp("analytics-demo"), SCENARIO_PATH,
+                                                      "complaint_sim", UNITS)
     log = []
-    staff = Client(server.url, "staff_bkpsdm", log)
-    usage = staff.usage(staff.page(SCENARIO_PATH), "complaint_sim")
-    names = [(f"asn_{u}_{i}", unit) for u, (unit, count) in enumerate(UNITS.items()) for i in range(count)]
-    status, body = staff.post(usage, "roster_upload", {"csv": "username,unit\n" + "".join(
-        f"{name},{unit}\n" for name, unit in names)})
-    assert status == 200, body
-    for index, (name, _unit) in enumerate([*names, ("asn_tanpa_unit", "")]):
+    for index, name in enumerate(names):
         learner = Client(server.url, name, log)
         learner.page(SCENARIO_PATH)
         play(learner, usage, ROUTES[index % 3])

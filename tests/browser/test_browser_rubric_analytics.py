@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from tests.browser_harness import ARTIFACTS, DemoServer, assert_fits
+from tests.browser_harness import ARTIFACTS, assert_fits, k_demo_with_roster
 from tests.load_harness import Client
 
 pytestmark = pytest.mark.browser
@@ -28,17 +28,10 @@ def selections(offset):
 
 @pytest.fixture(scope="module")
 def reflection_server(tmp_path_factory):
-    server = DemoServer(tmp_path_factory.mktemp("reflection-analytics-demo"))
-    server.env["DEMO_K_ANONYMITY"] = "3"
-    server.start()
+    server, staff, usage, names = k_demo_with_roster(tmp_path_factory.mktemp("reflection-analytics-demo"), PATH,
+                                                     "rubric_reflection", UNITS)
     log = []
-    staff = Client(server.url, "staff_bkpsdm", log)
-    usage = staff.usage(staff.page(PATH), "rubric_reflection")
-    names = [(f"asn_{u}_{i}", unit) for u, (unit, count) in enumerate(UNITS.items()) for i in range(count)]
-    status, body = staff.post(usage, "roster_upload", {"csv": "username,unit\n" + "".join(
-        f"{name},{unit}\n" for name, unit in names)})
-    assert status == 200, body
-    for index, (name, _unit) in enumerate([*names, ("asn_tanpa_unit", "")]):
+    for index, name in enumerate(names):
         learner = Client(server.url, name, log)
         learner.page(PATH)
         status, body = learner.post(usage, "submit", {"text": TEXT * 3, "confirm": True})
