@@ -304,7 +304,7 @@ MAP_STRINGS = {
     "map_band_1": _("thinnest: under 10 %"),
     "map_band_2": _("thin: 10 % to under 30 %"),
     "map_band_3": _("thick: 30 % to under 60 %"),
-    "map_band_4": _("thickest: 60 % or more"),
+    "map_band_4": _("thickest: at least 60 %"),
 }
 
 

@@ -212,7 +212,7 @@ BROWSER_STRINGS = {
     "example_stats": N_("{attempts} tries, {passed} passed"),
     "retire": N_("Remove from training"),
     "accuracy_title": N_("Training accuracy (learners on this page)"),
-    "accuracy_row": N_("{username}: {passed} of {total} examples passed, {pct} % exact on first tries"),
+    "accuracy_row": N_("{username}: {passed} of {total} examples passed; exact on first tries: {pct} %"),
 }
 
 

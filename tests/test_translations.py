@@ -10,6 +10,7 @@
 import gettext
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -54,6 +55,17 @@ def test_every_string_has_an_indonesian_translation(package):
         if message.id:
             assert sorted(PLACEHOLDER.findall(message.id)) == sorted(PLACEHOLDER.findall(message.string)), \
                 f"placeholders differ: {message.id!r} -> {message.string!r}"
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+@pytest.mark.parametrize(("package", "locale"), CASES)
+def test_gnu_msgfmt_accepts_the_catalog(package, locale):
+    """What Django's ``compilemessages`` and Open edX's translation pipeline run (``msgfmt
+    --check-format``): a literal "60 % or more" in a msgid reads as a format, and a msgstr that
+    does not match it makes the whole catalog fail to compile there."""
+    result = subprocess.run(["msgfmt", "--check-format", "-o", os.devnull, str(catalogs.catalog_path(package, locale))],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(("package", "locale"), CASES)
