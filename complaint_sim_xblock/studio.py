@@ -19,7 +19,6 @@ from django.utils import translation
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock, XBlockMixin
-from xblock.utils.resources import ResourceLoader
 
 from xblock_json_contract import (
     BAD_REQUEST,
@@ -45,8 +44,6 @@ from .scenario import (
     TIMEOUT_ENDING,
 )
 from .strings import _
-
-loader = ResourceLoader(__name__)
 
 # The editor page's markup and static init data by (i18n service class, language): built from
 # the catalogs and the package alone (no user, course or block data), so any worker builds the same.
@@ -315,9 +312,11 @@ def add_scenario_map(fragment, gettext):
     ``new ComplaintSimScenario.map.MapView(box, {strings, counts, noKeyboard: true}).render(scenario)``,
     ``counts`` being ``{node_id: {choice_id: learners}}`` (README, "The scenario map").
     """
-    fragment.add_css(loader.load_unicode("public/scenario_map.css"))
+    from .block import asset  # noqa: PLC0415 (block.py imports this module)
+
+    fragment.add_css(asset("public/scenario_map.css"))
     for name in MAP_SCRIPTS:
-        fragment.add_javascript(loader.load_unicode(f"public/{name}"))
+        fragment.add_javascript(asset(f"public/{name}"))
     return {key: gettext(value) for key, value in MAP_STRINGS.items()}
 
 
