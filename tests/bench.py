@@ -33,11 +33,10 @@ from xblock.field_data import DictFieldData  # noqa: E402
 from xblock.fields import Integer, Scope, ScopeIds  # noqa: E402
 
 from complaint_sim_xblock.block import ComplaintSimBlock  # noqa: E402
-from complaint_sim_xblock.models import RoleplayRun  # noqa: E402
 from complaint_sim_xblock.olx import scenario_to_xml  # noqa: E402
 from complaint_sim_xblock.scenario import compile_scenario  # noqa: E402
 from course_export.demo import pages as demo_pages  # noqa: E402
-from tests.bench_speed import bench_speed, patch_peers  # noqa: E402
+from tests.bench_speed import bench_speed, patch_peers, restart  # noqa: E402
 from tests.bench_timing import median_ms, samples_ns  # noqa: E402
 from tests.conftest import LmsLikeRuntime  # noqa: E402
 from tests.generated import generated_scenario  # noqa: E402
@@ -238,11 +237,7 @@ def in_process_figures():
         started = dict(data._data)  # noqa: SLF001  (a learner who has just started, restored before each choice)
 
         def choose(data=data, size=size, started=started):
-            # Back to "just started": the field data and the run table (the run's row would make
-            # every repeated choice a 409 STALE), as bench_speed does.
-            RoleplayRun.objects.all().delete()
-            data._data.clear()  # noqa: SLF001
-            data._data.update(started)  # noqa: SLF001
+            restart(data, started)
             block = fresh(ComplaintSimBlock, data, "complaint_sim", f"b{size}")
             start_ns = time.perf_counter_ns()
             response = block.handle("choose", request({"node": "n0", "step": 0, "choice": "baik"}))

@@ -95,6 +95,16 @@ def _post(block, handler, payload):
     return response
 
 
+def restart(field_data, started):
+    """Back to a learner who has just started (``started``, a copy of the field data then): the
+    field data and the run table, whose row would make every repeated choice a 409 STALE."""
+    from complaint_sim_xblock.models import RoleplayRun  # noqa: PLC0415
+
+    RoleplayRun.objects.all().delete()
+    field_data._data.clear()  # noqa: SLF001
+    field_data._data.update(started)  # noqa: SLF001
+
+
 def _peer(module, name):
     try:
         return getattr(__import__(module, fromlist=[name]), name)
@@ -202,7 +212,6 @@ def _branching_data(size):
 def roleplay_figures(runs):
     """complaint_sim and branching-xblock (if installed): render and one choice, per size."""
     from complaint_sim_xblock.block import ComplaintSimBlock  # noqa: PLC0415
-    from complaint_sim_xblock.models import RoleplayRun  # noqa: PLC0415
     from complaint_sim_xblock.scenario import compile_scenario  # noqa: PLC0415
 
     branching = _peer("branching_xblock.branching_xblock", "BranchingXBlock")
@@ -221,11 +230,7 @@ def roleplay_figures(runs):
                      ComplaintSimBlock, "complaint_sim", f"cs{size}", ours).student_view()}
 
         def ours_choice(size=size, ours=ours, started=started):
-            # Back to "just started": the field data and the run table (where the run lives since
-            # the run table; its row would make every repeated choice a 409 STALE).
-            RoleplayRun.objects.all().delete()
-            ours._data.clear()  # noqa: SLF001
-            ours._data.update(started)  # noqa: SLF001
+            restart(ours, started)
             block = _block(ComplaintSimBlock, "complaint_sim", f"cs{size}", ours)
             start = time.perf_counter_ns()
             _post(block, "choose", {"node": "n0", "step": 0, "choice": "baik"})
