@@ -5,9 +5,17 @@ from complaint_sim_xblock.block import ComplaintSimBlock
 
 
 @pytest.fixture
-def block(make_block, mini_data):
-    """A role-play block on the LMS-like runtime, with the small scenario that exercises every feature."""
-    b = make_block(ComplaintSimBlock, block_type="complaint_sim")
-    b.set_scenario(mini_data)
-    b.save()
-    return b
+def roleplay(make_block):
+    """``roleplay(data)``: a role-play block on the LMS-like runtime, saved with scenario ``data``."""
+    def build(data):
+        b = make_block(ComplaintSimBlock, block_type="complaint_sim")
+        b.set_scenario(data)
+        b.save()
+        return b
+    return build
+
+
+@pytest.fixture
+def block(roleplay, mini_data):
+    """A role-play block with the small scenario that exercises every feature."""
+    return roleplay(mini_data)

@@ -4,7 +4,6 @@ import copy
 import pytest
 
 from complaint_sim_xblock import session
-from complaint_sim_xblock.block import ComplaintSimBlock
 from complaint_sim_xblock.scenario import compile_scenario, critical_reach, validate_scenario
 from tests.conftest import DATA, load_yaml, post
 
@@ -132,11 +131,8 @@ class TestCap:
 
 
 @pytest.fixture
-def block(make_block, suap):
-    b = make_block(ComplaintSimBlock, block_type="complaint_sim")
-    b.set_scenario(breach_data(suap, cap=0.25))
-    b.save()
-    return b
+def block(roleplay, suap):
+    return roleplay(breach_data(suap, cap=0.25))
 
 
 def play(block, attempt, moves):

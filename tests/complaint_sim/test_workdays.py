@@ -5,7 +5,6 @@ import datetime
 import pytest
 
 from complaint_sim_xblock import session, workdays
-from complaint_sim_xblock.block import ComplaintSimBlock
 from complaint_sim_xblock.scenario import compile_scenario, validate_scenario
 from tests.conftest import post
 
@@ -125,11 +124,8 @@ class TestNarration:
 
 
 @pytest.fixture
-def block(make_block, dated):
-    b = make_block(ComplaintSimBlock, block_type="complaint_sim")
-    b.set_scenario(dated)
-    b.save()
-    return b
+def block(roleplay, dated):
+    return roleplay(dated)
 
 
 def test_the_handlers_play_narration_and_a_picked_date(block):
