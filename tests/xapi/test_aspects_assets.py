@@ -19,6 +19,10 @@ import yaml
 from tangerang_xapi import constants as c
 from tests.xapi.conftest import lms_event, lms_settings, pipeline, require
 
+# Every test here needs the Tutor render (``tutor_env``: Tutor from .venv-tutor in child
+# processes), the chdb ones for the dataset SQL it renders: all are integration tests.
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parents[2]
 TUTOR = ROOT / ".venv-tutor" / "bin" / "tutor"
 K = 3
@@ -52,7 +56,6 @@ def tutor_env(tmp_path_factory):
     return {"root": root, "env": env, "docs": docs, "formatted_sql": json.loads(done.stdout)}
 
 
-@pytest.mark.integration  # runs Tutor (.venv-tutor) in child processes
 def test_tutor_renders_the_dockerfile_line_and_the_init_task(tutor_env):
     dockerfile = (tutor_env["root"] / "env" / "build" / "openedx" / "Dockerfile").read_text(encoding="utf-8")
     assert "$PIP_COMMAND install 'tangerang-complaint-xblocks==0.1.0'" in dockerfile
@@ -78,7 +81,6 @@ def test_tutor_renders_the_dockerfile_line_and_the_init_task(tutor_env):
     assert f"$PIP_COMMAND install '{spec}'" in dockerfile and "tangerang-complaint-xblocks==" not in dockerfile
 
 
-@pytest.mark.integration  # runs Tutor (.venv-tutor) in child processes
 def test_assets_are_three_datasets_three_charts_and_a_dashboard(tutor_env):
     docs = tutor_env["docs"]
     datasets = {d["table_name"]: d for d in docs if str(d.get("table_name", "")).startswith("tangerang_")}
