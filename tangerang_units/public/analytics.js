@@ -19,10 +19,7 @@
 
   function mount(runtime, element, box, options) {
     var el = X.el, S = options.strings;
-    var numberFormat = (function () {
-      try { return new Intl.NumberFormat((options.locale && options.locale.language) || "id"); } catch (e) { return null; }
-    }());
-    function num(value) { return typeof value === "number" && numberFormat ? numberFormat.format(value) : String(value); }
+    var num = X.numberFormat(options.locale && options.locale.language);
     function fmt(text, values) {
       return text.replace(/\{(\w+)\}/g, function (m, key) { return values[key] === undefined ? m : num(values[key]); });
     }
