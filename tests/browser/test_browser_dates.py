@@ -6,16 +6,20 @@ the browser's or ISO (issue 13, item 4).
   are kept (as the LMS's own), the chosen period is stated beside them in the page's language,
   the version list names its days so, and the filter works on both pages.
 * The analytics' unit filter is wide enough to read long unit names at 1280 px.
+* The reflection's agreement figures name their months so ("Desember 2026", not "2026-12").
 * The role-play editor's playtest: the dated deadline of the record step is labelled and
   explained as the learner sees it, the chosen day stated in the page's language; the story
   date in the scenario panel too.
 """
+import calendar
 import datetime
+import json
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.sim_driver import ROUTE_GOOD, ROUTE_POOR, SCENARIO_PATH, type_date
+from tests.browser.sim_driver import BULAN, ROUTE_GOOD, ROUTE_POOR, SCENARIO_PATH, type_date
 from tests.browser_harness import ARTIFACTS, assert_fits, k_demo_with_roster
 from tests.load_harness import Client
 
@@ -175,3 +179,62 @@ def test_the_playtest_states_the_deadline_days_in_the_page_language(open_page, d
     assert story_date.input_value() == "2026-07-15"
     assert story_date.locator("xpath=..").locator(".cse-day-note").inner_text() == story
     shot(page, f"editor-story-date-{language}-{viewport}")
+
+
+STAFF_RELEASE = "/scenario/rubric_reflection.2/"  # graded by course staff, who release the grades
+TEXT = ("Saya menyapa Pak Darto dengan hormat, mendengarkan keluhannya sampai selesai, menolak uang rokok dengan "
+        "sopan, lalu merujuk pengaduannya ke Disdukcapil dengan nomor pengaduan dan tenggat lima hari kerja. ")
+CRITERIA = ("empati", "integritas", "prosedur", "dokumentasi")
+
+
+def double_graded(server):
+    """The staff-graded reflection with every submission in the agreement sample (saved through
+    its editor), two learners' reflections graded by ``staff_a`` and one graded again, blind, by
+    ``staff_b``: one month of staff-staff agreement figures."""
+    author = Client(server.url, "staff_penulis", [])
+    html = author.page(STAFF_RELEASE + "studio_view/")
+    usage = author.usage(html, "rubric_reflection")
+    init = next(json.loads(text) for text in re.findall(r'<script type="application/json">(.*?)</script>', html, re.S)
+                if '"reflection"' in text)
+    status, body = author.post(usage, "editor_save", {"reflection": {**init["reflection"], "agreement_share": 100}})
+    assert status == 200, body
+    grader, second = Client(server.url, "staff_a", []), Client(server.url, "staff_b", [])
+    for name in ("asn_agree_1", "asn_agree_2"):
+        learner = Client(server.url, name, [])
+        learner.page(STAFF_RELEASE)
+        assert learner.post(usage, "submit", {"text": TEXT * 2, "confirm": True})[0] == 200
+        grader.page(STAFF_RELEASE)
+        queue = grader.post(usage, "staff_queue", {"filter": "all", "search": name})[1]
+        status, body = grader.post(usage, "staff_grade", {"submission_uuid": queue["items"][0]["submission_uuid"],
+                                                          "selections": dict.fromkeys(CRITERIA, "baik"),
+                                                          "expected_version": 0})
+        assert status == 200, body
+    second.page(STAFF_RELEASE)
+    blind = second.post(usage, "grade_next", {})[1]["submission"]
+    assert blind["grading_as"] == "second", blind
+    status, body = second.post(usage, "staff_grade", {"submission_uuid": blind["submission_uuid"], "second": True,
+                                                      "selections": dict.fromkeys(CRITERIA, "sebagian"),
+                                                      "expected_version": 0})
+    assert status == 200, body
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
+def test_the_agreement_figures_name_their_month_in_the_page_language(open_page, dated_server, viewport):
+    language = dated_server.language
+    if not getattr(dated_server, "double_graded", False):
+        double_graded(dated_server)
+        dated_server.double_graded = True
+    page = open_page(viewport, server=dated_server, locale=BROWSER_LOCALE[language])
+    page.goto(f"{dated_server.url}{STAFF_RELEASE}?student=staff_b")
+    page.locator(".rr-block").wait_for()
+    page.get_by_role("button", name="Kesepakatan" if language == "id" else "Agreement", exact=True).click()
+    captions = page.locator("table.rr-table caption")
+    captions.nth(1).wait_for()
+    today = datetime.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    month = (BULAN if language == "id" else calendar.month_name[1:])[today.month - 1]
+    texts = captions.all_inner_texts()
+    assert any(text.endswith(f", {month} {today.year}") for text in texts), texts
+    assert not any(re.search(r"\d{4}-\d{2}", text) for text in texts), texts
+    assert_fits(page, "agreement", viewport=viewport)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".rr-scroll").first.screenshot(path=str(SHOTS / f"agreement-{language}-{viewport}.png"))
