@@ -25,7 +25,8 @@ ANALYTICS_STRINGS = {
     "hidden": N_("Fewer than {k} learners in this selection: the figures are hidden to protect their privacy."),
     "hidden_units": N_("{count} units with fewer than {k} learners are not shown."),
     "empty": N_("No data yet."),
-    "legend": N_("Green: at least 80% of attempts met the duty; yellow: 50–79%; red: under 50%."),
+    # No "%" followed by " o", " d"… in a msgid: Babel's checker would read a %-format there.
+    "legend": N_("Attempts that met the duty — green: at least 80%; yellow: 50–79%; red: under 50%."),
     "map": N_("Scenario map: how often each choice was taken"),
     "map_note": N_("The table “Choices taken at each step” holds the same figures."),
     "roster": N_("Unit roster"),
