@@ -263,7 +263,7 @@ function RubricReflectionStaffPanel(ctx) {
       ['staff_staff', 'staff_peer'].forEach(function (kind) {
         var k = a.kinds[kind];
         if (!k) { box.appendChild(el('p', {'class': 'rr-small', text: S['no_' + kind]})); return; }
-        var wrap = el('div', {'class': 'rr-scroll'});
+        var wrap = el('div', {'class': 'rr-scroll', tabindex: 0, role: 'region', 'aria-label': S['agree_' + kind]});
         wrap.appendChild(agreementTable(S['agree_' + kind], k.criteria));
         Object.keys(k.periods).sort().forEach(function (period) {
           wrap.appendChild(agreementTable(fmt(S.period, {period: month(period), kind: S['agree_' + kind]}), k.periods[period]));

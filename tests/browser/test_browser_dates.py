@@ -235,6 +235,15 @@ def test_the_agreement_figures_name_their_month_in_the_page_language(open_page, 
     texts = captions.all_inner_texts()
     assert any(text.endswith(f", {month} {today.year}") for text in texts), texts
     assert not any(re.search(r"\d{4}-\d{2}", text) for text in texts), texts
+    # Header cells wrap between words, never inside one ("Pasan|gan").
+    broken = page.locator("table.rr-table thead th").evaluate_all("""cells => cells.filter(th => {
+      const context = document.createElement('canvas').getContext('2d');
+      context.font = getComputedStyle(th).font;
+      const widest = Math.max(...th.textContent.split(/\\s+/).map(w => context.measureText(w).width));
+      const style = getComputedStyle(th);
+      return th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) < widest - 0.5;
+    }).map(th => th.textContent)""")
+    assert broken == [], broken
     assert_fits(page, "agreement", viewport=viewport)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator(".rr-scroll").first.screenshot(path=str(SHOTS / f"agreement-{language}-{viewport}.png"))
