@@ -28,6 +28,7 @@ from xblock_json_contract import (
     add_client_script,
     can_author,
     json_endpoint,
+    json_reader,
     require_author,
 )
 from xblock_json_contract.static import json_script
@@ -50,12 +51,12 @@ from .strings import _
 _EDITOR_PAGES = {}
 MAX_EDITOR_PAGES = 16
 
-# The editor's scripts, in load order (after the shared client.js): editor_load.js starts the
-# scenario's request before the others are compiled; then the model, each adds to the one
-# namespace object ComplaintSimScenario; studio.js defines ComplaintSimEditor.
-EDITOR_SCRIPTS = ("editor_load.js", "scenario_model.js", "scenario_map.js", "studio_form.js", "studio_inspector.js",
+# The editor's scripts, in load order (after the shared client.js): the model first, each adds to
+# the one namespace object ComplaintSimScenario; studio.js defines ComplaintSimEditor.
+EDITOR_SCRIPTS = ("scenario_model.js", "scenario_map.js", "studio_form.js", "studio_inspector.js",
                   "studio_panes.js", "studio.js")
 EDITOR_STYLES = ("scenario_map.css", "studio.css")
+PRELOAD = '<link rel="preload" as="fetch" crossorigin="anonymous" href="{url}">'
 
 
 EDITOR_STRINGS = {
@@ -363,11 +364,13 @@ class ScenarioEditorMixin(XBlockMixin):
         """The scenario editor: map, panels, live validation, playtest, text mode, Twine import.
 
         A user without edit rights gets a notice instead: no form to fill in and lose on Save.
-        The page carries neither the scenario nor its validation report: once its script runs
-        the editor asks ``editor_load`` for the scenario ("Loading…" until then), draws it, then
-        asks ``editor_validate`` (at 500 nodes the scenario alone is 273 KB and the check costs
-        more than drawing the editor). What the page does carry (markup, scripts, strings,
-        limits, schema) depends only on the language: it is built once per process per language.
+        The page carries neither the scenario nor its validation report: its first resource, in
+        the page's head, is a ``<link rel="preload" as="fetch">`` of ``editor_load`` (a GET), so
+        the scenario travels while the page and its scripts load; the editor takes that answer
+        ("Loading…" until then), draws it, then asks ``editor_validate`` (at 500 nodes the
+        scenario alone is ~370 KB and the check costs more than drawing the editor). What the
+        page does carry (markup, scripts, strings, limits, schema) depends only on the language:
+        it is built once per process per language.
         """
         if not can_author(self):
             return no_edit_rights(self.gettext(_("You cannot edit this role-play")), self.gettext(
@@ -375,7 +378,13 @@ class ScenarioEditorMixin(XBlockMixin):
         from .block import asset  # noqa: PLC0415 (block.py imports this module)
 
         body, static = self._editor_assets()
+        load_url = self.runtime.handler_url(self, "editor_load")
         frag = Fragment()
+        # First, so that Studio's loader (which adds a fragment's resources in order) and a page's
+        # head start the request before any script or style; studio.js's getJson of the same
+        # address (load_url below: the runtime's JS handlerUrl may spell it differently), mode and
+        # credentials then takes the answer instead of asking again.
+        frag.add_resource(PRELOAD.format(url=html.escape(load_url)), "text/html", "head")
         for name in EDITOR_STYLES:
             frag.add_css(asset(f"public/{name}"))
         frag.add_content(body)
@@ -387,8 +396,7 @@ class ScenarioEditorMixin(XBlockMixin):
             "settings": {"display_name": self.display_name, "weight": self.weight,
                          "max_attempts": self.max_attempts, "grading_policy": self.grading_policy},
             "locale": self.page_locale(),
-            # editor_load.js asks for the scenario as soon as it runs, before the runtime starts the block.
-            "load_url": self.runtime.handler_url(self, "editor_load"),
+            "load_url": load_url,
         }))
         frag.initialize_js("ComplaintSimEditor", {})
         return frag
@@ -417,9 +425,9 @@ class ScenarioEditorMixin(XBlockMixin):
         return built
 
     # --- Handlers ---------------------------------------------------------------------------
-    @json_endpoint
+    @json_reader
     def editor_load(self, data):
-        """The scenario to edit: ``{scenario, authored, register}``; writes nothing.
+        """The scenario to edit: ``{scenario, authored, register}``; writes nothing (GET or POST).
 
         ``scenario``: the stored one, or the packaged example for a block not authored yet
         (``authored`` false); ``register``: the laws and maladministration categories its

@@ -141,6 +141,7 @@ def main():
     http_summary(report)
     print(f"learner assets under 30 KB gzipped: {'yes' if report['page_weight']['total_gzip'] < 30_000 else 'NO'}")
     summary(report["issue_16"])
+    editor_summary(report["editor_500_nodes"])
 
 
 def http_figures(client, size, floor):
@@ -170,6 +171,18 @@ def http_figures(client, size, floor):
         "choice_ms": round(choice, 3), "choice_ratio": round(choice / floor["handler"], 2),
         "choice_ratio_to_one_write": round(choice / floor["handler_one_state_write"], 2),
     }
+
+
+def editor_summary(figures):
+    """One line per budget of issue 13's editor at 500 nodes."""
+    ok = figures["within_budget"]
+    print(f"editor at {figures['nodes']} nodes, open within {figures['budgets']['open_ms']} ms: "
+          f"{'yes' if ok['open_ms'] else 'NO'} (median {figures['open_ms']} ms of {figures['open_ms_runs']}, "
+          f"nothing cached; {figures['open_warm_ms']} ms with the workbench's scripts cached)")
+    print(f"editor select within {figures['budgets']['select_ms_median']} ms: "
+          f"{'yes' if ok['select_ms_median'] else 'NO'} (median {figures['select_ms_median']} ms)")
+    print(f"editor page within {figures['budgets']['page_kb']} KB: {'yes' if ok['page_kb'] else 'NO'} "
+          f"({figures['page_kb']} KB raw, {figures['page_gzip_kb']} KB gzipped)")
 
 
 def http_summary(report):

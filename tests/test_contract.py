@@ -64,8 +64,13 @@ def test_every_handler_of_both_blocks_is_a_json_endpoint():
 def test_method_body_and_size_refusals_are_the_same_in_both_blocks(marked, cls):
     for name in handlers(cls):
         block = marked(cls, staff=True)
-        assert send(block, name, method="GET") == (405, {"error": {
-            "code": "METHOD_NOT_ALLOWED", "message": "«Use POST for this request.»"}}), name
+        if getattr(cls, name).reads_only:  # a json_reader: GET reads too, nothing else but POST does
+            for method in ("PUT", "DELETE", "PATCH"):
+                assert send(block, name, method=method) == (405, {"error": {
+                    "code": "METHOD_NOT_ALLOWED", "message": "«Use GET or POST for this request.»"}}), name
+        else:
+            assert send(block, name, method="GET") == (405, {"error": {
+                "code": "METHOD_NOT_ALLOWED", "message": "«Use POST for this request.»"}}), name
         for raw in (b"[1]", b"{", b"\xff", b"[" * 100_000):
             assert send(block, name, raw) == (400, {"error": {
                 "code": "BAD_JSON", "message": "«The request must be a JSON object.»"}}), (name, raw)
@@ -165,7 +170,7 @@ def test_the_browser_helpers_are_one_file_that_every_script_uses():
     assert "root.TangerangXBlocks" in client_script()
     scripts = sorted((ROOT / "complaint_sim_xblock" / "public").glob("*.js")) + sorted(
         (ROOT / "rubric_xblock" / "public").glob("*.js"))
-    assert len(scripts) == 11
+    assert len(scripts) == 10
     # The role-play editor's model and map build no form controls: the model touches no DOM
     # at all (it runs under node), the map draws SVG markup of its own.
     no_el = {"scenario_model.js", "scenario_map.js"}
@@ -180,8 +185,7 @@ def test_the_browser_helpers_are_one_file_that_every_script_uses():
         if path.name in no_el:
             assert "TangerangXBlocks" not in text, path.name
             continue
-        if path.name != "editor_load.js":  # it only starts the scenario's request: no controls
-            assert "var el = TangerangXBlocks.el;" in text, path.name
+        assert "var el = TangerangXBlocks.el;" in text, path.name
         if path.name not in views:
             # The reflection's staff panel posts JSON through the learner script's post() and
             # downloads the CSV with postFile.
@@ -197,7 +201,7 @@ def test_every_fragment_adds_the_browser_helpers_before_its_script(make_block, c
     scripts = [r.data for r in fragment.resources if r.mimetype == "application/javascript"]
     # Course staff also get the reflection's staff panel script, after the learner script, and
     # in both blocks the staff analytics (tangerang_units/public/analytics.js); the role-play's
-    # editor is seven scripts (studio.EDITOR_SCRIPTS, editor_load.js first).
+    # editor is six scripts (studio.EDITOR_SCRIPTS).
     # The role-play's staff analytics also draw the scenario map (studio.MAP_SCRIPTS).
     extra = {(RubricReflectionBlock, "student_view"): 2, (ComplaintSimBlock, "student_view"): 1 + len(MAP_SCRIPTS),
              (ComplaintSimBlock, "studio_view"): len(EDITOR_SCRIPTS) - 1}.get((cls, view), 0)
@@ -224,10 +228,22 @@ def test_the_fast_json_script_escapes_exactly_as_djangos(payload):
     assert json.loads(body) == json.loads(theirs.split(">", 1)[1].rsplit("<", 1)[0]) == payload
 
 
-def test_the_editor_asks_for_its_scenario_before_its_other_scripts_are_compiled():
-    """At 500 nodes the scenario (~370 KB) and the editor's scripts (~110 KB) no longer wait for
-    each other: the first editor script starts editor_load, and studio.js takes that answer."""
-    first = (ROOT / "complaint_sim_xblock/public" / EDITOR_SCRIPTS[0]).read_text(encoding="utf-8")
-    assert EDITOR_SCRIPTS[0] == "editor_load.js" and '"editor_load"' in first and "ed.prefetched =" in first
-    studio = (ROOT / "complaint_sim_xblock/public/studio.js").read_text(encoding="utf-8")
-    assert "ed.prefetched ||" in studio and "ed.prefetched =" not in studio.split("ed.prefetched ||")[0]
+def test_only_the_editors_scenario_read_answers_get():
+    """The one json_reader (a GET a page can preload) writes nothing and takes nothing; every
+    other handler of both blocks stays POST only."""
+    readers = [(cls.__name__, name) for cls in BLOCKS for name in handlers(cls) if getattr(cls, name).reads_only]
+    assert readers == [("ComplaintSimBlock", "editor_load")]
+
+
+def test_a_reader_answers_get_with_the_same_body_as_post_and_is_never_cached(marked):
+    block = marked(ComplaintSimBlock, staff=True)
+    got, posted = (block.runtime.handle(block, "editor_load", Request.blank("/", method=method, body=body))
+                   for method, body in (("GET", b""), ("POST", b"{}")))
+    assert got.status_code == posted.status_code == 200 and got.body == posted.body
+    assert json.loads(got.body)["scenario"]["start"]
+    assert got.headers["Cache-Control"] == posted.headers["Cache-Control"] == "private, no-cache"
+    # Refusals too: a learner's GET is the same 403 as their POST, never cached either.
+    learner = marked(ComplaintSimBlock)
+    refused = learner.runtime.handle(learner, "editor_load", Request.blank("/", method="GET"))
+    assert refused.status_code == 403 and json.loads(refused.body)["error"]["code"] == "STAFF_ONLY"
+    assert refused.headers["Cache-Control"] == "private, no-cache"

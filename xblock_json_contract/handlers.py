@@ -63,9 +63,16 @@ def _refusal(block, error):
     return json_response(body, error.status)
 
 
-def _read_body(block, request):
-    """The request's JSON object; raises :class:`HandlerError` for anything else."""
+def _read_body(block, request, reads_only=False):
+    """The request's JSON object; raises :class:`HandlerError` for anything else.
+
+    A handler that ``reads_only`` also answers GET, whose body is not read: ``{}``.
+    """
+    if reads_only and request.method == "GET":
+        return {}
     if request.method != "POST":
+        if reads_only:
+            raise HandlerError(405, METHOD_NOT_ALLOWED, _("Use GET or POST for this request."))
         raise HandlerError(405, METHOD_NOT_ALLOWED, _("Use POST for this request."))
     limit = getattr(block, "max_body_bytes", MAX_BODY_BYTES)
     if (request.content_length or 0) > limit or len(request.body) > limit:
@@ -96,16 +103,33 @@ def json_endpoint(method):
     (each with ``status``, ``code``, ``message`` and ``params``), becomes the error response,
     its message translated once with the block's ``gettext``.
     """
+    return _endpoint(method, reads_only=False)
+
+
+def json_reader(method):
+    """:func:`json_endpoint` for a handler that writes nothing and takes no arguments: it also
+    answers GET (``data`` is then ``{}``; any other method but POST is 405), so that a page can ask
+    for it before its scripts run (``<link rel="preload" as="fetch">``). Its answers are never
+    reused from a cache without asking again (``Cache-Control: private, no-cache``).
+    """
+    return _endpoint(method, reads_only=True)
+
+
+def _endpoint(method, reads_only):
     @XBlock.handler
     @functools.wraps(method)
     def wrapper(self, request, suffix=""):
         refusals = getattr(self, "handler_refusals", ())
         try:
-            result = method(self, _read_body(self, request))
+            result = method(self, _read_body(self, request, reads_only))
             # A handler that answers with a file (a streamed CSV) returns its own Response.
-            return result if isinstance(result, Response) else json_response(result)
+            response = result if isinstance(result, Response) else json_response(result)
         except HandlerError as error:
-            return _refusal(self, error)
+            response = _refusal(self, error)
         except refusals as error:
-            return _refusal(self, HandlerError(error.status, error.code, error.message, error.params))
+            response = _refusal(self, HandlerError(error.status, error.code, error.message, error.params))
+        if reads_only:
+            response.cache_control = "private, no-cache"
+        return response
+    wrapper.reads_only = reads_only
     return wrapper

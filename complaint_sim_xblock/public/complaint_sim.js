@@ -18,13 +18,7 @@ function ComplaintSimBlock(runtime, element, args) {
   var moodBefore = null;
   var savedRecord = null;
   // Numbers in the page's language (args.locale), never the browser's.
-  var numberFormat = (function () {
-    try { return new Intl.NumberFormat((args.locale && args.locale.language) || "id"); } catch (e) { return null; }
-  }());
-
-  function num(value) {
-    return typeof value === "number" && numberFormat ? numberFormat.format(value) : String(value);
-  }
+  var num = TangerangXBlocks.numberFormat(args.locale && args.locale.language);
 
   function fmt(text, values) {
     return text.replace(/\{(\w+)\}/g, function (m, key) {
@@ -481,10 +475,7 @@ function ComplaintSimBlock(runtime, element, args) {
     // The analytics' map container gets the counts on each load (an event that does not bubble:
     // caught on the way down); the editor's map view draws them read-only (scenario_map.js).
     if (args.map && window.ComplaintSimScenario && window.ComplaintSimScenario.map) {
-      var percent = (function () {
-        try { return new Intl.NumberFormat((args.locale && args.locale.language) || "id", {style: "percent"}); }
-        catch (e) { return null; }
-      }());
+      var percent = TangerangXBlocks.numberFormat(args.locale && args.locale.language, {style: "percent"});
       analyticsBox.addEventListener("tgr-analytics-map", function (event) {
         var box = event.target;
         if (!box.mapView) {
@@ -496,7 +487,7 @@ function ComplaintSimBlock(runtime, element, args) {
           box.parentNode.insertBefore(legend, box.nextSibling);
           box.mapView = new window.ComplaintSimScenario.map.MapView(box, {
             strings: args.map.strings, noKeyboard: true, legendBox: legend,
-            percent: function (share) { return percent ? percent.format(share) : Math.round(share * 100) + " %"; }
+            percent: percent
           });
         }
         box.mapView.setCounts(event.detail || {});

@@ -138,8 +138,11 @@
     text = String(text).replace(/\s+/g, " ");
     return text.length > 24 ? text.slice(0, 23) + "…" : text;
   }
-  function esc(text) {
-    return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  var ENTITIES = {"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;"};
+  function entity(c) { return ENTITIES[c]; }
+  function esc(text) {  // one pass, and none for the many ids and snippets with nothing to escape
+    var s = String(text);
+    return /[&"<>]/.test(s) ? s.replace(/[&"<>]/g, entity) : s;
   }
   function fill(text, values) {
     return String(text || "").replace(/\{(\w+)\}/g, function (m, key) {

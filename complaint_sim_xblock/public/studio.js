@@ -3,14 +3,14 @@
  * block's own handlers. Every string comes translated from the server (args.strings).
  *
  * The parts, loaded in this order by studio.py (each adds to the ComplaintSimScenario namespace):
- *   editor_load.js      starts the scenario's request (editor_load) before the rest is compiled
  *   scenario_model.js   the scenario document, its operations and undo/redo (no DOM; node tests)
  *   scenario_map.js     the map view (also mounted read-only by the staff analytics)
  *   studio_form.js      form controls and the condition picker
  *   studio_inspector.js the node inspector
  *   studio_panes.js     problems list, scenario and grading panels, text, Twine, playtest
  *   studio.js           this file: wires them to the page (tabs, save, cancel, undo, keys)
- * The scenario is edited as plain data in the browser; the server validates and saves it.
+ * The scenario is edited as plain data in the browser; the server validates and saves it. Its
+ * request starts before all of these: studio_view's first resource is a preload of editor_load.
  */
 function ComplaintSimEditor(runtime, element, args) {
   "use strict";
@@ -23,6 +23,7 @@ function ComplaintSimEditor(runtime, element, args) {
   var root = element.jquery ? element[0] : element;
   args = JSON.parse(root.querySelector('script[type="application/json"]').textContent);
   var ed = root.querySelector(".cse") || root;
+  if (window.performance) { ed.setAttribute("data-started-at", String(Math.round(performance.now()))); }
   var S = args.strings;
   var loading = ed.querySelector(".cse-loading");
   var mounted = null;
@@ -32,18 +33,14 @@ function ComplaintSimEditor(runtime, element, args) {
     event.preventDefault();
     runtime.notify("cancel", {});
   });
-  var numbers = null;
+  var loader = args.load_url ? {handlerUrl: function () { return args.load_url; }} : runtime;
   function load() {
     var t0 = window.performance ? performance.now() : Date.now();
     ed.setAttribute("data-state", "loading");
     TangerangXBlocks.clear(loading).appendChild(document.createTextNode(S.loading));
-    var loaded = ed.prefetched || TangerangXBlocks.postJson(runtime, root, "editor_load", {}, S.offline);
-    ed.prefetched = null;  // Try again asks anew
-    // While the scenario travels: numbers in the page's language (args.locale), never the
-    // browser's (the first Intl.NumberFormat loads the locale's data: tens of milliseconds).
-    if (!numbers) {
-      try { numbers = new Intl.NumberFormat((args.locale && args.locale.language) || "id"); } catch (e) { numbers = null; }
-    }
+    // A GET of the very address the page's head preloads (args.load_url): the first load takes
+    // that answer, already there or on its way; Try again asks anew.
+    var loaded = TangerangXBlocks.getJson(loader, root, "editor_load", S.offline);
     loaded.then(function (result) {
       if (!result.ok) {
         ed.setAttribute("data-state", "failed");
@@ -58,15 +55,14 @@ function ComplaintSimEditor(runtime, element, args) {
       args.scenario = result.data.scenario;
       args.authored = !!result.data.authored;
       args.register = result.data.register;
-      mounted = ComplaintSimEditorMount(runtime, root, ed, args, numbers);
+      mounted = ComplaintSimEditorMount(runtime, root, ed, args);
     });
   }
   load();
 }
 
-// The editor itself, once editor_load has given the scenario (args.scenario, authored, register);
-// `numbers` formats numbers in the page's language.
-function ComplaintSimEditorMount(runtime, root, ed, args, numbers) {
+// The editor itself, once editor_load has given the scenario (args.scenario, authored, register).
+function ComplaintSimEditorMount(runtime, root, ed, args) {
   "use strict";
   var t0 = window.performance ? performance.now() : Date.now();
   var ns = window.ComplaintSimScenario;
@@ -94,12 +90,12 @@ function ComplaintSimEditorMount(runtime, root, ed, args, numbers) {
   var redoButton = ed.querySelector(".cse-redo-button");
   var unsavedBox = ed.querySelector(".cse-unsaved");
 
-  var numberFormat = numbers;
+  // Numbers in the page's language (args.locale), never the browser's.
+  var num = TangerangXBlocks.numberFormat(args.locale && args.locale.language);
   function fmt(text, values) {
     return String(text).replace(/\{(\w+)\}/g, function (m, key) {
       var value = values[key];
-      if (value === undefined || value === null) { return m; }
-      return typeof value === "number" && numberFormat ? numberFormat.format(value) : String(value);
+      return value === undefined || value === null ? m : num(value);
     });
   }
   function notice(text, action, kind) {

@@ -16,11 +16,16 @@ function RubricReflectionBlock(runtime, element, args) {
   // Dates and numbers in the page's language and the course's time zone, never the browser's.
   var L = args.locale || {};
   function intl(make) { try { return make(); } catch (e) { return null; } }
-  var numberFormat = intl(function () { return new Intl.NumberFormat(L.language || 'id'); });
   var dateOptions = {day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short'};
-  var dateFormat = intl(function () { return new Intl.DateTimeFormat(L.language || 'id', Object.assign({timeZone: L.time_zone || 'Asia/Jakarta'}, dateOptions)); }) ||
-    intl(function () { return new Intl.DateTimeFormat(L.language || 'id', Object.assign({timeZone: 'Asia/Jakarta'}, dateOptions)); });
-  function num(v) { return typeof v === 'number' && numberFormat ? numberFormat.format(v) : String(v); }
+  var dateFormat;  // built on the first date shown (the first Intl object of a page costs tens of ms)
+  function dates() {
+    if (dateFormat === undefined) {
+      dateFormat = intl(function () { return new Intl.DateTimeFormat(L.language || 'id', Object.assign({timeZone: L.time_zone || 'Asia/Jakarta'}, dateOptions)); }) ||
+        intl(function () { return new Intl.DateTimeFormat(L.language || 'id', Object.assign({timeZone: 'Asia/Jakarta'}, dateOptions)); });
+    }
+    return dateFormat;
+  }
+  var num = TangerangXBlocks.numberFormat(L.language);
   function fmt(s, p) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return p && k in p ? num(p[k]) : m; }); }
   // A month of the calendar ("2026-12") as the page's language writes it ("Desember 2026").
   function month(iso) { return TangerangXBlocks.dayText(iso, L.language || 'id'); }
@@ -39,7 +44,7 @@ function RubricReflectionBlock(runtime, element, args) {
   }
   function say(msg, bad) { statusEl.textContent = msg || ''; statusEl.className = 'rr-status' + (bad ? ' rr-bad' : ''); }
   function fail(e) { say(e && e.message ? e.message : S.error, true); }
-  function when(iso) { if (!iso) { return ''; } var d = new Date(iso); return isNaN(d) ? iso : (dateFormat ? dateFormat.format(d) : d.toISOString()); }
+  function when(iso) { if (!iso) { return ''; } var d = new Date(iso); return isNaN(d) ? iso : (dates() ? dates().format(d) : d.toISOString()); }
   function words(t) { t = t.trim(); return t ? t.split(/\s+/).length : 0; }
   function crit(id) { for (var i = 0; i < rubric.criteria.length; i += 1) { if (rubric.criteria[i].id === id) { return rubric.criteria[i]; } } return null; }
   function levelText(c, levelId) {

@@ -30,14 +30,12 @@ function RubricReflectionEditor(runtime, element, args) {
     return JSON.parse(JSON.stringify(value, function (key, v) { return key.charAt(0) === "_" ? undefined : v; }));
   }
   // Numbers in the page's language (args.locale), never the browser's.
-  var numberFormat = (function () {
-    try { return new Intl.NumberFormat((args.locale && args.locale.language) || "id"); } catch (e) { return null; }
-  }());
+  var num = TangerangXBlocks.numberFormat(args.locale && args.locale.language);
   function fmt(text, values) {
     return String(text).replace(/\{(\w+)\}/g, function (m, key) {
       var value = values[key];
       if (value === undefined || value === null) { return m; }
-      return typeof value === "number" && numberFormat ? numberFormat.format(value) : String(value);
+      return num(value);
     });
   }
   function nid(prefix) { uid += 1; return "rre-" + (prefix || "f") + "-" + uid; }

@@ -19,10 +19,7 @@
 
   function mount(runtime, element, box, options) {
     var el = X.el, S = options.strings;
-    var numberFormat = (function () {
-      try { return new Intl.NumberFormat((options.locale && options.locale.language) || "id"); } catch (e) { return null; }
-    }());
-    function num(value) { return typeof value === "number" && numberFormat ? numberFormat.format(value) : String(value); }
+    var num = X.numberFormat(options.locale && options.locale.language);
     // Days ("YYYY-MM-DD") as the page's language writes them ("10 Feb 2026"), never the browser's.
     function day(iso) { return X.dayText(iso, (options.locale && options.locale.language) || "id"); }
     function fmt(text, values) {

@@ -136,3 +136,31 @@ def test_the_workbench_admin_and_state_wipe_are_not_served(client, workbench):
     assert client.get("/jsi18n/").status_code == 200
     assert client.get("/resource/complaint_sim/public/complaint_sim.js").status_code == 200
     assert client.get("/scenario/complaint_sim.0/").status_code == 200
+
+
+def test_the_pages_external_scripts_are_deferred_and_the_editor_preloads_its_scenario(client, workbench):
+    """The page is parsed while jQuery and the runtime download (they run in order before
+    DOMContentLoaded, when the runtime starts the blocks: the browser tests play every page), and
+    the editor's scenario request comes before the fragment's styles and scripts in its head."""
+    for path in ("/unit/unit-ktp-el/", "/scenario/rubric_reflection.0/?student=staff",
+                 "/scenario/complaint_sim.0/studio_view/?student=staff"):
+        page = client.get(path).content.decode("utf-8")
+        external = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", page)
+        assert len(external) >= 6 and all(" defer " in tag for tag in external), (path, external)
+        assert "jquery.min.js" in " ".join(external)
+    editor = client.get("/scenario/complaint_sim.0/studio_view/?student=staff").content.decode("utf-8")
+    head = editor.split("</head>")[0]
+    # Before the fragment's styles and scripts (and seen by the preload scanner at once).
+    assert head.index('<link rel="preload" as="fetch"') < head.index(".cse-svg {") < head.index("jquery.min.js")
+    assert "/editor_load/" in head.split('<link rel="preload"')[1].split(">")[0]
+
+
+def test_the_demo_runtime_reads_the_aside_types_once(workbench, monkeypatch):
+    from xblock.core import XBlockAside
+
+    from course_export.demo.pages import DemoRuntime
+
+    expected = [name for name, _cls in XBlockAside.load_classes()]
+    assert DemoRuntime("asn_demo").applicable_aside_types(None) == expected
+    monkeypatch.setattr(XBlockAside, "load_classes", classmethod(lambda cls, *a, **k: pytest.fail("read again")))
+    assert DemoRuntime("other").applicable_aside_types(None) == expected

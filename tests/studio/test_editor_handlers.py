@@ -1,6 +1,8 @@
 """The editor's handlers through the runtime's real dispatch: save, validate, access, text, Twine."""
 import copy
+import html
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -12,6 +14,7 @@ from tests.conftest import init_data, post
 from tests.studio.conftest import DATA, StudioPermissions
 
 SETTINGS = {"display_name": "Antrean printer", "weight": 2.5, "max_attempts": 5, "grading_policy": "last"}
+ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ["editor_load", "editor_validate", "editor_save", "editor_playtest", "editor_import_twee",
             "editor_import_text", "editor_export"]
 
@@ -258,7 +261,15 @@ def test_studio_view_carries_strings_and_settings_but_neither_scenario_nor_repor
     assert "scenario" not in args and "report" not in args and "authored" not in args
     assert args["strings"]["save"] == "Save" and args["strings"]["loading"] == "Loading…"
     assert args["settings"]["grading_policy"] == block.grading_policy
-    assert args["load_url"] == block.runtime.handler_url(block, "editor_load")  # studio.js asks it at once
+    # The scenario's request starts in the page's head, before any other resource: a preload of
+    # the GET that studio.js then makes (the same address, from the init data; mode, credentials).
+    first = frag.resources[0]
+    assert (first.mimetype, first.placement) == ("text/html", "head")
+    assert args["load_url"] == block.runtime.handler_url(block, "editor_load")
+    href = html.escape(args["load_url"])
+    assert first.data == f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{href}">'
+    studio = (ROOT / "complaint_sim_xblock/public/studio.js").read_text(encoding="utf-8")
+    assert "return args.load_url;" in studio and 'getJson(loader, root, "editor_load"' in studio
     post(block, "editor_save", {"scenario": mini, "settings": SETTINGS})
     args = init_data(block.studio_view())
     assert "scenario" not in args and args["settings"] == SETTINGS

@@ -188,8 +188,8 @@ def test_the_map_view_mounts_read_only_with_choice_counts_as_edge_bands(editor_p
 
 
 def test_the_scenario_arrives_after_the_page_and_a_failed_load_offers_nothing_to_lose(chromium, studio_server):
-    """The page carries no scenario: the editor says "Loading…" and asks editor_load. When that
-    fails it says so, shows no Save and nothing to edit, and Try again loads it."""
+    """The page carries no scenario: the editor says "Loading…" and takes editor_load's answer
+    (preloaded by the page's head). When that fails it says so, shows no Save and nothing to edit, and Try again loads it."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.errors = []
@@ -206,7 +206,8 @@ def test_the_scenario_arrives_after_the_page_and_a_failed_load_offers_nothing_to
     assert not page.locator(".save-button").is_visible() and not page.locator(".cse-tabs").is_visible()
     while not held:
         page.wait_for_timeout(50)
-    # The script asked while the page loaded; once the runtime has started the block, no second time.
+    # The page's head asked (a preload) while the page loaded; once the runtime has started the
+    # block, the editor takes that answer: no second request.
     page.wait_for_function("() => document.readyState === 'complete'")
     page.wait_for_timeout(300)
     assert len(held) == 1
