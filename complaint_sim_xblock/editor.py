@@ -17,8 +17,8 @@ from .scenario import (
     TIMEOUT_ENDING,
     Problem,
     ScenarioInvalid,
+    check_scenario,
     compile_scenario,
-    validate_scenario,
 )
 
 GRADING_POLICIES = ("best", "last")
@@ -143,18 +143,23 @@ def scenario_report(data, translate=None, stored=None):
     ``stored`` (the scenario learners play now) adds ``impact``: the nodes this edit removes,
     where learners mid-run restart their attempt (keeping attempt count and best score).
     """
-    problems = validate_scenario(data)
+    return checked_report(data, translate, stored)[0]
+
+
+def checked_report(data, translate=None, stored=None):
+    """``(report, scenario)``: :func:`scenario_report`, and the playable scenario when ``data``
+    is valid (else None), from one check of it."""
+    problems, scenario = check_scenario(data)
     report = {"valid": not problems, "problems": [p.as_dict(translate) for p in problems],
               "max_score": None, "model_route": [], "impact": {"removed_nodes": []}}
     if not problems:
-        scenario = compile_scenario(data)
         report["max_score"] = session.max_points(scenario)
         report["model_route"] = route_detail(scenario)
     if stored and isinstance(data, dict) and isinstance(data.get("nodes"), list):
         new_ids = {n.get("id") for n in data["nodes"] if isinstance(n, dict)}
         report["impact"]["removed_nodes"] = [
             n["id"] for n in stored.get("nodes", []) if isinstance(n, dict) and n.get("id") not in new_ids]
-    return report
+    return report, scenario
 
 
 # --- Text formats ----------------------------------------------------------------------------

@@ -357,7 +357,8 @@ class ScenarioEditorMixin(XBlockMixin):
         return [p.as_dict(self.gettext) for p in problems]
 
     def _report(self, data):
-        return editor.scenario_report(data, self.gettext, stored=self._stored_scenario() or None)
+        """``(report, scenario)``: editor.checked_report against the stored scenario."""
+        return editor.checked_report(data, self.gettext, stored=self._stored_scenario() or None)
 
     # --- View -------------------------------------------------------------------------------
     def studio_view(self, context=None):
@@ -451,7 +452,7 @@ class ScenarioEditorMixin(XBlockMixin):
         [{node, choice, vars}], impact: {removed_nodes}}``. Errors: 400 ``BAD_REQUEST``; 403 ``STAFF_ONLY``.
         """
         self._require_editor()
-        return self._report(self._scenario_arg(data))
+        return self._report(self._scenario_arg(data))[0]
 
     @json_endpoint
     def editor_save(self, data):
@@ -464,12 +465,11 @@ class ScenarioEditorMixin(XBlockMixin):
         self._require_editor()
         scenario = self._scenario_arg(data)
         settings, settings_problems = editor.validate_settings(data.get("settings", {}))
-        report = self._report(scenario)
+        report, compiled = self._report(scenario)  # one check: the report and the compiled scenario
         problems = report["problems"] + self._problems(settings_problems)
         if problems:
             raise HandlerError(400, INVALID, _("The scenario has problems; fix them before saving. "
                                                  "Nothing was saved."), problems=problems)
-        compiled = editor.compile_for_playtest(scenario)
         canonical = compiled.data
         if canonical != self.scenario:
             self.set_scenario(canonical, compiled)
@@ -533,7 +533,7 @@ class ScenarioEditorMixin(XBlockMixin):
         except twee.TweeError:
             raise HandlerError(400, "NOT_TWEE",
                                _("This is not a Twee 3 story: no passage starts with '::'.")) from None
-        report = self._report(result["scenario"])
+        report = self._report(result["scenario"])[0]
         return {"scenario": result["scenario"], "story": result["story"],
                 "report": twee.report_messages(result["report"], self.gettext),
                 "problems": report["problems"], "max_score": report["max_score"]}
@@ -549,7 +549,7 @@ class ScenarioEditorMixin(XBlockMixin):
             scenario = editor.parse_text(data.get("text"))
         except editor.EditorError as error:
             raise HandlerError(400, error.code, error.message) from None
-        return {"scenario": scenario, **self._report(scenario)}
+        return {"scenario": scenario, **self._report(scenario)[0]}
 
     @json_endpoint
     def editor_export(self, data):

@@ -349,3 +349,25 @@ def test_the_staff_analytics_get_the_map_outline_without_the_answer_key(block_as
     assert set(choice) == {"id", "text", "target"}
     assert outline["strings"]["map_band_4"] and outline["strings"]["map_edge_count"]
     assert "map" not in init_data(block_as("learner").student_view())
+
+
+def test_validate_and_save_check_the_scenario_once(block_as, monkeypatch):
+    """At 500 nodes one check is most of editor_validate's time: the report and the save used
+    to check the same scenario two and three times."""
+    from complaint_sim_xblock import scenario as engine
+    from tests.bench_editor import generate_scenario
+
+    calls = []
+    real = engine._check  # noqa: SLF001 (counting the engine's one full check)
+    monkeypatch.setattr(engine, "_check", lambda data: calls.append(1) or real(data))
+    block = block_as("staff")
+    data = generate_scenario(60)
+    status, report = post(block, "editor_validate", {"scenario": data})
+    assert status == 200 and report["valid"] and report["max_score"] > 0 and len(calls) == 1
+    status, saved = post(block, "editor_save", {"scenario": data, "settings": SETTINGS})
+    assert status == 200 and saved["saved"] and saved["max_score"] == report["max_score"] and len(calls) == 2
+    assert block.scenario_digest == compile_scenario(data).digest == saved["digest"]
+    # A scenario with problems: one check, the same problems, nothing compiled.
+    broken = {**data, "start": "nowhere"}
+    problems, compiled = engine.check_scenario(broken)
+    assert compiled is None and [p.code for p in problems] == [p.code for p in engine.validate_scenario(broken)]
