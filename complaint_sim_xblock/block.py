@@ -30,6 +30,7 @@ from xblock_json_contract import (
     add_client_script,
     is_course_staff,
     json_endpoint,
+    package_text,
     require_staff,
     user_attrs,
 )
@@ -50,10 +51,9 @@ from .studio import ScenarioEditorMixin
 log = logging.getLogger(__name__)
 
 
-@functools.cache
 def asset(path):
-    """A static file shipped in the package (read once per process: it never changes)."""
-    return resources.files(__package__).joinpath(path).read_text(encoding="utf-8")
+    """A static file shipped in the package (read once per process: ``package_text``)."""
+    return package_text(__package__, path)
 
 
 @functools.cache

@@ -335,10 +335,10 @@ def playtest_state(scenario, run):
             if scenario.story_date is not None:
                 author["record"]["deadline_date"] = session.workdays.add_working_days(
                     scenario.story_date, node.record["deadline_days"]["expected"]).isoformat()
-        elif node.type == "narration":
-            author["next"] = node.next
             author["record"]["summary"] = {"min_words": node.record["summary"]["min_words"],
                                            "keywords": [list(g) for g in node.record["summary"]["keywords"]]}
+        elif node.type == "narration":
+            author["next"] = node.next
     variables = [{"id": v["id"], "label": v["label"], "min": v["min"], "max": v["max"],
                   "value": run["vars"].get(v["id"], v["initial"])} for v in scenario.variables]
     score = session.result(scenario, run)

@@ -90,7 +90,8 @@ BROWSER_STRINGS = {
     "breach_turn": _("Turn {turn}: {label}"),
     "breach_model": _("The recommended route instead"),
     "capped_zero": _("Because of this breach the attempt scores 0, whatever ending it reached."),
-    "capped": _("Because of this breach the attempt scores at most {percent}% of the maximum."),
+    # Worded so that no "%" is followed by " o", " d"…: Babel would read a %-format there.
+    "capped": _("Because of this breach the attempt's score is capped at {percent}%."),
     "critical": _("critical"),
     "law_berlaku": _("in force"),
     "law_diubah": _("amended"),

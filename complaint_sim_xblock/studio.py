@@ -202,6 +202,12 @@ EDITOR_STRINGS = {
     "urgency": _("Urgency"),
     "referral": _("Handled by / referred to"),
     "deadline_days": _("Follow-up deadline (working days)"),
+    # The playtest's dated deadline, worded as the learner sees it; days in the page's language.
+    "deadline_date": _("Follow-up deadline (date)"),
+    "deadline_date_hint": _("Counted in working days from {date}: weekends, national holidays and cuti bersama "
+                            "days do not count."),
+    "date_chosen": _("Chosen: {date}"),
+    "date_is": _("That is {date}."),
     "tolerance": _("Tolerance (± days)"),
     "summary_min_words": _("Summary: minimum words"),
     "summary_keywords": _("Summary keywords: one group per line, alternatives separated by commas"),

@@ -79,6 +79,6 @@ def report(rubric, figures, k, gettext):
     tables.append({"id": "units", "title": _("Units × criteria: average staff grade"),
                    "columns": [_("Unit"), _("Submitted"), _("Graded by staff"), *(c.label for c in rubric.criteria)],
                    "rows": unit_rows, "heatmap": True,
-                   "legend": _("Green: an average staff grade of at least 80% of the criterion's top points; "
-                               "yellow: 50–79%; red: under 50%.")})
+                   "legend": _("Average staff grade as a share of the criterion's top points — green: at "
+                               "least 80%; yellow: 50–79%; red: under 50%.")})
     return out

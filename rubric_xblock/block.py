@@ -14,7 +14,6 @@ from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
-from xblock.utils.resources import ResourceLoader
 
 from tangerang_units.handlers import UnitRosterMixin, add_analytics, course_key_of
 from tangerang_units.strings import analytics_strings
@@ -25,6 +24,7 @@ from xblock_json_contract import (
     add_client_script,
     is_course_staff,
     json_endpoint,
+    package_text,
     require_staff,
     user_attrs,
 )
@@ -55,7 +55,6 @@ from .strings import browser_strings
 from .studio import RubricEditorMixin
 
 log = logging.getLogger(__name__)
-loader = ResourceLoader(__name__)
 
 DEFAULT_RUBRIC = {
     "criteria": [
@@ -78,10 +77,9 @@ COURSE_TIME_ZONE = "Asia/Jakarta"
 CONTENT_MEMO = 256
 
 
-@functools.cache
 def asset(path):
-    """A file shipped in the package, read once per process (it never changes)."""
-    return loader.load_unicode(path)
+    """A file shipped in the package, read once per process (``package_text``)."""
+    return package_text(__package__, path)
 
 
 @functools.cache
@@ -752,7 +750,7 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
     def workbench_scenarios():
         """The demo reflection (Indonesian) that follows the demo role-play; the same reflection
         graded by peers after training, and graded by staff who release grades (appeals open)."""
-        xml = loader.load_unicode("scenarios/refleksi_ktp_el.xml")
+        xml = asset("scenarios/refleksi_ktp_el.xml")
         settings = 'self_assessment="true" staff_assessment="true" grade_release="immediate"'
         short = xml.replace('min_words="80"', 'min_words="20"')
         peer = short.replace(settings, 'self_assessment="false" staff_assessment="true" grade_release="immediate" '

@@ -20,10 +20,10 @@ it was made with, and the rubric of that version is kept in
 import html
 import logging
 
+from django.template import Context
 from django.utils.html import json_script
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
-from xblock.utils.resources import ResourceLoader
 
 from xblock_json_contract import (
     BAD_REQUEST,
@@ -52,7 +52,6 @@ from .sanitize import sanitize_prompt
 from .strings import browser_strings
 
 log = logging.getLogger(__name__)
-loader = ResourceLoader(__name__)
 MAX_BLOCKS_WALKED = 5000
 
 EDITOR_STRINGS = {
@@ -246,11 +245,13 @@ class RubricEditorMixin(XBlockMixin):
                             f'<p>{html.escape(message)}</p></section>')
         strings = editor_strings(self.gettext)
         learner = browser_strings(self.gettext)
-        frag = Fragment(loader.render_django_template("templates/studio_view.html", {"s": strings}))
-        frag.add_css(loader.load_unicode("public/rubric_reflection.css"))
-        frag.add_css(loader.load_unicode("public/studio.css"))
+        from .block import asset, template  # noqa: PLC0415 (block.py imports this module)
+
+        frag = Fragment(template("templates/studio_view.html").render(Context({"s": strings})))
+        frag.add_css(asset("public/rubric_reflection.css"))
+        frag.add_css(asset("public/studio.css"))
         add_client_script(frag)
-        frag.add_javascript(loader.load_unicode("public/studio.js"))
+        frag.add_javascript(asset("public/studio.js"))
         try:
             current_version = parse_rubric(self.rubric).version
         except RubricError:

@@ -64,11 +64,10 @@ class UnitRosterMixin:
 def add_analytics(frag, label):
     """Add the staff analytics' container, stylesheet and script to a block's fragment
     (the block's own script mounts ``TangerangAnalytics`` on the container)."""
-    from importlib import resources
-
     from django.utils.html import format_html
 
-    folder = resources.files(__package__).joinpath("public")
-    frag.add_css(folder.joinpath("analytics.css").read_text(encoding="utf-8"))
-    frag.add_javascript(folder.joinpath("analytics.js").read_text(encoding="utf-8"))
+    from xblock_json_contract import package_text
+
+    frag.add_css(package_text(__package__, "public/analytics.css"))
+    frag.add_javascript(package_text(__package__, "public/analytics.js"))
     frag.add_content(format_html('<section class="tgr-analytics" aria-label="{}"></section>', label))

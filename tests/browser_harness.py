@@ -109,12 +109,13 @@ class DemoServer:
                 self.process.wait()
 
 
-def k_demo_with_roster(workdir, path, block_type, units, k=3):
+def k_demo_with_roster(workdir, path, block_type, units, k=3, language=None):
     """A demo server of its own with ``DEMO_K_ANONYMITY=k`` and a roster that course staff
     (``staff_bkpsdm``) uploaded through the block at ``path``: ``units`` maps a unit to its number
     of learners (``asn_<u>_<i>``). Returns ``(server, staff client, usage, learner names)``: the
-    named learners and one without a unit (``asn_tanpa_unit``), for the caller to play."""
-    server = DemoServer(workdir)
+    named learners and one without a unit (``asn_tanpa_unit``), for the caller to play.
+    ``language``: the demo's DEMO_LANGUAGE (Indonesian by default)."""
+    server = DemoServer(workdir, language=language)
     server.env["DEMO_K_ANONYMITY"] = str(k)
     server.start()
     staff = Client(server.url, "staff_bkpsdm", [])

@@ -26,12 +26,11 @@ from .codes import (
 )
 from .handlers import MAX_BODY_BYTES, HandlerError, json_endpoint, json_reader, json_response
 from .permissions import can_author, is_course_staff, require_author, require_staff, user_attrs
-from .static import add_client_script, client_script
+from .static import add_client_script, client_script, package_text
 
 __all__ = [
     "BAD_JSON", "BAD_REQUEST", "INVALID", "MAX_BODY_BYTES", "METHOD_NOT_ALLOWED", "NOT_SIGNED_IN",
     "RENAMED", "REQUEST_TOO_LARGE", "SHARED_CODES", "STAFF_ONLY", "TEXT_TOO_LONG", "HandlerError",
     "add_client_script", "can_author", "client_script", "is_course_staff", "json_endpoint", "json_reader",
-    "json_response",
-    "require_author", "require_staff", "user_attrs",
+    "json_response", "package_text", "require_author", "require_staff", "user_attrs",
 ]

@@ -1,13 +1,21 @@
-"""The browser side of the contract: ``public/client.js`` (``el()`` and the JSON POST)."""
+"""The browser side of the contract: ``public/client.js`` (``el()`` and the JSON POST), and the
+read-once cache of the files every package of this project ships (scripts, styles, templates)."""
 import functools
 import json
 from importlib import resources
 
 
 @functools.cache
+def package_text(package, path):
+    """The text of the file ``path`` shipped in ``package`` (``__package__`` of the caller), read
+    from disk once per process: a package's files never change while it runs. Content only, the
+    same for every user and course."""
+    return resources.files(package).joinpath(path).read_text(encoding="utf-8")
+
+
 def client_script():
-    """The text of ``public/client.js`` (read once per process: it never changes)."""
-    return resources.files(__package__).joinpath("public/client.js").read_text(encoding="utf-8")
+    """The text of ``public/client.js`` (read once per process)."""
+    return package_text(__package__, "public/client.js")
 
 
 def add_client_script(fragment):

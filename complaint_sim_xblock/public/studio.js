@@ -70,7 +70,9 @@ function ComplaintSimEditorMount(runtime, root, ed, args) {
   var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
   var button = TangerangXBlocks.button;
   var S = args.strings;
-  var doc = new model.Document(args.scenario || {}, args.settings || {});
+  // The document takes over the scenario just parsed from editor_load (no copy); nothing else keeps it.
+  var doc = new model.Document(args.scenario || {}, args.settings || {}, true);
+  args.scenario = null;
   // The validation report arrives from editor_validate right after opening; until then: checking.
   var report = {problems: [], max_score: null, model_route: [], impact: {removed_nodes: []}, pending: true};
   var connecting = null;  // {node: id, index: n} while picking a target on the map

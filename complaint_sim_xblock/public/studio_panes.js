@@ -10,6 +10,21 @@
   var el = TangerangXBlocks.el;
   var button = TangerangXBlocks.button;
 
+  // A day ("YYYY-MM-DD") as the page's language writes it ("10 Februari 2026"), as the learner's
+  // view does; the native date inputs beside it show the browser's format.
+  function longDay(ctx, iso) {
+    return TangerangXBlocks.dayText(iso, (ctx.args.locale && ctx.args.locale.language) || "id", "long");
+  }
+  // The date an input holds, stated in the page's language under it (kept up to date).
+  function dayNote(ctx, input, template) {
+    var note = el("p", {"class": "cse-help cse-day-note", "aria-live": "polite"});
+    var show = function () { note.textContent = input.value ? ctx.fmt(template, {date: longDay(ctx, input.value)}) : ""; };
+    input.addEventListener("input", show);
+    input.addEventListener("change", show);
+    show();
+    return {note: note, show: show};
+  }
+
   // --- The problems list: each problem named by its node's and choice's own text ------------------
   function renderProblems(ctx, list, report) {
     var S = ctx.S, scenario = ctx.doc.scenario;
@@ -155,7 +170,10 @@
     }
     if (sf.editor === "date") {
       attrs.type = "date";
-      return f.field(label, f.input(item[sf.name], function (v) { set(v.trim()); }, attrs), "cse-small");
+      var dateInput = f.input(item[sf.name], function (v) { set(v.trim()); }, attrs);
+      var dateField = f.field(label, dateInput, "cse-small");
+      dateField.appendChild(dayNote(ctx, dateInput, S.date_is).note);
+      return dateField;
     }
     if (sf.low !== null) { attrs.min = sf.low; }
     if (sf.high !== null) { attrs.max = sf.high; }
@@ -410,14 +428,29 @@
       controls[key] = f.select([["", S.choose]].concat(spec[key].options.map(function (o) { return [o, o]; })), "", function () {});
       form.appendChild(f.field(S[key], controls[key]));
     });
-    controls.deadline_days = el("input", {type: spec.deadline_date ? "date" : "number", min: 0, max: 365});
-    form.appendChild(f.field(S.deadline_days, controls.deadline_days));
+    var storyDate = spec.deadline_date ? ctx.doc.scenario.story_date : null;
+    var chosen = null;
+    if (spec.deadline_date) {  // a date, as the learner picks it, counted from the story date
+      controls.deadline_days = el("input", {type: "date", min: storyDate || null});
+      var deadline = f.field(S.deadline_date, controls.deadline_days);
+      var hint = el("p", {"class": "cse-help", id: controls.deadline_days.id + "-hint",
+        text: ctx.fmt(S.deadline_date_hint, {date: longDay(ctx, storyDate)})});
+      controls.deadline_days.setAttribute("aria-describedby", hint.id);
+      deadline.insertBefore(hint, controls.deadline_days);
+      chosen = dayNote(ctx, controls.deadline_days, S.date_chosen);
+      deadline.appendChild(chosen.note);
+      form.appendChild(deadline);
+    } else {
+      controls.deadline_days = el("input", {type: "number", min: 0, max: 365});
+      form.appendChild(f.field(S.deadline_days, controls.deadline_days));
+    }
     controls.summary = el("textarea", {rows: 3});
     form.appendChild(f.field(S.summary, controls.summary));
     form.appendChild(el("div", {"class": "cse-bar"}, [
       button(S.playtest_fill, function () {
         L.record_fields.forEach(function (key) { controls[key].value = spec[key].expected; });
         controls.deadline_days.value = spec.deadline_date || spec.deadline_days.expected;
+        if (chosen) { chosen.show(); }
         var words = spec.summary.keywords.map(function (g) { return g[0]; });
         while (words.length < spec.summary.min_words) { words.push("catatan"); }
         controls.summary.value = words.join(" ");

@@ -27,6 +27,8 @@ function RubricReflectionBlock(runtime, element, args) {
   }
   var num = TangerangXBlocks.numberFormat(L.language);
   function fmt(s, p) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return p && k in p ? num(p[k]) : m; }); }
+  // A month of the calendar ("2026-12") as the page's language writes it ("Desember 2026").
+  function month(iso) { return TangerangXBlocks.dayText(iso, L.language || 'id'); }
   function nid() { seq += 1; return uid + '-' + seq; }
   var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
   var clear = TangerangXBlocks.clear;
@@ -366,7 +368,7 @@ function RubricReflectionBlock(runtime, element, args) {
   // ---- staff panel (public/rubric_staff.js, sent to course staff only) -------------------------
   if (!args.is_staff || !staffEl || typeof RubricReflectionStaffPanel !== 'function') { return; }
   RubricReflectionStaffPanel({
-    S: S, cfg: cfg, staffEl: staffEl, post: post, say: say, fail: fail, fmt: fmt, num: num, when: when,
+    S: S, cfg: cfg, staffEl: staffEl, post: post, say: say, fail: fail, fmt: fmt, num: num, when: when, month: month,
     nid: nid, pointsLine: pointsLine, part: part, levelText: levelText, rubricOf: rubricOf, textBox: textBox, simView: simView,
     rubricForm: rubricForm, runtime: runtime, element: element, setRubric: function (r) { rubric = r; }, getRubric: function () { return rubric; }
   });

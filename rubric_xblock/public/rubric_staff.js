@@ -5,7 +5,7 @@ function RubricReflectionStaffPanel(ctx) {
   var S = ctx.S, cfg = ctx.cfg, staffEl = ctx.staffEl, post = ctx.post, runtime = ctx.runtime, element = ctx.element;
   var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
   var clear = TangerangXBlocks.clear;
-  var say = ctx.say, fail = ctx.fail, fmt = ctx.fmt, num = ctx.num, when = ctx.when, nid = ctx.nid, part = ctx.part;
+  var say = ctx.say, fail = ctx.fail, fmt = ctx.fmt, num = ctx.num, when = ctx.when, month = ctx.month, nid = ctx.nid, part = ctx.part;
   var levelText = ctx.levelText, rubricOf = ctx.rubricOf, textBox = ctx.textBox;
   var query = {filter: 'ungraded', sort: 'oldest', search: '', unit: '', offset: 0};
   var selected = {}, lastQueue = null;
@@ -263,10 +263,10 @@ function RubricReflectionStaffPanel(ctx) {
       ['staff_staff', 'staff_peer'].forEach(function (kind) {
         var k = a.kinds[kind];
         if (!k) { box.appendChild(el('p', {'class': 'rr-small', text: S['no_' + kind]})); return; }
-        var wrap = el('div', {'class': 'rr-scroll'});
+        var wrap = el('div', {'class': 'rr-scroll', tabindex: 0, role: 'region', 'aria-label': S['agree_' + kind]});
         wrap.appendChild(agreementTable(S['agree_' + kind], k.criteria));
         Object.keys(k.periods).sort().forEach(function (period) {
-          wrap.appendChild(agreementTable(fmt(S.period, {period: period, kind: S['agree_' + kind]}), k.periods[period]));
+          wrap.appendChild(agreementTable(fmt(S.period, {period: month(period), kind: S['agree_' + kind]}), k.periods[period]));
         });
         box.appendChild(wrap);
       });

@@ -20,6 +20,8 @@
   function mount(runtime, element, box, options) {
     var el = X.el, S = options.strings;
     var num = X.numberFormat(options.locale && options.locale.language);
+    // Days ("YYYY-MM-DD") as the page's language writes them ("10 Feb 2026"), never the browser's.
+    function day(iso) { return X.dayText(iso, (options.locale && options.locale.language) || "id"); }
     function fmt(text, values) {
       return text.replace(/\{(\w+)\}/g, function (m, key) { return values[key] === undefined ? m : num(values[key]); });
     }
@@ -50,8 +52,8 @@
       el("h4", {text: S.map}), el("div", {"class": "tgr-analytics-map", "data-map": "choices"}),
       el("p", {"class": "tgr-analytics-note", text: S.map_note})]) : null;
 
-    function field(label, control) {
-      return el("label", {"class": "tgr-analytics-field"}, [el("span", {text: label}), control]);
+    function field(label, control, extra) {
+      return el("label", {"class": "tgr-analytics-field" + (extra ? " " + extra : "")}, [el("span", {text: label}), control]);
     }
 
     function renderFilters(data) {
@@ -59,7 +61,8 @@
       if (data.versions && data.versions.length) {
         var versions = el("select", {name: "version"}, data.versions.map(function (v) {
           return el("option", {value: v.version, selected: v.version === data.version ? true : null,
-            text: v.version + " (" + v.first_day + " – " + v.last_day + (v.current ? ", " + S.current : "") + ")"});
+            text: v.version + " (" + day(v.first_day) + (v.last_day !== v.first_day ? " – " + day(v.last_day) : "") +
+              (v.current ? ", " + S.current : "") + ")"});
         }));
         form.appendChild(field(S.version, versions));
       }
@@ -67,10 +70,28 @@
         data.units.map(function (u) {
           return el("option", {value: u, selected: filters.unit === u ? true : null, text: u || S.no_unit});
         })));
-      form.appendChild(field(S.unit, units));
-      form.appendChild(field(S.from, el("input", {type: "date", name: "from", value: filters.from})));
-      form.appendChild(field(S.to, el("input", {type: "date", name: "to", value: filters.to})));
+      form.appendChild(field(S.unit, units, "tgr-analytics-field-unit"));
+      // Native date inputs, as the LMS's own (a calendar on phones); they show the day in the
+      // browser's format, so the chosen period is also stated beside them in the page's language.
+      var rangeId = "tgr-range-" + Math.random().toString(36).slice(2);
+      var from = el("input", {type: "date", name: "from", value: filters.from, "aria-describedby": rangeId});
+      var to = el("input", {type: "date", name: "to", value: filters.to, "aria-describedby": rangeId});
+      var range = el("p", {"class": "tgr-analytics-range", id: rangeId, "aria-live": "polite"});
+      var state = function () { range.textContent = rangeText(from.value, to.value); };
+      [from, to].forEach(function (input) { input.addEventListener("input", state); input.addEventListener("change", state); });
+      state();
+      form.appendChild(field(S.from, from));
+      form.appendChild(field(S.to, to));
+      form.appendChild(range);
       form.appendChild(el("button", {type: "submit", "class": "tgr-analytics-apply", text: S.refresh}));
+    }
+
+    function rangeText(start, end) {
+      if (start && end && start > end) { return S.range_reversed; }
+      if (start && end) { return fmt(S.range, {from: day(start), to: day(end)}); }
+      if (start) { return fmt(S.range_from, {from: day(start)}); }
+      if (end) { return fmt(S.range_to, {to: day(end)}); }
+      return S.range_all;
     }
 
     function renderTable(table) {

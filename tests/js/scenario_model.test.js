@@ -179,3 +179,21 @@ test("a problem is named by its choice's and node's text, falling back to ids", 
   s.nodes[0].text = long;
   assert.ok(model.problemPlace(s, {path: "nodes[0]"}, strings).label.length < 60);
 });
+
+test("a document edits a copy of what it is given, or takes it over when told so", () => {
+  const given = scenario();
+  const settings = {weight: 1};
+  const copied = new model.Document(given, settings);
+  copied.edit((s) => { s.title = "Changed"; });
+  assert.notEqual(given.title, "Changed");
+  assert.notEqual(copied.scenario, given);
+  const owned = new model.Document(given, settings, true);
+  assert.equal(owned.scenario, given);
+  assert.equal(owned.settings, settings);
+  owned.edit((s) => { s.title = "Taken over"; });
+  assert.equal(owned.scenario.title, "Taken over");
+  owned.undo();
+  assert.equal(owned.scenario.title, scenario().title);
+  // Nothing given: an empty document either way.
+  assert.deepEqual(new model.Document(undefined, undefined, true).scenario, {});
+});

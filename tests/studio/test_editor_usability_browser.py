@@ -189,7 +189,8 @@ def test_the_map_view_mounts_read_only_with_choice_counts_as_edge_bands(editor_p
 
 def test_the_scenario_arrives_after_the_page_and_a_failed_load_offers_nothing_to_lose(chromium, studio_server):
     """The page carries no scenario: the editor says "Loading…" and takes editor_load's answer
-    (preloaded by the page's head). When that fails it says so, shows no Save and nothing to edit, and Try again loads it."""
+    (preloaded by the page's head). When that fails it says so, shows no Save and nothing to
+    edit, and Try again loads it."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.errors = []
@@ -222,6 +223,30 @@ def test_the_scenario_arrives_after_the_page_and_a_failed_load_offers_nothing_to
     assert page.locator(".save-button").is_visible() and not page.locator(".cse-loading").is_visible()
     assert page.locator('g.cse-node[data-id="pembuka"]').count() == 1
     assert not page.errors, page.errors
+    context.close()
+
+
+def test_the_scenario_is_asked_once_a_preload_from_the_head_that_the_editor_takes(chromium, studio_server):
+    """One request for the scenario, started by the page's head before any script (the
+    preload), whose answer the editor's own GET then takes, also when that answer has long
+    arrived."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    asked = []
+    page.on("request", lambda request: asked.append(request) if "/editor_load/" in request.url else None)
+    page.goto(studio_server.url + "/scenario/complaint_sim.0/studio_view/?student=staff_author", wait_until="commit")
+    page.wait_for_selector('.cse[data-state="ready"]')
+    page.wait_for_timeout(300)
+    assert [r.method for r in asked] == ["GET"], asked  # (a preload's resource type reads "other")
+    timing = page.evaluate("""() => {
+      const load = performance.getEntriesByType('resource').filter(r => r.name.includes('/editor_load/'));
+      const jquery = performance.getEntriesByType('resource').filter(r => r.name.endsWith('/jquery.min.js'))[0];
+      return {loads: load.length, initiator: load[0].initiatorType, first: load[0].startTime,
+              jquery: jquery.startTime, started: +document.querySelector('.cse').dataset.startedAt};
+    }""")
+    assert timing["loads"] == 1 and timing["initiator"] == "link", timing
+    assert timing["first"] <= timing["jquery"] and timing["first"] < timing["started"], timing
+    assert page.locator('g.cse-node[data-id="pembuka"]').count() == 1
     context.close()
 
 

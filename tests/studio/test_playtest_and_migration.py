@@ -41,6 +41,28 @@ def test_playtest_plays_to_an_ending_showing_variables_and_scores(block_as, mini
     assert {d["id"]: d["status"] for d in state["score"]["duties"]} == {"sapa": "met", "nomor": "met"}
 
 
+def test_playtest_passes_a_narration_node_and_gives_the_record_key(block_as, mini):
+    """A narration node is played with "next"; at a record node the author gets every answer of
+    the key, the summary's keywords and the dated deadline included (the "fill in" button uses them)."""
+    mini["story_date"] = "2026-03-09"
+    mini["nodes"][0]["choices"][0]["target"] = "jeda"
+    mini["nodes"].insert(1, {"id": "jeda", "type": "narration", "text": "Lima menit kemudian printer menyala.",
+                             "next": "tanya"})
+    block = block_as("staff")
+    state = play(block, mini, "start")
+    state = play(block, mini, "choose", run=state["run"], choice="sapa")
+    assert state["node"]["type"] == "narration" and state["node"]["next"] == "tanya"
+    state = play(block, mini, "next", run=state["run"])
+    state = play(block, mini, "choose", run=state["run"], choice="catat")
+    key = state["node"]["record"]
+    assert key["summary"]["min_words"] > 0 and key["summary"]["keywords"]
+    assert key["deadline_date"] == "2026-03-12"  # 3 working days after Monday 9 March 2026
+    record = {**GOOD_RECORD, "deadline_date": key["deadline_date"]}
+    del record["deadline_days"]
+    state = play(block, mini, "record", run=state["run"], record=record)
+    assert state["view"]["node"]["id"] == "tutup"
+
+
 def test_playtest_leaves_learner_fields_untouched(block_as, mini):
     learner = block_as("learner")
     author = block_as("staff")

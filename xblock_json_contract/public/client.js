@@ -30,6 +30,9 @@
  * TangerangXBlocks.postFile(runtime, element, handler, payload) is the same POST to a handler
  *   that answers with a file (a streamed CSV): it resolves to {ok, status, blob, filename, data};
  *   blob and filename (from Content-Disposition) when ok, else data is the refusal's JSON body.
+ * TangerangXBlocks.dayText(iso, language, month) is a calendar day "YYYY-MM-DD" in the page's
+ *   language (args.locale.language), month "short" (default) or "long", never the browser's locale;
+ *   a month "YYYY-MM" is its name and year ("Desember 2026").
  */
 (function (root) {
   "use strict";
@@ -119,7 +122,30 @@
       });
     });
   }
+  // A calendar day ("YYYY-MM-DD", a day of the course's calendar: no time, no time zone) as the
+  // page's language writes it, never the browser's: dayText("2026-02-10", "id") is "10 Feb 2026",
+  // dayText("2026-02-10", "id", "long") "10 Februari 2026", dayText("2026-02-10", "en") "Feb 10, 2026".
+  // A month "YYYY-MM" is its name and year: dayText("2026-12", "id") is "Desember 2026".
+  // Anything else (or a browser without Intl) is returned as given.
+  var dayFormats = {};
+  function dayText(iso, language, month) {
+    var parts = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(String(iso || ""));
+    if (!parts) { return iso; }
+    var whole = parts[3] === undefined;  // a month, not a day
+    var key = (language || "id") + "|" + (whole ? "month" : month || "short");
+    if (!Object.prototype.hasOwnProperty.call(dayFormats, key)) {
+      try {
+        dayFormats[key] = new Intl.DateTimeFormat(language || "id", whole ?
+          {month: "long", year: "numeric", timeZone: "UTC"} :
+          {day: "numeric", month: month || "short", year: "numeric", timeZone: "UTC"});
+      } catch (e) { dayFormats[key] = null; }
+    }
+    var format = dayFormats[key];
+    var day = new Date(Date.UTC(Number(parts[1]), Number(parts[2]) - 1, whole ? 1 : Number(parts[3])));
+    return format && !isNaN(day) ? format.format(day) : iso;
+  }
+
   root.TangerangXBlocks = Object.assign(root.TangerangXBlocks || {},
     {el: el, button: button, clear: clear, csrfToken: csrfToken, numberFormat: numberFormat, postJson: postJson,
-     getJson: getJson, postFile: postFile});
+     getJson: getJson, postFile: postFile, dayText: dayText});
 }(window));
