@@ -759,6 +759,6 @@ class RubricReflectionBlock(UnitRosterMixin, GradingMixin, RubricEditorMixin, XB
                                         'appeal_days="7" appeal_staff_days="5"')
         return [
             ("Refleksi: pengaduan KTP-el di loket kelurahan", f"<vertical_demo>{xml}</vertical_demo>"),
-            ("Refleksi dinilai sejawat (dengan pelatihan)", f"<vertical_demo>{peer}</vertical_demo>"),
-            ("Refleksi dinilai staf (rilis dan keberatan)", f"<vertical_demo>{staff}</vertical_demo>"),
+            ("Refleksi dinilai rekan (dengan pelatihan)", f"<vertical_demo>{peer}</vertical_demo>"),
+            ("Refleksi dinilai fasilitator (rilis dan keberatan)", f"<vertical_demo>{staff}</vertical_demo>"),
         ]
