@@ -47,7 +47,7 @@ js-deps: ## Install eslint (npm, pinned, into .cache/eslint) for make lint
 
 UNIT_TESTS := not browser and not wheel and not load and not integration
 
-unit: install ## The in-process tests: engines, handlers through dispatch, course builds; no browser, wheel, load or integration (1,088 tests; 34-56 s on 2 cores at load 1-2)
+unit: install ## The in-process tests: engines, handlers through dispatch, course builds; no browser, wheel, load or integration (1,099 tests; 34-74 s on 2 cores at load 1-2)
 	$(PY) -m pytest -q -m "$(UNIT_TESTS)"
 
 integration: install ## The workbench over HTTP, the demo in a child process, the course CLI, the Tutor render and its chdb SQL tests (also in make test)
