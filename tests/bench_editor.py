@@ -9,6 +9,12 @@ staff, then opens the editor page and measures:
   it, each open in a fresh browser context (nothing cached: the budget's figure);
 * ``open_warm_ms``: the same, opened again in one context whose HTTP cache holds the
   workbench's scripts (jQuery, its runtime), as a Studio user's browser does;
+* ``open_in_page_ms``: the editor opened as Studio's edit modal opens it, inside a page that is
+  already loaded (the role-play's own page as staff: jQuery and the runtime there): its page
+  fetched, the fragment's head resources (the preload, the styles) and inline scripts added in
+  order, its HTML inserted and the block initialized (what Studio's ``XBlockView`` loader does
+  with the ``studio_view`` fragment), click → ``data-state=ready``. Not a budget here: the
+  issue's budget was set on ``open_ms``;
 * ``started_ms``: navigation start → the runtime starts the editor's script (DOMContentLoaded:
   the page parsed and its deferred scripts run);
 * ``load_ms``: the ``editor_load`` round trip within that (request → scenario parsed);
@@ -148,6 +154,50 @@ def _warm_opens(browser, page_url):
     return warm
 
 
+# Runs in a loaded page: open the editor as Studio's loader does (cms/static/js/views/xblock.js:
+# the fragment's resources in order — head HTML, styles, inline scripts — then its HTML, then the
+# runtime initializes it). Resolves to the ms from the start to data-state=ready.
+IN_PAGE_JS = """async (editorUrl) => {
+  const t0 = performance.now();
+  const doc = new DOMParser().parseFromString(await (await fetch(editorUrl)).text(), 'text/html');
+  for (const n of doc.head.querySelectorAll('link[rel="preload"], style')) {
+    const copy = document.createElement(n.tagName);
+    for (const a of n.attributes) { copy.setAttribute(a.name, a.value); }
+    copy.textContent = n.textContent;
+    document.head.appendChild(copy);
+  }
+  for (const s of doc.body.querySelectorAll('script:not([src]):not([type])')) {
+    if (s.closest('main') || !/TangerangXBlocks|ComplaintSim/.test(s.textContent)) { continue; }
+    const copy = document.createElement('script');
+    copy.textContent = s.textContent;
+    document.head.appendChild(copy);
+  }
+  const box = document.createElement('div');
+  box.innerHTML = doc.querySelector('main').innerHTML;
+  document.body.appendChild(box);
+  XBlock.initializeBlocks($(box));
+  const ed = box.querySelector('.cse');
+  while (ed.dataset.state !== 'ready') { await new Promise(r => setTimeout(r, 2)); }
+  return +ed.dataset.readyAt - t0;
+}"""
+
+
+def _in_page_opens(browser, host_url, page_url, node_count):
+    """``OPENS`` open times of the editor added to a loaded page as Studio's edit modal adds it."""
+    times = []
+    for k in range(OPENS + 1):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(host_url)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)  # the page settled, as a Studio unit page is before Edit is pressed
+        ms = page.evaluate(IN_PAGE_JS, page_url)
+        page.wait_for_function(f"() => document.querySelectorAll('g.cse-node').length === {node_count}")
+        if k:  # the first one warms the server
+            times.append(ms)
+        page.close()
+    return times
+
+
 def bench_editor(node_count=NODE_COUNT, selections=SELECTIONS):
     """Open and select timings of the editor with a ``node_count``-node scenario (a dict of figures)."""
     from playwright.sync_api import sync_playwright
@@ -189,6 +239,8 @@ def bench_editor(node_count=NODE_COUNT, selections=SELECTIONS):
                         selects.extend(page.evaluate(SELECT_JS, selections))
                         page.close()
                     warm = _warm_opens(browser, page_url)
+                    in_page = _in_page_opens(browser, server.url + "/scenario/complaint_sim.0/?student=staff_bench",
+                                             page_url, node_count)
                 finally:
                     browser.close()
         finally:
@@ -200,6 +252,8 @@ def bench_editor(node_count=NODE_COUNT, selections=SELECTIONS):
         "open_ms_runs": [round(x) for x in opens],
         "open_warm_ms": round(statistics.median(warm)),
         "open_warm_ms_runs": [round(x) for x in warm],
+        "open_in_page_ms": round(statistics.median(in_page)),
+        "open_in_page_ms_runs": [round(x) for x in in_page],
         "started_ms": round(statistics.median(starts)),
         "init_ms": round(statistics.median(inits)),
         "load_ms": round(statistics.median(loads)),
