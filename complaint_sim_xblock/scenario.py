@@ -1054,12 +1054,11 @@ def validate_scenario(data):
 def check_scenario(data):
     """``(problems, scenario)`` from one check: every problem of ``data`` (as
     :func:`validate_scenario`) and, when there is none, the playable :class:`Scenario` (as
-    :func:`compile_scenario`), else None. For a caller that needs both: the editor's report and
-    save, which used to check a scenario twice (three times to save it)."""
-    canon, scenario, problems = _check(data)
-    if problems:
-        return problems, None
-    return [], replace(scenario, digest=scenario_digest(canon))
+    :func:`compile_scenario`, but without its digest: the editor's report needs none, and the
+    block's ``set_scenario`` gives the one it stores), else None. For a caller that needs both:
+    the editor's report and save, which used to check a scenario twice (three times to save it)."""
+    _canon, scenario, problems = _check(data)
+    return (problems, None) if problems else ([], scenario)
 
 
 def normalize_scenario(data):
