@@ -345,9 +345,14 @@ class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, ScorableXBlockMixi
             current, notice = flow.resume(scenario, self._load()[1])
             raise HandlerError(409, "STALE", _("This was already done in another tab or window; here is where "
                                                "you are now."), state=self._state(scenario, current, notice)) from None
-        # Mirrored into user state for its readers (the reflection's linked run, the report).
-        self.run = updated["run"] or {}
-        self.history = updated["history"]
+        # Mirrored into user state for its readers, the reflection's linked run (the finished
+        # attempts) and the instructor's report (those and the attempt number): written when an
+        # attempt starts or ends, not at each turn, so that a turn writes one row (the run's),
+        # not two. The run table stays the learner's progress; the mirror's run is as it stood then.
+        run = updated["run"] or {}
+        if updated["history"] != self.history or run.get("attempt") != self.run.get("attempt"):
+            self.run = run
+            self.history = updated["history"]
         for name, payload in events:
             if name == "grade":  # through ScorableXBlockMixin, which keeps it as the block's score
                 self._publish_grade(Score(payload["value"], payload["max_value"]))

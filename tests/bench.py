@@ -176,10 +176,12 @@ def http_figures(client, size, floor):
 def editor_summary(figures):
     """One line per budget of issue 13's editor at 500 nodes."""
     ok = figures["within_budget"]
-    print(f"editor at {figures['nodes']} nodes, open within {figures['budgets']['open_ms']} ms: "
-          f"{'yes' if ok['open_ms'] else 'NO'} (median {figures['open_ms']} ms of {figures['open_ms_runs']}, "
-          f"nothing cached; {figures['open_warm_ms']} ms with the workbench's scripts cached; "
-          f"{figures['open_in_page_ms']} ms opened in a loaded page as Studio's edit modal does)")
+    print(f"editor at {figures['nodes']} nodes, open within {figures['budgets']['open_ms']} ms as Studio's edit modal "
+          f"opens it: {'yes' if ok['open_ms'] else 'NO'} (median {figures['open_ms']} ms of {figures['open_ms_runs']})")
+    print(f"editor from a fresh navigation of the demo's editor page (not the budget: it also pays a new "
+          f"renderer, jQuery and the workbench's runtime): median {figures['open_navigation_ms']} ms of "
+          f"{figures['open_navigation_ms_runs']}, {figures['open_navigation_warm_ms']} ms with the workbench's "
+          f"scripts cached")
     print(f"editor select within {figures['budgets']['select_ms_median']} ms: "
           f"{'yes' if ok['select_ms_median'] else 'NO'} (median {figures['select_ms_median']} ms)")
     print(f"editor page within {figures['budgets']['page_kb']} KB: {'yes' if ok['page_kb'] else 'NO'} "

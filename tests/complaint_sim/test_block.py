@@ -62,14 +62,32 @@ class TestHandlers:
         status, body = post(block, "choose", {"node": "datang", "step": 0, "choice": "sapa"})
         assert status == 409 and body["error"]["code"] == "STALE"
         assert body["state"]["view"]["node"]["id"] == "tanya"
-        assert len(block.run["path"]) == 1
+        assert len(block.load_progress()["run"]["path"]) == 1
         assert len(block.runtime.events("edx.complaint_sim.choice")) == 1
+
+    def test_a_turn_writes_the_run_row_only_the_mirror_at_start_and_ending(self, block):
+        # The user-state mirror (read by the reflection's linked run and the instructor's report)
+        # is written when an attempt starts or ends; a turn in between stores one row, the run's.
+        post(block, "start", {"attempt": 1})
+        at_start = copy.deepcopy(block.run)
+        assert at_start["attempt"] == 1 and at_start["path"] == [] and block.history == []
+        for step, (node, choice) in enumerate(BEST_ROUTE[:2]):
+            assert post(block, "choose", {"node": node, "step": step, "choice": choice})[0] == 200
+        assert block.run == at_start and block.history == []
+        assert len(block.load_progress()["run"]["path"]) == 2
+        post(block, "record", {"node": "rekam", "step": 2, "record": GOOD_RECORD})
+        post(block, "choose", {"node": "tutup", "step": 3, "choice": "nomor"})
+        progress = block.load_progress()
+        assert len(progress["history"]) == 1 and block.history == progress["history"]
+        assert block.run == progress["run"]
+        post(block, "start", {"attempt": 2})
+        assert block.run["attempt"] == 2 and block.run == block.load_progress()["run"]
 
     def test_repeated_start_is_409(self, block):
         assert post(block, "start", {"attempt": 1})[0] == 200
         status, body = post(block, "start", {"attempt": 1})
         assert status == 409 and body["error"]["code"] == "STALE"
-        assert block.run["attempt"] == 1
+        assert block.load_progress()["run"]["attempt"] == 1
 
     @pytest.mark.parametrize("handler, payload, code", [
         ("choose", {"node": "datang", "step": 0}, "BAD_REQUEST"),
@@ -85,11 +103,11 @@ class TestHandlers:
     ])
     def test_bad_input_is_4xx_and_changes_nothing(self, block, handler, payload, code):
         post(block, "start", {"attempt": 1})
-        before = copy.deepcopy(block.run)
+        before = block.load_progress()
         status, body = post(block, handler, payload)
         assert 400 <= status < 500 and body["error"]["code"] == code
         assert body["error"]["message"]
-        assert block.run == before
+        assert block.load_progress() == before
 
     @pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b"\xff\xfe", b'"text"', b"null"])
     def test_malformed_bodies_are_400(self, block, raw):
@@ -228,7 +246,7 @@ class TestHostileInput:
         raw = json.dumps({"node": "rekam", "step": 2, "record": {**GOOD_RECORD, "summary": "printer \ud800 antre"}})
         status, body = post(block, "record", None, raw=raw.encode("utf-8"))
         assert status == 400 and body["error"]["code"] == "BAD_JSON"
-        assert block.run["node"] == "rekam"
+        assert block.load_progress()["run"]["node"] == "rekam"
         assert post(block, "state", {})[0] == 200
 
     @pytest.mark.parametrize("deadline", ["²", "٣", "1" * 5000, "3.5"])

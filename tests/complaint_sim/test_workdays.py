@@ -136,10 +136,10 @@ def test_the_handlers_play_narration_and_a_picked_date(block):
     assert post(block, "choose", {"node": "tanya", "step": 2, "choice": "catat"})[0] == 200
     view = post(block, "state", {})[1]["state"]["view"]
     assert view["node"]["record"]["deadline"] == {"type": "date", "story_date": "2026-03-09"}
-    before = dict(block.run)
+    before = block.load_progress()
     early = {**RECORD, "deadline_date": "2026-03-01"}
     status, body = post(block, "record", {"node": "rekam", "step": 3, "record": early})
-    assert status == 400 and body["error"]["code"] == "BAD_DEADLINE" and block.run == before
+    assert status == 400 and body["error"]["code"] == "BAD_DEADLINE" and block.load_progress() == before
     right = {**RECORD, "deadline_date": "2026-03-12"}
     status, body = post(block, "record", {"node": "rekam", "step": 3, "record": right})
     assert status == 200
