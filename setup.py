@@ -74,6 +74,8 @@ setup(
             "xblock-sdk==0.15.2",
             "pytest",
             "pytest-django",
+            # `make unit` runs the in-process tests on every core (one test database per worker).
+            "pytest-xdist",
             "ruff",
             "playwright",
             "build",
