@@ -350,7 +350,7 @@ class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, ScorableXBlockMixi
         # attempt starts or ends, not at each turn, so that a turn writes one row (the run's),
         # not two. The run table stays the learner's progress; the mirror's run is as it stood then.
         run = updated["run"] or {}
-        if updated["history"] != self.history or run.get("attempt") != self.run.get("attempt"):
+        if updated["history"] != self.history or run.get("attempt") != (self.run or {}).get("attempt"):
             self.run = run
             self.history = updated["history"]
         for name, payload in events:

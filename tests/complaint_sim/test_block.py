@@ -83,6 +83,13 @@ class TestHandlers:
         post(block, "start", {"attempt": 2})
         assert block.run["attempt"] == 2 and block.run == block.load_progress()["run"]
 
+    def test_a_null_mirror_in_stored_user_state_is_rewritten_not_a_500(self, block):
+        # User state edited outside the block ("run": null) must not stop a stored turn's events.
+        block.run = None
+        assert post(block, "start", {"attempt": 1})[0] == 200
+        assert block.run["attempt"] == 1
+        assert len(block.runtime.events("edx.complaint_sim.attempt_started")) == 1
+
     def test_repeated_start_is_409(self, block):
         assert post(block, "start", {"attempt": 1})[0] == 200
         status, body = post(block, "start", {"attempt": 1})
@@ -264,11 +271,19 @@ class TestHostileInput:
         assert status == 400 and body["error"]["code"] == "REQUEST_TOO_LARGE"
 
     def test_a_stale_tab_cannot_reopen_a_finished_attempt(self, block):
+        # Old user state (no run-table row) in which a second tab's stale write put back the
+        # unfinished run of an attempt that had ended (the run table's compare-and-set now stops
+        # the write): the flow still refuses to play that attempt again.
+        from complaint_sim_xblock.models import RoleplayRun  # noqa: PLC0415
+
         post(block, "start", {"attempt": 1})
         post(block, "choose", {"node": "datang", "step": 0, "choice": "ketus"})
-        reopened = copy.deepcopy(block.run)  # what a second tab still holds
+        reopened = block.load_progress()["run"]  # what a second tab still holds
         post(block, "choose", {"node": "tanya", "step": 1, "choice": "usir"})  # tab 1 reaches an ending
-        block.run = reopened  # tab 2's stale write lands last
+        history = block.load_progress()["history"]
+        RoleplayRun.objects.all().delete()
+        block.run, block.history = reopened, history  # tab 2's stale write lands last
+        assert block.load_progress() == {"run": reopened, "history": history}
         status, body = post(block, "choose", {"node": "tanya", "step": 1, "choice": "catat"})
         assert status in (400, 409)
         status, body = post(block, "choose", {"node": "tanya", "step": 1, "choice": "jelaskan"})
