@@ -47,7 +47,7 @@ js-deps: ## Install eslint (npm, pinned, into .cache/eslint) for make lint
 
 UNIT_TESTS := not browser and not wheel and not load and not integration
 
-unit: install ## The in-process tests: engines, handlers through dispatch, course builds; no browser, wheel, load or integration (1,100 tests, one worker per core: 41-49 s on 2 cores at load 1)
+unit: install ## The in-process tests: engines, handlers through dispatch, course builds; no browser, wheel, load or integration (1,101 tests, one worker per core: 41-49 s on 2 cores at load 1)
 	$(PY) -m pytest -q -n auto --maxprocesses 4 -m "$(UNIT_TESTS)"
 
 integration: install ## The workbench over HTTP, the demo in a child process, the course CLI, the Tutor render and its chdb SQL tests (also in make test)
