@@ -1,7 +1,7 @@
 """The roster handlers and the learner's unit, mixed into both blocks (``complaint_sim``,
 ``rubric_reflection``): staff upload the course's roster from either block's staff view.
 """
-from xblock_json_contract import BAD_REQUEST, TEXT_TOO_LONG, HandlerError, json_endpoint, require_staff
+from xblock_json_contract import BAD_REQUEST, TEXT_TOO_LONG, HandlerError, json_endpoint, package_text, require_staff
 
 from . import roster, units
 from .roster import N_
@@ -65,8 +65,6 @@ def add_analytics(frag, label):
     """Add the staff analytics' container, stylesheet and script to a block's fragment
     (the block's own script mounts ``TangerangAnalytics`` on the container)."""
     from django.utils.html import format_html
-
-    from xblock_json_contract import package_text
 
     frag.add_css(package_text(__package__, "public/analytics.css"))
     frag.add_javascript(package_text(__package__, "public/analytics.js"))

@@ -13,7 +13,7 @@
   // A day ("YYYY-MM-DD") as the page's language writes it ("10 Februari 2026"), as the learner's
   // view does; the native date inputs beside it show the browser's format.
   function longDay(ctx, iso) {
-    return TangerangXBlocks.dayText(iso, (ctx.args.locale && ctx.args.locale.language) || "id", "long");
+    return TangerangXBlocks.dayText(iso, ctx.args.locale && ctx.args.locale.language, "long");
   }
   // The date an input holds, stated in the page's language under it (kept up to date).
   function dayNote(ctx, input, template) {

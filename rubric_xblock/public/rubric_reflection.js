@@ -28,7 +28,7 @@ function RubricReflectionBlock(runtime, element, args) {
   var num = TangerangXBlocks.numberFormat(L.language);
   function fmt(s, p) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return p && k in p ? num(p[k]) : m; }); }
   // A month of the calendar ("2026-12") as the page's language writes it ("Desember 2026").
-  function month(iso) { return TangerangXBlocks.dayText(iso, L.language || 'id'); }
+  function month(iso) { return TangerangXBlocks.dayText(iso, L.language); }
   function nid() { seq += 1; return uid + '-' + seq; }
   var el = TangerangXBlocks.el;  // xblock_json_contract/public/client.js (shared by both blocks)
   var clear = TangerangXBlocks.clear;

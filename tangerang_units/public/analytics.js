@@ -21,7 +21,7 @@
     var el = X.el, S = options.strings;
     var num = X.numberFormat(options.locale && options.locale.language);
     // Days ("YYYY-MM-DD") as the page's language writes them ("10 Feb 2026"), never the browser's.
-    function day(iso) { return X.dayText(iso, (options.locale && options.locale.language) || "id"); }
+    function day(iso) { return X.dayText(iso, options.locale && options.locale.language); }
     function fmt(text, values) {
       return text.replace(/\{(\w+)\}/g, function (m, key) { return values[key] === undefined ? m : num(values[key]); });
     }
