@@ -10,6 +10,7 @@ import urllib.request
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_harness import ARTIFACTS
 
@@ -162,9 +163,9 @@ def test_staff_page_through_1000_grade_next_release_a_selection_and_answer_an_ap
     # Page through: three pages forward, one back.
     for expected in ("51–100", "101–150", "151–200"):
         wait_post(page, "staff_queue", lambda: panel.locator("button.rr-nextpage").click())
-        assert expected in panel.locator(".rr-range").inner_text()
+        expect(panel.locator(".rr-range")).to_contain_text(expected)
     wait_post(page, "staff_queue", lambda: panel.locator("button.rr-prev").click())
-    assert "101–150" in panel.locator(".rr-range").inner_text()
+    expect(panel.locator(".rr-range")).to_contain_text("101–150")
     shot(page, "staff-queue-page-3")
     # Grade next: the oldest ungraded, locked for this grader; the form shows level descriptions.
     wait_post(page, "grade_next", panel.locator("button.rr-next").first.click)
@@ -184,8 +185,7 @@ def test_staff_page_through_1000_grade_next_release_a_selection_and_answer_an_ap
     # Release a selection: the two graded, chosen from the "graded, not released" filter.
     wait_post(page, "staff_queue", lambda: panel.get_by_role("button", name=re.compile("Kembali")).click())
     wait_post(page, "staff_queue", lambda: panel.locator("select").first.select_option("unreleased"))
-    boxes = panel.locator(".rr-qrow input[type=checkbox]")
-    assert boxes.count() == 2
+    expect(panel.locator(".rr-qrow input[type=checkbox]")).to_have_count(2)
     for index in range(2):
         panel.locator(".rr-qrow input[type=checkbox]").nth(index).check()
     wait_post(page, "release_grades", lambda: panel.locator("button.rr-release-sel").click())
