@@ -35,6 +35,19 @@ def progress(run, history):
     return {"run": run or None, "history": list(history or [])}
 
 
+def state_was_cleared(stored_run, stored_history, mirror_run, mirror_history):
+    """Whether a stored run row outlived the learner's user state (its mirror).
+
+    The mirror is written whenever an attempt starts or ends, so a row with any progress has a
+    non-empty mirror beside it, unless the user state was deleted afterwards: staff's "Delete
+    learner's state", which is meant to give the learner the problem back as new. The one other
+    way to get here, a mirror write lost right after an attempt's first start, loses nothing
+    (that attempt has no turn yet).
+    """
+    row_has_progress = bool(stored_run) or bool(stored_history)
+    return row_has_progress and not mirror_run and not mirror_history
+
+
 def resume(scenario, current):
     """``(progress, notice)``: the progress carried over to the scenario's current content.
 

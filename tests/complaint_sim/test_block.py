@@ -139,6 +139,37 @@ class TestHandlers:
         assert body["state"]["attempts"] == {"used": 2, "max": 2, "remaining": 0}
         assert len(block.history) == 2
 
+    def test_staff_deleting_the_learners_state_gives_the_role_play_back_as_new(self, block):
+        # The LMS's "Delete learner's state" deletes the learner's user state (and zeroes the
+        # grade itself) but not the run table's row: with no user state left, the row reads as
+        # never played, and the learner's next start overwrites it.
+        from complaint_sim_xblock import aggregates  # noqa: PLC0415
+        from complaint_sim_xblock.models import RoleplayRun  # noqa: PLC0415
+
+        block.max_attempts = 2
+        play(block, POOR_ROUTE, attempt=1)
+        play(block, BEST_ROUTE, attempt=2)
+        assert post(block, "start", {"attempt": 3})[1]["error"]["code"] == "NO_ATTEMPTS_LEFT"
+        counted = aggregates.summed(str(block.scope_ids.usage_id), block.compiled().digest)
+        for name in ("run", "history", "published_score"):  # the StudentModule row, deleted
+            delattr(block, name)
+        assert block.load_progress() == {"run": None, "history": []}
+        status, body = post(block, "state", {})
+        assert status == 200 and body["state"]["attempts"] == {"used": 0, "max": 2, "remaining": 2}
+        state = play(block, BEST_ROUTE, attempt=1)
+        assert state["attempts"]["used"] == 1 and state["score"] == {"points": 12, "max_points": 12}
+        assert [entry["attempt"] for entry in block.load_progress()["history"]] == [1]
+        assert RoleplayRun.objects.count() == 1 and block.history == block.load_progress()["history"]
+        # What colleagues chose keeps every attempt that was played, the cleared ones too.
+        assert aggregates.summed(str(block.scope_ids.usage_id), block.compiled().digest) != counted
+
+    def test_a_row_beside_a_learners_user_state_is_not_taken_for_cleared(self, block):
+        play(block, POOR_ROUTE, attempt=1)
+        post(block, "start", {"attempt": 2})
+        block.run = {}  # the mirror's run lost, its finished attempts still there
+        assert block.load_progress()["run"]["attempt"] == 2
+        assert len(block.load_progress()["history"]) == 1
+
     def test_choice_after_the_ending_is_409(self, block):
         play(block, POOR_ROUTE)
         status, body = post(block, "choose", {"node": "tanya", "step": 1, "choice": "usir"})
