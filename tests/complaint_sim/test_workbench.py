@@ -48,3 +48,26 @@ def test_play_over_http(client, scenario_url):
     garbage = client.post(handler_url(page, "choose"), "{", content_type="application/json")
     assert garbage.status_code == 400 and garbage.json()["error"]["code"] == "BAD_JSON"
     assert client.get(handler_url(page, "choose")).status_code == 405
+
+
+def test_deleting_the_learners_state_gives_the_role_play_back_over_http(client, scenario_url):
+    # What the LMS's "Delete learner's state" does to the learner's user state (its
+    # StudentModule row), done to the workbench's own store: the next visit starts afresh.
+    from workbench.models import XBlockState  # noqa: PLC0415
+
+    page = client.get(scenario_url + "?student=asn_1").content.decode("utf-8")
+
+    def post(name, body):
+        return client.post(handler_url(page, name), json.dumps(body), content_type="application/json")
+
+    view = post("start", {"attempt": 1}).json()["state"]["view"]
+    assert post("choose", {"node": view["node"]["id"], "step": 0, "choice": view["node"]["choices"][0]["id"]}
+                ).status_code == 200
+    usage = re.search(r"data-usage=['\"]([^'\"]+\.complaint_sim\.[^'\"]+)['\"]", page).group(1)
+    mine = XBlockState.objects.filter(user_id="asn_1", scope_id=usage)
+    assert mine.exists()
+    mine.delete()
+    state = post("state", {}).json()["state"]
+    assert state["view"] is None and state["attempts"]["used"] == 0
+    again = post("start", {"attempt": 1})
+    assert again.status_code == 200 and again.json()["state"]["view"]["step"] == 0
