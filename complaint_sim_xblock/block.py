@@ -307,17 +307,19 @@ class ComplaintSimBlock(UnitRosterMixin, ScenarioEditorMixin, ScorableXBlockMixi
         """``(version, progress)``: the run table's row, else the old user-state fields (version
         0: read only; the first write moves them into the table).
 
-        A row whose learner has no user state at all was cleared by staff ("Delete learner's
-        state" in the LMS deletes the learner's state row and zeroes the grade, but does not
-        know this table): it reads as never played, at the row's version, so the learner's next
-        start overwrites it by the same compare-and-set as any write.
+        A row with finished attempts whose learner has no user state at all was cleared by staff
+        ("Delete learner's state" in the LMS deletes the learner's state row and zeroes the
+        grade, but does not know this table): it reads as never played, at the row's version, so
+        the learner's next start overwrites it by the same compare-and-set as any write. Not in
+        Studio's preview, whose user state lives in the author's session.
         """
         from . import store  # Django models: imported when a learner's progress is needed
 
         _course, usage, user = self._progress_keys()
         stored = store.load(usage, user)
         if stored is not None:
-            if flow.state_was_cleared(stored.run, stored.history, self.run, self.history):
+            if not getattr(self.runtime, "is_author_mode", False) and flow.state_was_cleared(
+                    stored.history, self.run, self.history):
                 return stored.version, flow.empty()
             return stored.version, flow.progress(stored.run, stored.history)
         return 0, flow.progress(self.run, self.history)

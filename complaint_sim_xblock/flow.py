@@ -35,17 +35,17 @@ def progress(run, history):
     return {"run": run or None, "history": list(history or [])}
 
 
-def state_was_cleared(stored_run, stored_history, mirror_run, mirror_history):
-    """Whether a stored run row outlived the learner's user state (its mirror).
+def state_was_cleared(stored_history, mirror_run, mirror_history):
+    """Whether a stored run row with finished attempts outlived the learner's user state.
 
-    The mirror is written whenever an attempt starts or ends, so a row with any progress has a
-    non-empty mirror beside it, unless the user state was deleted afterwards: staff's "Delete
-    learner's state", which is meant to give the learner the problem back as new. The one other
-    way to get here, a mirror write lost right after an attempt's first start, loses nothing
-    (that attempt has no turn yet).
+    The user-state mirror is written in the request that ends an attempt, so a row with a
+    finished attempt has a non-empty mirror beside it, unless the user state was deleted
+    afterwards: staff's "Delete learner's state", meant to give the learner the problem back as
+    new. A row with no finished attempt does not count: the first start of a double click, or
+    a lost mirror write, looks the same there; and a reset in the middle of a first attempt
+    that has counted nothing yet leaves that attempt to finish.
     """
-    row_has_progress = bool(stored_run) or bool(stored_history)
-    return row_has_progress and not mirror_run and not mirror_history
+    return bool(stored_history) and not mirror_run and not mirror_history
 
 
 def resume(scenario, current):

@@ -5,10 +5,11 @@ from collections import namedtuple
 from datetime import UTC, datetime
 
 import pytest
+from xblock.field_data import DictFieldData
 from xblock.fields import Scope
 
 from complaint_sim_xblock.block import ComplaintSimBlock
-from tests.conftest import LmsUserService, init_data, post
+from tests.conftest import LmsLikeRuntime, LmsUserService, init_data, post
 
 GOOD_RECORD = {"category": "Pelayanan", "urgency": "Sedang", "referral": "Kelurahan", "deadline_days": 3,
                "summary": "Printer rusak sehingga antrean warga panjang"}
@@ -169,6 +170,37 @@ class TestHandlers:
         block.run = {}  # the mirror's run lost, its finished attempts still there
         assert block.load_progress()["run"]["attempt"] == 2
         assert len(block.load_progress()["history"]) == 1
+
+    def test_a_double_click_on_the_first_start_is_still_refused(self, make_block, mini_data):
+        # Both requests read the learner's (empty) user state before either saved it: the second
+        # finds the first one's row beside an empty mirror, which is no reset.
+        field_data = DictFieldData({})
+        block = make_block(ComplaintSimBlock, field_data=field_data, block_type="complaint_sim")
+        block.set_scenario(mini_data)
+        block.save()
+        first, second = (LmsLikeRuntime(field_data=field_data).construct_xblock_from_class(
+            ComplaintSimBlock, block.scope_ids) for _ in range(2))
+        for request in (first, second):
+            assert request.run == {} and request.history == []  # read at the request's start
+        assert post(first, "start", {"attempt": 1})[0] == 200
+        status, body = post(second, "start", {"attempt": 1})
+        assert status == 409 and body["error"]["code"] == "STALE"
+        assert body["state"]["attempts"]["used"] == 1
+        assert second.runtime.events("edx.complaint_sim.attempt_started") == []
+
+    def test_studio_preview_does_not_take_the_authors_row_for_cleared(self, make_block, mini_data):
+        # Studio's preview keeps user state in the author's session, not beside the row.
+        field_data = DictFieldData({})
+        block = make_block(ComplaintSimBlock, field_data=field_data, block_type="complaint_sim")
+        block.set_scenario(mini_data)
+        block.save()
+        play(block, POOR_ROUTE, attempt=1)
+        session = DictFieldData({name: value for name, value in field_data._data.items()  # noqa: SLF001
+                                 if name not in ("run", "history", "published_score")})
+        runtime = LmsLikeRuntime(field_data=session)
+        runtime.is_author_mode = True
+        preview = runtime.construct_xblock_from_class(ComplaintSimBlock, block.scope_ids)
+        assert len(preview.load_progress()["history"]) == 1
 
     def test_choice_after_the_ending_is_409(self, block):
         play(block, POOR_ROUTE)

@@ -60,14 +60,24 @@ def test_deleting_the_learners_state_gives_the_role_play_back_over_http(client, 
     def post(name, body):
         return client.post(handler_url(page, name), json.dumps(body), content_type="application/json")
 
-    view = post("start", {"attempt": 1}).json()["state"]["view"]
-    assert post("choose", {"node": view["node"]["id"], "step": 0, "choice": view["node"]["choices"][0]["id"]}
-                ).status_code == 200
+    state = post("start", {"attempt": 1}).json()["state"]
+    while state["debrief"] is None:  # the last choice shown, to an ending (at the latest the step limit's)
+        view = state["view"]
+        node = view["node"]
+        assert node["type"] in ("dialogue", "narration"), node
+        if node["type"] == "dialogue":
+            answer = post("choose", {"node": node["id"], "step": view["step"], "choice": node["choices"][-1]["id"]})
+        else:
+            answer = post("proceed", {"node": node["id"], "step": view["step"]})
+        assert answer.status_code == 200, answer.content
+        state = answer.json()["state"]
+    assert state["attempts"]["used"] == 1
     usage = re.search(r"data-usage=['\"]([^'\"]+\.complaint_sim\.[^'\"]+)['\"]", page).group(1)
     mine = XBlockState.objects.filter(user_id="asn_1", scope_id=usage)
     assert mine.exists()
     mine.delete()
     state = post("state", {}).json()["state"]
-    assert state["view"] is None and state["attempts"]["used"] == 0
+    assert state["view"] is None and state["debrief"] is None and state["attempts"]["used"] == 0
     again = post("start", {"attempt": 1})
     assert again.status_code == 200 and again.json()["state"]["view"]["step"] == 0
+    assert post("start", {"attempt": 1}).status_code == 409  # a double click: the usual refusal
