@@ -17,6 +17,10 @@ BEST_ROUTE = [("datang", "sapa"), ("tanya", "catat"), ("rekam", None), ("tutup",
 POOR_ROUTE = [("datang", "ketus"), ("tanya", "usir")]
 
 
+# What the LMS's "Delete learner's state" deletes: the learner's StudentModule, every user-state field.
+USER_STATE = tuple(name for name, field in ComplaintSimBlock.fields.items() if field.scope == Scope.user_state)
+
+
 def play(block, route, attempt=1):
     status, body = post(block, "start", {"attempt": attempt})
     assert status == 200, body
@@ -152,7 +156,7 @@ class TestHandlers:
         play(block, BEST_ROUTE, attempt=2)
         assert post(block, "start", {"attempt": 3})[1]["error"]["code"] == "NO_ATTEMPTS_LEFT"
         counted = aggregates.summed(str(block.scope_ids.usage_id), block.compiled().digest)
-        for name in ("run", "history", "published_score"):  # the StudentModule row, deleted
+        for name in USER_STATE:
             delattr(block, name)
         assert block.load_progress() == {"run": None, "history": []}
         status, body = post(block, "state", {})
@@ -171,13 +175,11 @@ class TestHandlers:
         assert block.load_progress()["run"]["attempt"] == 2
         assert len(block.load_progress()["history"]) == 1
 
-    def test_a_double_click_on_the_first_start_is_still_refused(self, make_block, mini_data):
+    def test_a_double_click_on_the_first_start_is_still_refused(self, roleplay, mini_data):
         # Both requests read the learner's (empty) user state before either saved it: the second
         # finds the first one's row beside an empty mirror, which is no reset.
         field_data = DictFieldData({})
-        block = make_block(ComplaintSimBlock, field_data=field_data, block_type="complaint_sim")
-        block.set_scenario(mini_data)
-        block.save()
+        block = roleplay(mini_data, field_data)
         first, second = (LmsLikeRuntime(field_data=field_data).construct_xblock_from_class(
             ComplaintSimBlock, block.scope_ids) for _ in range(2))
         for request in (first, second):
@@ -188,15 +190,13 @@ class TestHandlers:
         assert body["state"]["attempts"]["used"] == 1
         assert second.runtime.events("edx.complaint_sim.attempt_started") == []
 
-    def test_studio_preview_does_not_take_the_authors_row_for_cleared(self, make_block, mini_data):
+    def test_studio_preview_does_not_take_the_authors_row_for_cleared(self, roleplay, mini_data):
         # Studio's preview keeps user state in the author's session, not beside the row.
         field_data = DictFieldData({})
-        block = make_block(ComplaintSimBlock, field_data=field_data, block_type="complaint_sim")
-        block.set_scenario(mini_data)
-        block.save()
+        block = roleplay(mini_data, field_data)
         play(block, POOR_ROUTE, attempt=1)
         session = DictFieldData({name: value for name, value in field_data._data.items()  # noqa: SLF001
-                                 if name not in ("run", "history", "published_score")})
+                                 if name not in USER_STATE})
         runtime = LmsLikeRuntime(field_data=session)
         runtime.is_author_mode = True
         preview = runtime.construct_xblock_from_class(ComplaintSimBlock, block.scope_ids)

@@ -15,12 +15,16 @@ def scenario_url(client, workbench):
     return match.group(1)
 
 
-def handler_url(page, name):
-    """A handler URL of the block on a rendered workbench page."""
+def usage_of(page):
+    """The usage id of the role-play on a rendered workbench page."""
     match = re.search(r"data-usage=['\"]([^'\"]+\.complaint_sim\.[^'\"]+)['\"]", page)
     assert match, "the page carries the block's usage id"
-    usage = match.group(1)
-    return f"/handler/{usage}/{name}/?student=asn_1"
+    return match.group(1)
+
+
+def handler_url(page, name):
+    """A handler URL of the block on a rendered workbench page."""
+    return f"/handler/{usage_of(page)}/{name}/?student=asn_1"
 
 
 def test_page_renders_the_block_with_its_assets(client, scenario_url):
@@ -72,8 +76,7 @@ def test_deleting_the_learners_state_gives_the_role_play_back_over_http(client, 
         assert answer.status_code == 200, answer.content
         state = answer.json()["state"]
     assert state["attempts"]["used"] == 1
-    usage = re.search(r"data-usage=['\"]([^'\"]+\.complaint_sim\.[^'\"]+)['\"]", page).group(1)
-    mine = XBlockState.objects.filter(user_id="asn_1", scope_id=usage)
+    mine = XBlockState.objects.filter(user_id="asn_1", scope_id=usage_of(page))
     assert mine.exists()
     mine.delete()
     state = post("state", {}).json()["state"]
